@@ -1,0 +1,216 @@
+/**
+ * The Prisma implementation of the core's ports: repositories inside one transaction, inbound idempotency keys,
+ * and the outbox queue the deliverer drains.
+ */
+import type { Message } from '../domain/message.ts';
+import type { Layer, Person, PersonRef, Platform } from '../domain/people.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type {
+  MessageRef,
+  OutboundMessage,
+  OutboxQueue,
+  OutboxRow,
+  OutboxTarget,
+  Repositories,
+  Store,
+} from '../ports.ts';
+
+type Tx = Prisma.TransactionClient;
+
+/** Thrown inside a transaction to roll it back when its interaction key was already handled. */
+class Duplicate extends Error {}
+
+export class PrismaStore implements Store {
+  /** `afterCommit` runs after every committed transaction: the composition root wakes the outbox deliverer there. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly afterCommit: () => void = () => {},
+  ) {}
+
+  async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    const value = await this.prisma.$transaction((tx) => work(repositories(tx)), { timeout: 15_000, maxWait: 10_000 });
+    this.afterCommit();
+    return value;
+  }
+
+  async once<T>(key: string, work: (repos: Repositories) => Promise<T>) {
+    try {
+      const value = await this.prisma.$transaction(
+        async (tx) => {
+          const inserted = await tx.$executeRaw`
+            INSERT INTO processed_interaction (key) VALUES (${key}) ON CONFLICT (key) DO NOTHING`;
+          if (inserted === 0) throw new Duplicate();
+          return work(repositories(tx));
+        },
+        { timeout: 15_000, maxWait: 10_000 },
+      );
+      this.afterCommit();
+      return { duplicate: false as const, value };
+    } catch (error) {
+      if (error instanceof Duplicate) return { duplicate: true as const };
+      throw error;
+    }
+  }
+}
+
+export function repositories(tx: Tx): Repositories {
+  return {
+    people: {
+      async identify(ref: PersonRef): Promise<Person> {
+        const found = await tx.platformIdentity.findUnique({
+          where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+          include: { person: true },
+        });
+        if (found) {
+          const { person } = found;
+          if (ref.displayName && person.displayName !== ref.displayName) {
+            await tx.person.update({ where: { id: person.id }, data: { displayName: ref.displayName } });
+          }
+          return { id: person.id, layer: person.layer, displayName: ref.displayName ?? person.displayName };
+        }
+        const person = await tx.person.create({
+          data: {
+            displayName: ref.displayName ?? null,
+            identities: { create: { platform: ref.platform, externalId: ref.externalId } },
+          },
+        });
+        return { id: person.id, layer: person.layer, displayName: person.displayName };
+      },
+      async setLayer(personId: number, layer: Layer) {
+        await tx.person.update({ where: { id: personId }, data: { layer } });
+      },
+      async identitiesOf(personId: number) {
+        const rows = await tx.platformIdentity.findMany({ where: { personId } });
+        return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
+      },
+    },
+    reviewChannels: {
+      async set(platform: Platform, channelId: string) {
+        await tx.reviewChannel.upsert({
+          where: { platform },
+          create: { platform, channelId },
+          update: { channelId, setAt: new Date() },
+        });
+      },
+      async get(platform: Platform) {
+        return (await tx.reviewChannel.findUnique({ where: { platform } }))?.channelId;
+      },
+    },
+    events: {
+      async record(change) {
+        await tx.event.create({
+          data: {
+            actorPersonId: change.actorPersonId,
+            subject: change.subject,
+            action: change.action,
+            fromState: change.from ?? null,
+            toState: change.to ?? null,
+            reason: change.reason ?? null,
+            data: (change.data ?? undefined) as Prisma.InputJsonValue | undefined,
+          },
+        });
+      },
+    },
+    outbox: {
+      async enqueue(message: OutboundMessage) {
+        const inserted = await tx.$executeRaw`
+          INSERT INTO outbox_message (idempotency_key, platform, kind, target, body)
+          VALUES (${message.key}, ${message.platform}::"Platform", ${message.target.kind},
+                  ${JSON.stringify(message.target)}::jsonb, ${JSON.stringify(message.body)}::jsonb)
+          ON CONFLICT (idempotency_key) DO NOTHING`;
+        if (inserted > 0 && message.target.kind === 'update') {
+          // Only the newest content of a message matters: older updates still waiting are dropped.
+          await tx.$executeRaw`
+            UPDATE outbox_message SET status = 'superseded'
+            WHERE kind = 'update' AND status = 'pending' AND target->>'of' = ${message.target.of}
+              AND idempotency_key <> ${message.key}`;
+        }
+      },
+    },
+  };
+}
+
+interface ClaimedRow {
+  id: bigint;
+  idempotency_key: string;
+  platform: Platform;
+  target: OutboxTarget;
+  body: Message;
+  attempts: number;
+  created_at: Date;
+  was: string;
+}
+
+export class PrismaOutboxQueue implements OutboxQueue {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const now = new Date();
+    const until = new Date(now.getTime() + leaseMs);
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+      WITH due AS (
+        SELECT id, status AS was FROM outbox_message
+        WHERE (status = 'pending' AND next_attempt_at <= ${now})
+           OR (status = 'sending' AND locked_until < ${now})
+        ORDER BY id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE outbox_message o
+      SET status = 'sending', locked_by = ${worker}, locked_until = ${until}, attempts = o.attempts + 1
+      FROM due WHERE o.id = due.id
+      RETURNING o.id, o.idempotency_key, o.platform, o.target, o.body, o.attempts, o.created_at, due.was::text AS was`;
+    return rows
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((r) => ({
+        id: r.id.toString(),
+        key: r.idempotency_key,
+        platform: r.platform,
+        target: r.target,
+        body: r.body,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+        inDoubt: r.was === 'sending',
+      }));
+  }
+
+  async refOf(key: string): Promise<MessageRef | null | undefined> {
+    const row = await this.prisma.outboxMessage.findUnique({
+      where: { idempotencyKey: key },
+      select: { status: true, ref: true },
+    });
+    if (!row) return null;
+    if (row.status === 'failed') return null;
+    return row.status === 'sent' ? (row.ref as MessageRef) : undefined;
+  }
+
+  async markSent(id: string, worker: string, ref: MessageRef): Promise<boolean> {
+    const { count } = await this.prisma.outboxMessage.updateMany({
+      where: { id: BigInt(id), lockedBy: worker, status: 'sending' },
+      data: { status: 'sent', ref, sentAt: new Date(), lockedUntil: null, lastError: null },
+    });
+    return count === 1;
+  }
+
+  async retryAt(id: string, worker: string, at: Date, error?: string): Promise<void> {
+    await this.prisma.outboxMessage.updateMany({
+      where: { id: BigInt(id), lockedBy: worker, status: 'sending' },
+      data: { status: 'pending', nextAttemptAt: at, lockedUntil: null, lastError: error ?? null },
+    });
+  }
+
+  async markFailed(id: string, worker: string, error: string): Promise<void> {
+    await this.prisma.outboxMessage.updateMany({
+      where: { id: BigInt(id), lockedBy: worker, status: 'sending' },
+      data: { status: 'failed', lockedUntil: null, lastError: error },
+    });
+  }
+
+  async backlog() {
+    const [pending, next] = await Promise.all([
+      this.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } }),
+      this.prisma.outboxMessage.aggregate({ where: { status: 'pending' }, _min: { nextAttemptAt: true } }),
+    ]);
+    return { pending, nextDueAt: next._min.nextAttemptAt ?? undefined };
+  }
+}
