@@ -1,0 +1,144 @@
+/**
+ * Builds the running bot from a configuration: HTTP server, database (migrated), services, the platforms that are
+ * configured, and the outbox deliverer. `main.ts` adds the process concerns (env, signals, exit codes); tests call
+ * `startBot` directly.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { PrismaAddressBook } from './db/address-book.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { migrate } from './db/migrations.ts';
+import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
+import { createHttpServer, type Routes } from './http.ts';
+import type { Logger } from './logger.ts';
+import { createSlackPlatform, type SlackPlatform } from './platforms/slack/app.ts';
+import { createTeamsPlatform, type TeamsPlatform } from './platforms/teams/index.ts';
+import type { MessageSender } from './ports.ts';
+import { CoeAdminService } from './services/coe-admin.ts';
+import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
+
+export interface StartOptions {
+  logger: Logger;
+  /** An already open database (tests share one per worker); otherwise the configured one is opened. */
+  database?: Database;
+  deliverer?: Partial<Omit<DelivererOptions, 'queue' | 'senders' | 'clock' | 'logger'>>;
+}
+
+export interface Bot {
+  url: string;
+  db: Database;
+  deliverer: OutboxDeliverer;
+  slack?: SlackPlatform;
+  teams?: TeamsPlatform;
+  /** Stops taking requests, finishes what is in flight, flushes the outbox as far as it can, closes the database. */
+  stop(options?: { flushMs?: number }): Promise<void>;
+}
+
+const systemClock = { now: () => new Date() };
+
+export async function startBot(config: Config, options: StartOptions): Promise<Bot> {
+  const log = options.logger;
+  let routes: Routes = { ready: async () => false };
+  const server = createHttpServer(
+    () => routes,
+    (error) => log.error({ err: error }, 'http: request failed'),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url }, `listening on ${url}`);
+
+  let db: Database | undefined;
+  try {
+    db = options.database ?? (await openDatabase(config.database));
+    const applied = await migrate(db);
+    log.info(
+      { database: db.kind, applied },
+      applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
+    );
+  } catch (error) {
+    server.close();
+    if (!options.database) await db?.close().catch(() => {});
+    throw error;
+  }
+  const database = db;
+
+  const senders: Partial<Record<'slack' | 'teams', MessageSender>> = {};
+  const deliverer = new OutboxDeliverer({
+    queue: new PrismaOutboxQueue(database.prisma),
+    senders,
+    clock: systemClock,
+    worker: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    logger: log,
+    ...options.deliverer,
+  });
+  const store = new PrismaStore(database.prisma, () => deliverer.poke());
+  const coe = new CoeAdminService(store);
+  await coe.bootstrapCoeMembers(config.coeMembers);
+  const addresses = new PrismaAddressBook(database.prisma);
+
+  let slack: SlackPlatform | undefined;
+  if (config.slack) {
+    slack = createSlackPlatform(config.slack, { coe }, log);
+    senders.slack = slack.sender;
+    await slack.start();
+    log.info(config.slack.appToken ? 'slack: on, Socket Mode' : `slack: on, events at ${url}/slack/events`);
+  } else {
+    log.info(
+      'slack: off; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) to enable it',
+    );
+  }
+
+  let teams: TeamsPlatform | undefined;
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
+  if (config.teams.appId || loopback) {
+    teams = createTeamsPlatform(config.teams, { coe, addresses }, log);
+    senders.teams = teams.sender;
+    log.info(
+      config.teams.appId
+        ? `teams: on, messages at ${url}/api/messages`
+        : `teams: local mode without auth at ${url}/api/messages (Bot Framework Emulator); set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams`,
+    );
+  } else {
+    log.info(
+      'teams: off; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it (without them it only runs on 127.0.0.1)',
+    );
+  }
+
+  routes = {
+    slack: slack?.requestListener,
+    teams: teams ? (req, res, body) => teams.handle(req, res, body) : undefined,
+    ready: async () => {
+      await database.prisma.$queryRaw`SELECT 1`;
+      return true;
+    },
+  };
+  deliverer.start();
+  log.info('ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (opts: { flushMs?: number } = {}) => {
+    stopping ??= (async () => {
+      routes = { ready: async () => false };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // In-flight requests finish (Slack acks within 3 s); anything still open after that is cut.
+      await Promise.race([closed, sleep(4000).then(() => server.closeAllConnections())]);
+      await deliverer.stop();
+      const left = await deliverer.flush(Date.now() + (opts.flushMs ?? 3000));
+      if (left > 0) log.warn({ left }, 'outbox: messages left for the next start');
+      await slack?.stop();
+      if (!options.database) await database.close();
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { url, db: database, deliverer, slack, teams, stop };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

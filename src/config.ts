@@ -1,0 +1,180 @@
+/**
+ * The runtime contract's environment variables (ARCHITECTURE.md), validated once at start-up. A bad value stops the
+ * bot with one line per variable naming it, what is wrong, and how to fix it.
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+/** `slack:U123,teams:<aad-object-id>` → identities granted the CoE layer at start-up. */
+const coeMembers = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const members: { platform: 'slack' | 'teams'; externalId: string }[] = [];
+    for (const item of (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const match = /^(slack|teams):(\S+)$/.exec(item);
+      if (!match) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${item}" is not platform:id; write e.g. slack:U0123ABC,teams:00000000-0000-0000-0000-000000000000`,
+        });
+        return z.NEVER;
+      }
+      members.push({ platform: match[1] as 'slack' | 'teams', externalId: match[2] as string });
+    }
+    return members;
+  });
+
+const schema = z
+  .object({
+    PORT: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (s === undefined || s.trim() === '') return 3000;
+        const port = Number(s);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${s}" is not a port; use a whole number from 0 to 65535, e.g. 3000`,
+          });
+          return z.NEVER;
+        }
+        return port;
+      }),
+    HOST: optionalString,
+    DATA_DIR: optionalString.transform((s) => s ?? './data'),
+    DATABASE_URL: optionalString.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), {
+      message:
+        'must be a Postgres connection string such as postgres://user@127.0.0.1:5432/coe, or unset for the embedded database',
+    }),
+    SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xox'), {
+      message: 'must be a Slack bot token (starts with xoxb-); copy it from your app\'s "OAuth & Permissions" page',
+    }),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xapp-'), {
+      message:
+        'must be an app-level token (starts with xapp-) with the connections:write scope, or unset for HTTP mode',
+    }),
+    SLACK_API_URL: optionalString.refine((s) => s === undefined || URL.canParse(s), {
+      message: 'must be a URL such as https://slack.com/api/',
+    }),
+    COE_SLACK_CHANNEL_ID: optionalString,
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: optionalString.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+    COE_MEMBERS: coeMembers,
+    TZ: optionalString.refine((tz) => tz === undefined || isTimeZone(tz), {
+      message: 'is not a time zone; use an IANA name such as Europe/Berlin or UTC',
+    }),
+    LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()).transform((l) => l ?? 'info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'is required with SLACK_BOT_TOKEN over HTTP; copy it from your app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'is required to turn Slack on; copy the xoxb- token from "OAuth & Permissions"',
+      });
+    }
+    if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_PASSWORD'],
+        message: "is required with MICROSOFT_APP_ID; create a client secret for the bot's app registration",
+      });
+    }
+  });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  slack?: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    reviewChannelId?: string;
+  };
+  teams: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
+  /** True when no platform credentials are set: loopback only, Teams without auth for the Bot Framework Emulator. */
+  localMode: boolean;
+  coeMembers: { platform: 'slack' | 'teams'; externalId: string }[];
+  timeZone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const localMode = !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID;
+  return {
+    port: e.PORT,
+    host: e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.DATA_DIR },
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+          reviewChannelId: e.COE_SLACK_CHANNEL_ID,
+        }
+      : undefined,
+    teams: {
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+    },
+    localMode,
+    coeMembers: e.COE_MEMBERS,
+    timeZone: e.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    logLevel: e.LOG_LEVEL,
+  };
+}

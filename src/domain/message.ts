@@ -1,0 +1,34 @@
+/**
+ * A chat message as the core sees it, before any platform renders it: Slack turns it into Block Kit, Teams into an
+ * Adaptive Card. Text uses a tiny markdown both can show: **bold**, _italic_, `code` and [label](https://link).
+ */
+export type MessageBlock =
+  | { type: 'heading'; text: string }
+  | { type: 'paragraph'; text: string }
+  | { type: 'facts'; facts: Fact[] }
+  | { type: 'note'; text: string }
+  | { type: 'actions'; actions: MessageAction[] }
+  | { type: 'divider' };
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface MessageAction {
+  /** Stable action id the platform routes back to the core (see each platform's ids). */
+  id: string;
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Message {
+  /** Plain-text summary: notifications, screen readers, and clients that cannot show the blocks. */
+  text: string;
+  blocks: MessageBlock[];
+}
+
+export function message(text: string, ...blocks: MessageBlock[]): Message {
+  return { text, blocks: blocks.length > 0 ? blocks : [{ type: 'paragraph', text }] };
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm start`: reads `.env` (the environment wins), validates the configuration, runs the bot, and shuts down
+ * cleanly on SIGTERM/SIGINT within 10 seconds.
+ */
+import { existsSync } from 'node:fs';
+import { startBot } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+
+const SHUTDOWN_LIMIT_MS = 9_500;
+
+async function main(): Promise<void> {
+  // Node's own loader: values already in the environment are kept.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) console.error(`config: ${problem}`);
+    console.error('config: fix the variables above (see .env.example) and start again.');
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const bot = await startBot(config, { logger }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  });
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,71 @@
+/**
+ * The core's neutral `Message` as an Adaptive Card 1.5 (the newest version Teams renders). Pure functions.
+ */
+import type { Message, MessageBlock } from '../../domain/message.ts';
+
+export type CardElement = Record<string, unknown>;
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: CardElement[];
+  actions?: CardElement[];
+  fallbackText?: string;
+}
+
+/** What a card button sends back to the bot (Action.Submit data). */
+export interface CardActionData {
+  coeAction: string;
+  value: string;
+}
+
+/** Teams' TextBlock markdown knows **bold**, _italic_ and [links](…) but not `code`. */
+const teamsMarkdown = (text: string) => text.replace(/`([^`]*)`/g, '$1');
+
+export function renderCard(message: Message): AdaptiveCard {
+  const body: CardElement[] = [];
+  let separateNext = false;
+  for (const block of message.blocks) {
+    if (block.type === 'divider') {
+      separateNext = true;
+      continue;
+    }
+    const element = renderBlock(block);
+    body.push(separateNext ? { ...element, separator: true, spacing: 'Medium' } : element);
+    separateNext = false;
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    fallbackText: message.text,
+  };
+}
+
+function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardElement {
+  switch (block.type) {
+    case 'heading':
+      return { type: 'TextBlock', text: block.text, size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' };
+    case 'paragraph':
+      return { type: 'TextBlock', text: teamsMarkdown(block.text), wrap: true };
+    case 'note':
+      return { type: 'TextBlock', text: teamsMarkdown(block.text), wrap: true, isSubtle: true, size: 'Small' };
+    case 'facts':
+      return {
+        type: 'FactSet',
+        facts: block.facts.map((f) => ({ title: teamsMarkdown(f.label), value: teamsMarkdown(f.value) })),
+      };
+    case 'actions':
+      return {
+        type: 'ActionSet',
+        actions: block.actions.map((a) => ({
+          type: 'Action.Submit',
+          title: a.label,
+          data: { coeAction: a.id, value: a.value } satisfies CardActionData,
+          ...(a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {}),
+        })),
+      };
+  }
+}

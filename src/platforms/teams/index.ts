@@ -1,0 +1,83 @@
+/**
+ * Builds the Teams side: a `CloudAdapter` (auth off when no app id is set: the Bot Framework Emulator's local mode),
+ * the bot, and the outbox sender. Everything botbuilder-specific stays in this folder.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Config } from '../../config.ts';
+import type { AddressBook } from '../../ports.ts';
+import type { ErrorSink } from '../../services/answer.ts';
+import type { CoeAdminService } from '../../services/coe-admin.ts';
+import { TeamsBot } from './bot.ts';
+import { TeamsSender } from './sender.ts';
+
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+export interface TeamsPlatform {
+  adapter: CloudAdapter;
+  bot: TeamsBot;
+  sender: TeamsSender;
+  /** Handles `POST /api/messages`; `body` is the parsed JSON activity. */
+  handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+}
+
+export function createTeamsPlatform(
+  config: Config['teams'],
+  services: { coe: CoeAdminService; addresses: AddressBook },
+  log: ErrorSink & { warn(obj: object, msg: string): void },
+): TeamsPlatform {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.appId ?? '',
+    MicrosoftAppPassword: config.appPassword ?? '',
+    MicrosoftAppTenantId: config.tenantId ?? '',
+    MicrosoftAppType: config.appType,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error }, 'teams: unhandled error in a turn');
+    await context
+      .sendActivity('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.')
+      .catch(() => {});
+  };
+  const bot = new TeamsBot(services, log);
+  const sender = new TeamsSender(adapter, config.appId ?? '', services.addresses);
+
+  return {
+    adapter,
+    bot,
+    sender,
+    async handle(req, res, body) {
+      await adapter.process(
+        { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' },
+        expressLikeResponse(res),
+        (context) => bot.run(context),
+      );
+    },
+  };
+}
+
+/** The small part of Express's response that `CloudAdapter.process` calls. */
+function expressLikeResponse(res: ServerResponse) {
+  return {
+    socket: res.socket,
+    header(name: string, value: unknown) {
+      res.setHeader(name, String(value));
+      return this;
+    },
+    status(code: number) {
+      res.statusCode = code;
+      return this;
+    },
+    send(body?: unknown) {
+      if (body === undefined || body === null) return res.end();
+      if (typeof body === 'object' && !Buffer.isBuffer(body)) {
+        if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
+        return res.end(JSON.stringify(body));
+      }
+      return res.end(body as string | Buffer);
+    },
+    end(...args: unknown[]) {
+      return res.end(...(args as []));
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * What the core needs from the outside world. `domain/` and `services/` depend on these interfaces only; `db/`,
+ * `platforms/` and the in-memory fakes in tests implement them.
+ */
+import type { Message } from './domain/message.ts';
+import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Where an outbound message goes. Threads and updates name another outbox message by its key. */
+export type OutboxTarget =
+  | { kind: 'channel'; channelId: string; threadOf?: string }
+  | { kind: 'dm'; externalId: string }
+  | { kind: 'update'; of: string };
+
+export interface OutboundMessage {
+  /** Idempotency key: the same key is written, and sent, once. */
+  key: string;
+  platform: Platform;
+  target: OutboxTarget;
+  body: Message;
+}
+
+/** A record of who changed what, from which state to which, and why (DOMAIN.md). */
+export interface StateChange {
+  actorPersonId: number | null;
+  subject: string;
+  action: string;
+  from?: string;
+  to?: string;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface PeopleRepository {
+  /** The person behind a platform identity, created as a worker the first time they are seen. */
+  identify(ref: PersonRef): Promise<Person>;
+  setLayer(personId: number, layer: Layer): Promise<void>;
+  /** The person's identities, so a message can reach them on the platforms they use. */
+  identitiesOf(personId: number): Promise<PersonRef[]>;
+}
+
+export interface ReviewChannelRepository {
+  set(platform: Platform, channelId: string): Promise<void>;
+  get(platform: Platform): Promise<string | undefined>;
+}
+
+export interface EventLog {
+  record(change: StateChange): Promise<void>;
+}
+
+export interface OutboxWriter {
+  /** Queues a message for delivery; a key already queued is ignored. */
+  enqueue(message: OutboundMessage): Promise<void>;
+}
+
+/** Everything a use case may change, inside one transaction. */
+export interface Repositories {
+  people: PeopleRepository;
+  reviewChannels: ReviewChannelRepository;
+  events: EventLog;
+  outbox: OutboxWriter;
+}
+
+export interface Store {
+  /** Runs `work` in one transaction: all of its changes land, or none do. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction at most once per interaction key (a Slack retry, a double click, a Teams
+   * activity delivered twice). A key already handled returns `{ duplicate: true }` and changes nothing.
+   */
+  once<T>(
+    key: string,
+    work: (repos: Repositories) => Promise<T>,
+  ): Promise<{ duplicate: false; value: T } | { duplicate: true }>;
+}
+
+/** An outbox row as the deliverer sees it. */
+export interface OutboxRow extends OutboundMessage {
+  id: string;
+  attempts: number;
+  createdAt: Date;
+  /** The row was being sent when its sender vanished (crash, lost lease): it may already have reached the platform. */
+  inDoubt: boolean;
+}
+
+/** The platform's handle on a delivered message, kept to thread under it or update it later. */
+export type MessageRef = Record<string, string>;
+
+/** The outbox as the deliverer drains it. Claims are leases, so several replicas can drain one database. */
+export interface OutboxQueue {
+  /** Takes up to `limit` due rows for `worker`, for `leaseMs`; rows whose lease ran out come back as in doubt. */
+  claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /** The delivered message behind an outbox key; `undefined` while it is not sent yet, `null` if it failed for good. */
+  refOf(key: string): Promise<MessageRef | null | undefined>;
+  /** False when the lease was lost meanwhile (another worker owns the row now). */
+  markSent(id: string, worker: string, ref: MessageRef): Promise<boolean>;
+  retryAt(id: string, worker: string, at: Date, error?: string): Promise<void>;
+  markFailed(id: string, worker: string, error: string): Promise<void>;
+  /** Rows not yet delivered or failed, and the earliest time one of them is due. */
+  backlog(): Promise<{ pending: number; nextDueAt: Date | undefined }>;
+}
+
+/** Why a platform refused to deliver, so the deliverer knows whether and when to try again. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly kind: 'rate-limited' | 'transient' | 'permanent',
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Sends outbox rows to one platform. */
+export interface MessageSender {
+  /** Delivers a row; `parent` is the referenced message for threads and updates. Throws `DeliveryError`. */
+  send(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef>;
+  /** For an in-doubt row: the message if it did reach the platform, so it is not sent twice. */
+  findDelivered?(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef | undefined>;
+  /** Least time between two messages to the same channel (Slack: about one per second). */
+  readonly perChannelIntervalMs?: number;
+}
+
+/** Where proactive messages can reach a channel or a person on one platform (kept by the platform edge). */
+export interface AddressBook {
+  get(platform: Platform, key: string): Promise<Record<string, unknown> | undefined>;
+  put(platform: Platform, key: string, address: Record<string, unknown>): Promise<void>;
+}

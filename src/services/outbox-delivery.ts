@@ -1,0 +1,233 @@
+/**
+ * Drains the durable outbox: every outbound chat message was written as a row first; this sends each one, honours
+ * Retry-After and backs off exponentially on failures, records the platform's message reference, and never sends a
+ * row twice. Claims are leases, so several replicas may drain one database; an in-doubt row (its sender vanished
+ * mid-send) is first looked for on the platform before it is sent again.
+ */
+import type { Platform } from '../domain/people.ts';
+import {
+  type Clock,
+  DeliveryError,
+  type MessageRef,
+  type MessageSender,
+  type OutboxQueue,
+  type OutboxRow,
+} from '../ports.ts';
+
+export interface DeliveryLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DelivererOptions {
+  queue: OutboxQueue;
+  senders: Partial<Record<Platform, MessageSender>>;
+  clock: Clock;
+  /** Unique per process: the lease owner. */
+  worker: string;
+  logger?: DeliveryLogger;
+  batchSize?: number;
+  /** Messages in flight at once. */
+  concurrency?: number;
+  leaseMs?: number;
+  /** How often to look for work that another replica queued or that became due. */
+  pollMs?: number;
+  /** Transient failures are retried for this long before a row is given up as failed. */
+  giveUpAfterMs?: number;
+}
+
+const SECOND = 1000;
+
+export class OutboxDeliverer {
+  private readonly o: Required<Omit<DelivererOptions, 'logger'>> & { logger?: DeliveryLogger };
+  private readonly pausedUntil = new Map<Platform, number>();
+  private readonly lastSentToChannel = new Map<string, number>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private pokedWhileBusy = false;
+
+  constructor(options: DelivererOptions) {
+    this.o = {
+      batchSize: 50,
+      concurrency: 16,
+      leaseMs: 60 * SECOND,
+      pollMs: 1 * SECOND,
+      giveUpAfterMs: 24 * 3600 * SECOND,
+      ...options,
+    };
+  }
+
+  /** Starts draining in the background until `stop()`. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New rows were queued: look now instead of at the next poll. */
+  poke(): void {
+    this.pokedWhileBusy = true;
+    this.wake?.();
+  }
+
+  /** Stops taking new rows; waits for the messages in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /**
+   * Sends what is due until nothing is left or the deadline passes (used at shutdown and in tests). Returns how many
+   * rows are still waiting.
+   */
+  async flush(deadline: number): Promise<number> {
+    while (this.o.clock.now().getTime() < deadline) {
+      const handled = await this.deliverDue();
+      if (handled === 0) {
+        const { pending, nextDueAt } = await this.o.queue.backlog();
+        if (pending === 0) return 0;
+        const wait = Math.min(
+          (nextDueAt?.getTime() ?? 0) - this.o.clock.now().getTime(),
+          deadline - this.o.clock.now().getTime(),
+        );
+        await sleep(Math.max(20, Math.min(wait, 250)));
+      }
+    }
+    return (await this.o.queue.backlog()).pending;
+  }
+
+  /** One pass: claims due rows and delivers them. Returns how many rows it handled. */
+  async deliverDue(): Promise<number> {
+    const rows = await this.o.queue.claim(this.o.worker, this.o.batchSize, this.o.leaseMs);
+    if (rows.length === 0) return 0;
+    // Rows to one channel keep their order; different channels go out in parallel.
+    const lanes = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const lane = laneOf(row);
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    const queue = [...lanes.values()];
+    const workers = Array.from({ length: Math.min(this.o.concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const row of lane) await this.deliver(row);
+      }
+    });
+    await Promise.all(workers);
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.pokedWhileBusy = false;
+      let handled = 0;
+      try {
+        handled = await this.deliverDue();
+      } catch (error) {
+        this.o.logger?.error({ err: error }, 'outbox: could not claim messages; will retry');
+      }
+      if (handled > 0 || this.pokedWhileBusy || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.o.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { queue, worker, clock } = this.o;
+    const now = clock.now().getTime();
+    const sender = this.o.senders[row.platform];
+    if (!sender) {
+      // The platform is switched off in this process; another replica (or a restart with credentials) sends it.
+      await queue.retryAt(row.id, worker, new Date(now + 60 * SECOND), `${row.platform} is not configured`);
+      return;
+    }
+    const paused = this.pausedUntil.get(row.platform) ?? 0;
+    if (paused > now) {
+      await queue.retryAt(row.id, worker, new Date(paused));
+      return;
+    }
+    const spacing = sender.perChannelIntervalMs ?? 0;
+    const lane = laneOf(row);
+    const last = this.lastSentToChannel.get(lane) ?? 0;
+    if (spacing > 0 && now - last < spacing) await sleep(spacing - (now - last));
+
+    let parent: MessageRef | undefined;
+    const parentKey =
+      row.target.kind === 'update' ? row.target.of : row.target.kind === 'channel' ? row.target.threadOf : undefined;
+    if (parentKey) {
+      const ref = await queue.refOf(parentKey);
+      if (ref === null) {
+        await queue.markFailed(row.id, worker, `the message it refers to (${parentKey}) was never delivered`);
+        return;
+      }
+      if (ref === undefined) {
+        await queue.retryAt(row.id, worker, new Date(now + SECOND), 'waiting for the message it refers to');
+        return;
+      }
+      parent = ref;
+    }
+
+    try {
+      if (row.inDoubt && sender.findDelivered) {
+        const found = await sender.findDelivered(row, parent);
+        if (found) {
+          await queue.markSent(row.id, worker, found);
+          this.o.logger?.info({ key: row.key }, 'outbox: in-doubt message was already delivered');
+          return;
+        }
+      }
+      const ref = await sender.send(row, parent);
+      this.lastSentToChannel.set(lane, clock.now().getTime());
+      if (!(await queue.markSent(row.id, worker, ref))) {
+        this.o.logger?.warn({ key: row.key }, 'outbox: lease lost while sending; the new owner will reconcile');
+      }
+    } catch (error) {
+      await this.failed(row, error);
+    }
+  }
+
+  private async failed(row: OutboxRow, error: unknown): Promise<void> {
+    const { queue, worker, clock } = this.o;
+    const now = clock.now().getTime();
+    const e = error instanceof DeliveryError ? error : new DeliveryError('transient', errorText(error));
+    if (e.kind === 'permanent') {
+      this.o.logger?.error({ key: row.key, error: e.message }, 'outbox: message refused for good');
+      await queue.markFailed(row.id, worker, e.message);
+      return;
+    }
+    if (now - row.createdAt.getTime() > this.o.giveUpAfterMs) {
+      await queue.markFailed(row.id, worker, `gave up after ${row.attempts} attempts: ${e.message}`);
+      return;
+    }
+    let at: number;
+    if (e.kind === 'rate-limited') {
+      at = now + (e.retryAfterMs ?? SECOND);
+      // Slack's limits are per method and workspace: hold the whole platform, like its own SDK does.
+      this.pausedUntil.set(row.platform, Math.max(this.pausedUntil.get(row.platform) ?? 0, at));
+    } else {
+      const backoff = Math.min(5 * 60 * SECOND, SECOND * 2 ** Math.min(row.attempts - 1, 9));
+      at = now + backoff / 2 + Math.random() * (backoff / 2);
+    }
+    this.o.logger?.warn({ key: row.key, kind: e.kind, retryInMs: at - now }, 'outbox: delivery failed; will retry');
+    await queue.retryAt(row.id, worker, new Date(at), e.message);
+  }
+}
+
+function laneOf(row: OutboxRow): string {
+  const t = row.target;
+  return `${row.platform}:${t.kind === 'channel' ? t.channelId : t.kind === 'dm' ? `dm:${t.externalId}` : `update:${t.of}`}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,49 @@
+/**
+ * Runs once before the whole suite: builds a migrated PGlite template that every worker loads (instead of paying
+ * PGlite's initdb per worker), and decides whether the real Postgres takes part.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { wrapPglite } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrations.ts';
+
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export default async function setup() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'coe-test-'));
+  const pglite = await PGlite.create();
+  const db = wrapPglite(pglite);
+  await migrate(db);
+  const template = path.join(dir, 'template.tar');
+  await writeFile(template, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+  await db.close();
+  process.env.COE_PGLITE_TEMPLATE = template;
+
+  const postgresUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_POSTGRES;
+  if (process.env.TEST_DATABASE_URL !== 'none' && (await answers(postgresUrl))) {
+    process.env.TEST_POSTGRES_URL = postgresUrl;
+  } else {
+    const why = `no Postgres at ${postgresUrl}: database tests run on PGlite only`;
+    if (process.env.REQUIRE_POSTGRES) throw new Error(`${why}, but REQUIRE_POSTGRES is set`);
+    console.warn(`\n!!! ${why}\n`);
+  }
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
