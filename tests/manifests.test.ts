@@ -12,7 +12,7 @@ import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTeamsPackage, PLACEHOLDER_APP_ID, TeamsPackageError } from '../scripts/teams-package.mjs';
-import { SLASH_COMMANDS } from '../src/platforms/slack/ids.ts';
+import { SLACK_EVENTS, SLASH_COMMANDS } from '../src/platforms/slack/ids.ts';
 import { TEAMS_COMMANDS } from '../src/platforms/teams/ids.ts';
 
 const repo = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -48,7 +48,7 @@ interface SlackManifest {
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
-    event_subscriptions: { request_url: string; bot_events: string[] };
+    event_subscriptions?: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string };
     org_deploy_enabled?: boolean;
     socket_mode_enabled?: boolean;
@@ -277,7 +277,12 @@ describe('Slack app manifest', () => {
     ['an unknown settings key', ['settings', 'socketMode'], true, '/settings must NOT have additional properties'],
     // The schema spells this check `regex` (not `pattern`); newAjv() gives that keyword pattern semantics.
     ['a background colour that is not hex', ['display_information', 'background_color'], 'teal', '/background_color'],
-    ['an event URL that is not http(s)', ['settings', 'event_subscriptions', 'request_url'], 'ftp://x', '/request_url'],
+    [
+      'an interactivity URL that is not http(s)',
+      ['settings', 'interactivity', 'request_url'],
+      'ftp://x',
+      '/request_url',
+    ],
   ])('fails validation with %s', (_label, path, value, expectedError) => {
     const broken = breakCopy(slackManifest, path, value);
     expect(check(slack.v1, broken)).toContain(expectedError);
@@ -293,7 +298,8 @@ describe('Slack app manifest', () => {
     expect(new Set(declared).size, 'a slash command is declared twice').toBe(declared.length);
     expect([...declared].sort()).toEqual([...Object.values(SLASH_COMMANDS)].sort());
     for (const command of slackManifest.features.slash_commands ?? []) {
-      expect(command.should_escape, command.command).toBe(false);
+      // Escaped text turns @mentions into <@U123|name>, which is how `/coe role @person …` finds the person.
+      expect(command.should_escape, command.command).toBe(true);
       expect(command.usage_hint, command.command).toBeTruthy();
     }
   });
@@ -302,7 +308,7 @@ describe('Slack app manifest', () => {
     const urls = [
       ...(slackManifest.features.slash_commands ?? []).map((c) => c.url),
       slackManifest.settings.interactivity.request_url,
-      slackManifest.settings.event_subscriptions.request_url,
+      ...(slackManifest.settings.event_subscriptions ? [slackManifest.settings.event_subscriptions.request_url] : []),
     ];
     for (const url of urls) {
       expect(url, 'a request URL is missing').toBeDefined();
@@ -318,8 +324,8 @@ describe('Slack app manifest', () => {
     expect(slackManifest.display_information.name).toBe('CoE');
     expect(slackManifest.features.bot_user?.display_name).toBe('CoE');
     expect(slackManifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
-    expect(slackManifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(['app_home_opened', 'app_mention', 'message.im']),
+    expect([...(slackManifest.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
+      [...SLACK_EVENTS].sort(),
     );
     const scopes = slackManifest.oauth_config.scopes.bot;
     expect(new Set(scopes).size, 'a scope is listed twice').toBe(scopes.length);
@@ -336,7 +342,6 @@ describe('Slack app manifest', () => {
         'channels:read',
         'groups:read',
         'users:read',
-        'app_mentions:read',
       ]),
     );
     expect(slackManifest.settings).toMatchObject({

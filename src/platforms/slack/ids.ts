@@ -9,3 +9,6 @@ export const SLASH_COMMANDS = {
 } as const;
 
 export type SlashCommand = (typeof SLASH_COMMANDS)[keyof typeof SLASH_COMMANDS];
+
+/** Events API subscriptions this app handles; the manifest declares exactly these. */
+export const SLACK_EVENTS: readonly string[] = [];
