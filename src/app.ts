@@ -68,8 +68,13 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const database = db;
 
   const senders: Partial<Record<'slack' | 'teams', MessageSender>> = {};
+  const queue = new PrismaOutboxQueue(database.prisma);
+  if (database.kind === 'pglite' && !options.database) {
+    const orphans = await queue.releaseOrphans();
+    if (orphans > 0) log.warn({ orphans }, 'outbox: messages interrupted by the last stop will be checked and resent');
+  }
   const deliverer = new OutboxDeliverer({
-    queue: new PrismaOutboxQueue(database.prisma),
+    queue,
     senders,
     clock: systemClock,
     worker: `${process.pid}-${randomUUID().slice(0, 8)}`,

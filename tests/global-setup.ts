@@ -15,12 +15,16 @@ const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 export default async function setup() {
   const dir = await mkdtemp(path.join(tmpdir(), 'coe-test-'));
   const pglite = await PGlite.create();
+  const dump = async (name: string) => {
+    const file = path.join(dir, name);
+    await writeFile(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+    return file;
+  };
+  process.env.COE_PGLITE_EMPTY_TEMPLATE = await dump('empty.tar');
   const db = wrapPglite(pglite);
   await migrate(db);
-  const template = path.join(dir, 'template.tar');
-  await writeFile(template, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+  process.env.COE_PGLITE_TEMPLATE = await dump('migrated.tar');
   await db.close();
-  process.env.COE_PGLITE_TEMPLATE = template;
 
   const postgresUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_POSTGRES;
   if (process.env.TEST_DATABASE_URL !== 'none' && (await answers(postgresUrl))) {

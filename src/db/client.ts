@@ -14,17 +14,24 @@ export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite
 export interface Database {
   readonly kind: DatabaseTarget['kind'];
   readonly prisma: PrismaClient;
-  /** The same connection, for the schema engine (migrations, drift checks). */
-  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * A connection for the schema engine (migrations, drift checks) and how to let go of it. On Postgres it is a
+   * connection of its own: the engine takes a session-level advisory lock that only ending the session releases.
+   */
+  migrationConnection(): { factory: SqlMigrationAwareDriverAdapterFactory; release(): Promise<void> };
   close(): Promise<void>;
 }
 
 /** `dataDir: undefined` opens an in-memory PGlite (tests, scratch databases). */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
-    const adapterFactory = new PrismaPg({ connectionString: target.url, max: 10 });
-    const prisma = new PrismaClient({ adapter: adapterFactory });
-    return { kind: 'postgres', prisma, adapterFactory, close: () => prisma.$disconnect() };
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    return {
+      kind: 'postgres',
+      prisma,
+      migrationConnection: () => disposable(new PrismaPg({ connectionString: target.url, max: 1 })),
+      close: () => prisma.$disconnect(),
+    };
   }
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
   const pglite = await PGlite.create(target.dataDir);
@@ -38,10 +45,33 @@ export function wrapPglite(pglite: PGlite): Database {
   return {
     kind: 'pglite',
     prisma,
-    adapterFactory,
+    // One in-process session: the engine's advisory lock is re-entrant there, and closing it would close PGlite.
+    migrationConnection: () => ({ factory: adapterFactory, release: async () => {} }),
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** Wraps a factory so that every connection it opened can be disposed of afterwards. */
+function disposable(factory: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: { dispose(): Promise<void> }[] = [];
+  const track = async <T extends { dispose(): Promise<void> }>(adapter: Promise<T>) => {
+    const a = await adapter;
+    opened.push(a);
+    return a;
+  };
+  const wrapped: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => track(factory.connect()),
+    connectToShadowDb: () => track(factory.connectToShadowDb()),
+  };
+  return {
+    factory: wrapped,
+    release: async () => {
+      await Promise.all(opened.splice(0).map((a) => a.dispose()));
     },
   };
 }

@@ -5,24 +5,34 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Database, openDatabase } from './client.ts';
-import { MIGRATIONS_DIR, Migrator, readMigrations, readSchema } from './schema-engine.ts';
+import { MIGRATIONS_DIR, Migrator, readMigrations, readSchema, SCHEMA_PATH } from './schema-engine.ts';
 
 export async function migrate(db: Database): Promise<string[]> {
-  const migrator = await Migrator.open(db.adapterFactory);
+  const connection = db.migrationConnection();
+  const migrator = await Migrator.open(connection.factory);
   try {
     return await migrator.apply();
   } finally {
     migrator.close();
+    await connection.release();
   }
+}
+
+export interface SchemaSources {
+  migrationsDir?: string;
+  schemaPath?: string;
+  /** An empty database to replay the history on; a fresh in-memory PGlite by default. */
+  scratch?: () => Promise<Database>;
 }
 
 /**
  * SQL needed to bring a database built from the migration history up to `schema.prisma`; empty when they agree.
  * A scratch in-memory PGlite stands in for Prisma's shadow database.
  */
-export async function pendingSchemaChanges(migrationsDir = MIGRATIONS_DIR): Promise<string> {
-  const scratch = await openDatabase({ kind: 'pglite', dataDir: undefined });
-  const migrator = await Migrator.open(scratch.adapterFactory, await readSchema());
+export async function pendingSchemaChanges(sources: SchemaSources = {}): Promise<string> {
+  const { migrationsDir = MIGRATIONS_DIR, schemaPath = SCHEMA_PATH } = sources;
+  const scratch = await (sources.scratch ?? (() => openDatabase({ kind: 'pglite', dataDir: undefined })))();
+  const migrator = await Migrator.open(scratch.migrationConnection().factory, await readSchema(schemaPath));
   try {
     await migrator.apply(await readMigrations(migrationsDir));
     return await migrator.diffToSchema();
@@ -33,8 +43,9 @@ export async function pendingSchemaChanges(migrationsDir = MIGRATIONS_DIR): Prom
 }
 
 /** Writes `prisma/migrations/<timestamp>_<name>/migration.sql`; returns its folder, or undefined when nothing changed. */
-export async function createMigration(name: string, migrationsDir = MIGRATIONS_DIR): Promise<string | undefined> {
-  const sql = await pendingSchemaChanges(migrationsDir);
+export async function createMigration(name: string, sources: SchemaSources = {}): Promise<string | undefined> {
+  const { migrationsDir = MIGRATIONS_DIR } = sources;
+  const sql = await pendingSchemaChanges(sources);
   if (!sql.trim()) return undefined;
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const slug =

@@ -174,6 +174,18 @@ export class PrismaOutboxQueue implements OutboxQueue {
       }));
   }
 
+  /**
+   * Makes every row still marked as being sent due now, as in doubt. Only safe when no other process can be sending:
+   * an embedded database is opened by one process at a time, so its `sending` rows died with the previous one.
+   */
+  async releaseOrphans(): Promise<number> {
+    const { count } = await this.prisma.outboxMessage.updateMany({
+      where: { status: 'sending' },
+      data: { lockedUntil: new Date(0) },
+    });
+    return count;
+  }
+
   async refOf(key: string): Promise<MessageRef | null | undefined> {
     const row = await this.prisma.outboxMessage.findUnique({
       where: { idempotencyKey: key },

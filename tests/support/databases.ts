@@ -36,6 +36,23 @@ export function testDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return db;
 }
 
+let scratchPglite: Promise<PGlite> | undefined;
+
+/**
+ * An empty (not migrated) in-memory database for replaying migration histories: one PGlite per worker, emptied by
+ * dropping its public schema on every call (a fresh PGlite or a clone costs seconds).
+ */
+export async function emptyScratchDatabase(): Promise<Database> {
+  scratchPglite ??= (async () => {
+    const templatePath = process.env.COE_PGLITE_EMPTY_TEMPLATE;
+    return templatePath ? PGlite.create({ loadDataDir: new Blob([await readFile(templatePath)]) }) : PGlite.create();
+  })();
+  const pglite = await scratchPglite;
+  await pglite.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  const db = wrapPglite(pglite);
+  return { ...db, close: () => db.prisma.$disconnect() };
+}
+
 async function pgliteFromTemplate(): Promise<TestDatabase> {
   const templatePath = process.env.COE_PGLITE_TEMPLATE;
   const pglite = templatePath

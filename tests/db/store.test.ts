@@ -1,0 +1,130 @@
+/**
+ * The Prisma implementations of the core's ports, on PGlite and on real Postgres.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PrismaOutboxQueue, PrismaStore } from '../../src/db/store.ts';
+import type { OutboundMessage } from '../../src/ports.ts';
+import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
+
+const post = (key: string, channelId = 'C1'): OutboundMessage => ({
+  key,
+  platform: 'slack',
+  target: { kind: 'channel', channelId },
+  body: { text: key, blocks: [{ type: 'paragraph', text: key }] },
+});
+
+describe.each(databaseKinds())('the database store (%s)', (kind: DatabaseKind) => {
+  let db: TestDatabase;
+  let store: PrismaStore;
+  let queue: PrismaOutboxQueue;
+
+  beforeAll(async () => {
+    db = await testDatabase(kind);
+  });
+  beforeEach(async () => {
+    await db.reset();
+    store = new PrismaStore(db.prisma);
+    queue = new PrismaOutboxQueue(db.prisma);
+  });
+
+  it('runs an interaction once per key, and forgets a key whose work failed', async () => {
+    const first = await store.once('k1', (repos) => repos.people.identify({ platform: 'slack', externalId: 'U1' }));
+    const again = await store.once('k1', (repos) => repos.people.identify({ platform: 'slack', externalId: 'U2' }));
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ duplicate: true });
+    expect(await db.prisma.person.count()).toBe(1);
+
+    await expect(
+      store.once('k2', async (repos) => {
+        await repos.people.identify({ platform: 'slack', externalId: 'U3' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.prisma.person.count()).toBe(1);
+    const retried = await store.once('k2', (repos) => repos.people.identify({ platform: 'slack', externalId: 'U3' }));
+    expect(retried.duplicate).toBe(false);
+  });
+
+  it('keeps one person per platform identity and remembers their latest name', async () => {
+    await store.transaction((r) => r.people.identify({ platform: 'teams', externalId: 'aad-1', displayName: 'Ada' }));
+    const person = await store.transaction((r) =>
+      r.people.identify({ platform: 'teams', externalId: 'aad-1', displayName: 'Ada L.' }),
+    );
+    expect(person).toMatchObject({ layer: 'worker', displayName: 'Ada L.' });
+    expect(await db.prisma.person.count()).toBe(1);
+  });
+
+  it('queues each outbox key once, and lets only the newest pending update of a message stand', async () => {
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue(post('m1'));
+      await r.outbox.enqueue(post('m1'));
+      await r.outbox.enqueue({ ...post('u1'), target: { kind: 'update', of: 'm1' } });
+      await r.outbox.enqueue({ ...post('u2'), target: { kind: 'update', of: 'm1' } });
+    });
+    const rows = await db.prisma.outboxMessage.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.idempotencyKey, r.status])).toEqual([
+      ['m1', 'pending'],
+      ['u1', 'superseded'],
+      ['u2', 'pending'],
+    ]);
+  });
+
+  it('leases rows to one worker; a lost lease comes back in doubt and fences the old worker', async () => {
+    await store.transaction(async (r) => {
+      for (let i = 0; i < 5; i++) await r.outbox.enqueue(post(`m${i}`));
+    });
+    const a = await queue.claim('worker-a', 3, 60_000);
+    const b = await queue.claim('worker-b', 10, 60_000);
+    expect(a.map((r) => r.key)).toEqual(['m0', 'm1', 'm2']);
+    expect(b.map((r) => r.key)).toEqual(['m3', 'm4']);
+    expect(await queue.claim('worker-c', 10, 60_000)).toEqual([]);
+
+    // worker-b vanishes; its lease runs out.
+    await db.prisma.outboxMessage.updateMany({ where: { lockedBy: 'worker-b' }, data: { lockedUntil: new Date(0) } });
+    const taken = await queue.claim('worker-c', 10, 60_000);
+    expect(taken.map((r) => [r.key, r.inDoubt])).toEqual([
+      ['m3', true],
+      ['m4', true],
+    ]);
+    expect(await queue.markSent(b[0]?.id as string, 'worker-b', { ts: 'late' })).toBe(false);
+    expect(await queue.markSent(taken[0]?.id as string, 'worker-c', { ts: '1.0' })).toBe(true);
+    expect(await queue.refOf('m3')).toEqual({ ts: '1.0' });
+    expect(await queue.refOf('m4')).toBeUndefined();
+    expect(await queue.refOf('nope')).toBeNull();
+  });
+
+  it('never hands the same row to two concurrent claimers', async () => {
+    await store.transaction(async (r) => {
+      for (let i = 0; i < 60; i++) await r.outbox.enqueue(post(`c${i}`, `C${i % 7}`));
+    });
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => queue.claim(`w${i}`, 15, 60_000)));
+    const keys = claims.flat().map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(60);
+  });
+
+  it('retries later, fails for good, and reports the backlog', async () => {
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue(post('r1'));
+      await r.outbox.enqueue(post('f1'));
+    });
+    const [r1, f1] = await queue.claim('w', 10, 60_000);
+    const later = new Date(Date.now() + 60_000);
+    await queue.retryAt(r1?.id as string, 'w', later, 'HTTP 500');
+    await queue.markFailed(f1?.id as string, 'w', 'channel_not_found');
+    expect(await queue.claim('w', 10, 60_000)).toEqual([]);
+    const backlog = await queue.backlog();
+    expect(backlog.pending).toBe(1);
+    expect(backlog.nextDueAt?.getTime()).toBe(later.getTime());
+    expect(await queue.refOf('f1')).toBeNull();
+  });
+
+  it('releases rows orphaned by a crash of the only process (embedded database start-up)', async () => {
+    await store.transaction((r) => r.outbox.enqueue(post('o1')));
+    await queue.claim('dead-process', 10, 60_000);
+    expect(await queue.claim('new-process', 10, 60_000)).toEqual([]);
+    expect(await queue.releaseOrphans()).toBe(1);
+    const [row] = await queue.claim('new-process', 10, 60_000);
+    expect(row).toMatchObject({ key: 'o1', inDoubt: true });
+  });
+});
