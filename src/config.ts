@@ -43,7 +43,7 @@ const schema = z
       .transform((s, ctx) => {
         if (s === undefined || s.trim() === '') return 3000;
         const port = Number(s);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        if (!/^\d+$/.test(s.trim()) || port > 65535) {
           ctx.addIssue({
             code: 'custom',
             message: `"${s}" is not a port; use a whole number from 0 to 65535, e.g. 3000`,
@@ -80,30 +80,35 @@ const schema = z
     }),
     LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()).transform((l) => l ?? 'info'),
   })
-  .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'is required with SLACK_BOT_TOKEN over HTTP; copy it from your app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'is required to turn Slack on; copy the xoxb- token from "OAuth & Permissions"',
-      });
-    }
-    if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MICROSOFT_APP_PASSWORD'],
-        message: "is required with MICROSOFT_APP_ID; create a client secret for the bot's app registration",
-      });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message:
+            'is required with SLACK_BOT_TOKEN over HTTP; copy it from your app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+      if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message: 'is required to turn Slack on; copy the xoxb- token from "OAuth & Permissions"',
+        });
+      }
+      if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MICROSOFT_APP_PASSWORD'],
+          message: "is required with MICROSOFT_APP_ID; create a client secret for the bot's app registration",
+        });
+      }
+    },
+    // Zod skips refinements once a field has failed; these only read string fields, so run them anyway and name
+    // every bad variable in one go.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 function isTimeZone(tz: string): boolean {
   try {

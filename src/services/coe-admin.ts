@@ -21,6 +21,9 @@ export function commandWords(platform: Platform, words: string): string {
   return platform === 'slack' ? `/coe ${words}` : words;
 }
 
+/** "a manager", "an executive". */
+const aOrAn = (label: string) => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+
 export class CoeAdminService {
   constructor(private readonly store: Store) {}
 
@@ -75,6 +78,7 @@ export class CoeAdminService {
     const outcome = await this.store.once(request.key, async (repos) => {
       const person = await this.authorize(repos, actor, 'setupReviewChannel');
       const previous = await repos.reviewChannels.get(actor.platform);
+      if (previous === channelId) return;
       await repos.reviewChannels.set(actor.platform, channelId);
       await repos.events.record({
         actorPersonId: person.id,
@@ -83,21 +87,19 @@ export class CoeAdminService {
         from: previous,
         to: channelId,
       });
-      if (previous !== channelId) {
-        await repos.outbox.enqueue({
-          key: `${request.key}:announce`,
-          platform: actor.platform,
-          target: { kind: 'channel', channelId },
-          body: message(
-            'This channel is now the CoE review channel.',
-            { type: 'heading', text: 'CoE review channel' },
-            {
-              type: 'paragraph',
-              text: 'Friction reports and change requests will arrive here for the CoE to triage, analyse and decide.',
-            },
-          ),
-        });
-      }
+      await repos.outbox.enqueue({
+        key: `${request.key}:announce`,
+        platform: actor.platform,
+        target: { kind: 'channel', channelId },
+        body: message(
+          'This channel is now the CoE review channel.',
+          { type: 'heading', text: 'CoE review channel' },
+          {
+            type: 'paragraph',
+            text: 'Friction reports and change requests will arrive here for the CoE to triage, analyse and decide.',
+          },
+        ),
+      });
     });
     return message(outcome.duplicate ? 'Already done.' : 'Done: this channel is now the CoE review channel.');
   }
@@ -121,13 +123,15 @@ export class CoeAdminService {
         key: `${request.key}:notify`,
         platform: target.platform,
         target: { kind: 'dm', externalId: target.externalId },
-        body: message(`You are now a ${LAYER_LABELS[layer]} in the CoE bot.`),
+        body: message(`You are now ${aOrAn(LAYER_LABELS[layer])} in the CoE bot.`),
       });
       return true;
     });
     if (outcome.duplicate) return message('Already done.');
     return message(
-      outcome.value ? `Done: ${name} is now a ${LAYER_LABELS[layer]}.` : `${name} is already a ${LAYER_LABELS[layer]}.`,
+      outcome.value
+        ? `Done: ${name} is now ${aOrAn(LAYER_LABELS[layer])}.`
+        : `${name} is already ${aOrAn(LAYER_LABELS[layer])}.`,
     );
   }
 

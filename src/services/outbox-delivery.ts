@@ -149,11 +149,7 @@ export class OutboxDeliverer {
       await queue.retryAt(row.id, worker, new Date(now + 60 * SECOND), `${row.platform} is not configured`);
       return;
     }
-    const paused = this.pausedUntil.get(row.platform) ?? 0;
-    if (paused > now) {
-      await queue.retryAt(row.id, worker, new Date(paused));
-      return;
-    }
+    if (await this.heldByRateLimit(row)) return;
     const spacing = sender.perChannelIntervalMs ?? 0;
     const lane = laneOf(row);
     const last = this.lastSentToChannel.get(lane) ?? 0;
@@ -174,6 +170,8 @@ export class OutboxDeliverer {
       }
       parent = ref;
     }
+    // Again after the waits above: a 429 on another row may have paused the platform meanwhile.
+    if (await this.heldByRateLimit(row)) return;
 
     try {
       if (row.inDoubt && sender.findDelivered) {
@@ -192,6 +190,14 @@ export class OutboxDeliverer {
     } catch (error) {
       await this.failed(row, error);
     }
+  }
+
+  /** While a 429 holds the row's platform, puts the row back until the pause ends and says so. */
+  private async heldByRateLimit(row: OutboxRow): Promise<boolean> {
+    const paused = this.pausedUntil.get(row.platform) ?? 0;
+    if (paused <= this.o.clock.now().getTime()) return false;
+    await this.o.queue.retryAt(row.id, this.o.worker, new Date(paused));
+    return true;
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<void> {

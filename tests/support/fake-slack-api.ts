@@ -82,7 +82,6 @@ export class SlackApiError extends Error {
 }
 
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'] as const;
-const FIRST_TS_SECONDS = 1_700_000_000;
 const TS_STEP_MICROS = 100;
 const DEFAULT_HISTORY_LIMIT = 100;
 
@@ -98,7 +97,7 @@ export class FakeSlackApi {
   #channels = new Map<string, SlackChannel>();
   #homeViewIds = new Map<string, string>();
   #overrides = new Map<string, SlackMethodHandler>();
-  #tsCounter = 0;
+  #lastTsMicros = 0;
   #viewCounter = 0;
   #latencyMs = 0;
 
@@ -396,12 +395,14 @@ export class FakeSlackApi {
 
   // ---- state helpers ----------------------------------------------------------------------------------------------
 
-  /** Unique, increasing Slack timestamps: "1700000000.000100", "1700000000.000200", ... */
+  /**
+   * Unique, increasing Slack timestamps from the wall clock, as Slack's are ("<epoch seconds>.<micros>"), so that
+   * `oldest`/`latest` filters computed from real times (e.g. "since this outbox row was created") find them.
+   */
   #nextTs(): string {
-    this.#tsCounter += 1;
-    const micros = this.#tsCounter * TS_STEP_MICROS;
-    const seconds = FIRST_TS_SECONDS + Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    this.#lastTsMicros = Math.max(this.#lastTsMicros + TS_STEP_MICROS, Date.now() * 1000);
+    const micros = this.#lastTsMicros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 
   #channelMessages(channel: string): SlackMessage[] {

@@ -1,12 +1,20 @@
 import { MENTION } from '../../domain/coe-command.ts';
 import type { PersonRef } from '../../domain/people.ts';
 
-/** `<@U123|name>` (escaped slash-command text) → the neutral `@mention` token plus the people, in order. */
+/**
+ * Slack's escaped command text → plain text with the neutral `@mention` token for each `<@U123|name>`, plus the
+ * people mentioned, in order. Slack encodes `&`, `<` and `>` as entities; they are decoded last, so a typed `<`
+ * can never pass for a mention.
+ */
 export function extractMentions(text: string): { text: string; mentions: PersonRef[] } {
   const mentions: PersonRef[] = [];
   const replaced = text.replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
-    mentions.push({ platform: 'slack', externalId: id, ...(name ? { displayName: name } : {}) });
+    mentions.push({ platform: 'slack', externalId: id, ...(name ? { displayName: decodeEntities(name) } : {}) });
     return ` ${MENTION} `;
   });
-  return { text: replaced, mentions };
+  return { text: decodeEntities(replaced), mentions };
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

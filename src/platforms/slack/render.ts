@@ -12,6 +12,8 @@ const BUTTON_TEXT_MAX = 75;
 const BUTTON_VALUE_MAX = 2000;
 const MESSAGE_TEXT_MAX = 4000;
 const FIELDS_PER_SECTION = 10;
+const BLOCKS_PER_MESSAGE = 50;
+const BUTTONS_PER_ACTIONS = 25;
 
 export type SlackBlock = KnownBlock;
 
@@ -35,7 +37,16 @@ export function plain(text: string, max: number): string {
 }
 
 export function renderMessage(message: Message): SlackMessage {
-  return { text: plain(message.text, MESSAGE_TEXT_MAX), blocks: message.blocks.flatMap(renderBlock) };
+  let blocks = message.blocks.flatMap(renderBlock);
+  if (blocks.length > BLOCKS_PER_MESSAGE) {
+    // More blocks than Slack takes (it would refuse the whole message): keep the start and say so.
+    blocks = [
+      ...blocks.slice(0, BLOCKS_PER_MESSAGE - 1),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: '… (shortened: too long for one Slack message)' }] },
+    ];
+  }
+  // The fallback text is mrkdwn too (notifications, clients without blocks): it needs the same escaping.
+  return { text: plain(mrkdwn(message.text), MESSAGE_TEXT_MAX), blocks };
 }
 
 function section(text: string): SlackBlock {
@@ -65,18 +76,21 @@ function renderBlock(block: MessageBlock): SlackBlock[] {
       }
       return sections;
     }
-    case 'actions':
-      return [
-        {
+    case 'actions': {
+      const blocks: SlackBlock[] = [];
+      for (let i = 0; i < block.actions.length; i += BUTTONS_PER_ACTIONS) {
+        blocks.push({
           type: 'actions',
-          elements: block.actions.map((a) => ({
+          elements: block.actions.slice(i, i + BUTTONS_PER_ACTIONS).map((a) => ({
             type: 'button',
             action_id: a.id,
             text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
             value: plain(a.value, BUTTON_VALUE_MAX),
             ...(a.style ? { style: a.style } : {}),
           })),
-        },
-      ];
+        });
+      }
+      return blocks;
+    }
   }
 }

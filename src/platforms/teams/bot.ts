@@ -2,27 +2,20 @@
  * The Teams side: a botbuilder activity handler whose messages call the same core services as Slack's listeners.
  * In Teams the `/coe` words are said to the bot: `help`, `setup review-channel`, `role @person coe`.
  */
-import {
-  type Activity,
-  CardFactory,
-  type ConversationReference,
-  MessageFactory,
-  TeamsActivityHandler,
-  TeamsInfo,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, type ConversationReference, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
 import { MENTION, parseCoeCommand } from '../../domain/coe-command.ts';
-import type { Message } from '../../domain/message.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
 import { answer, type ErrorSink } from '../../services/answer.ts';
 import type { CoeAdminService } from '../../services/coe-admin.ts';
-import { renderCard } from './cards.ts';
-import { channelKey, personKey, type TeamsAddress } from './sender.ts';
+import { cardActivity } from './cards.ts';
+import { channelKey, personKey, type TeamsAddress, type TeamsSender } from './sender.ts';
 
 export interface TeamsServices {
   coe: CoeAdminService;
   addresses: AddressBook;
+  /** Reaches a person in their personal chat, for answers that must stay private. */
+  sender: Pick<TeamsSender, 'sendToPerson'>;
 }
 
 const MAX_TEXT = 4000;
@@ -59,7 +52,21 @@ export class TeamsBot extends TeamsActivityHandler {
         ),
       this.log,
     );
-    await context.sendActivity(cardActivity(reply));
+    // Teams has no ephemeral messages: in a channel only guidance is answered in the thread; anything about the
+    // person (a confirmation, a refusal) goes to their personal chat.
+    const guidance = command.kind === 'help' || command.kind === 'unknown' || command.kind === 'invalid';
+    if (!channelId || guidance) {
+      await context.sendActivity(cardActivity(reply));
+      return;
+    }
+    try {
+      await this.services.sender.sendToPerson(externalIdOf(activity), reply);
+    } catch (error) {
+      this.log.error({ err: error }, 'teams: could not answer in a personal chat');
+      await context.sendActivity(
+        'I could not reach you in a personal chat. Add the CoE app for yourself and I will answer you there.',
+      );
+    }
   }
 
   /** Keeps what proactive messages need to reach this channel and this person later. */
@@ -77,12 +84,6 @@ export class TeamsBot extends TeamsActivityHandler {
     if (channelId)
       await this.services.addresses.put('teams', channelKey(channelId), { ...base, conversationId: channelId });
   }
-}
-
-export function cardActivity(message: Message): Partial<Activity> {
-  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(message)));
-  activity.summary = message.text;
-  return activity;
 }
 
 /** The person's stable id: their Entra (AAD) object id when Teams sends it, else the Teams user id. */

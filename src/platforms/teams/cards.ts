@@ -1,6 +1,7 @@
 /**
  * The core's neutral `Message` as an Adaptive Card 1.5 (the newest version Teams renders). Pure functions.
  */
+import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
 import type { Message, MessageBlock } from '../../domain/message.ts';
 
 export type CardElement = Record<string, unknown>;
@@ -68,4 +69,11 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
         })),
       };
   }
+}
+
+/** A message activity carrying the card, with the plain text as its notification summary. */
+export function cardActivity(message: Message): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(message)));
+  activity.summary = message.text;
+  return activity;
 }

@@ -39,8 +39,8 @@ export function createTeamsPlatform(
       .sendActivity('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.')
       .catch(() => {});
   };
-  const bot = new TeamsBot(services, log);
   const sender = new TeamsSender(adapter, config.appId ?? '', services.addresses);
+  const bot = new TeamsBot({ ...services, sender }, log);
 
   return {
     adapter,

@@ -2,15 +2,10 @@
  * Delivers outbox rows to Teams through the Bot Connector, proactively: each channel and person is reached through
  * the address the bot recorded when it last heard from them.
  */
-import {
-  CardFactory,
-  type CloudAdapter,
-  type ConversationReference,
-  MessageFactory,
-  type TurnContext,
-} from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Message } from '../../domain/message.ts';
 import { type AddressBook, DeliveryError, type MessageRef, type MessageSender, type OutboxRow } from '../../ports.ts';
-import { renderCard } from './cards.ts';
+import { cardActivity } from './cards.ts';
 
 /** What the bot keeps to reach a channel or a person (see `TeamsBot.remember`). */
 export interface TeamsAddress {
@@ -32,9 +27,16 @@ export class TeamsSender implements MessageSender {
     private readonly addresses: AddressBook,
   ) {}
 
+  /** Sends a message straight to a person's personal chat (a private answer), opening the chat if needed. */
+  async sendToPerson(externalId: string, message: Message): Promise<void> {
+    const address = await this.person(externalId);
+    await this.within(address.serviceUrl, address.conversationId, address.tenantId, (ctx) =>
+      ctx.sendActivity(cardActivity(message)),
+    );
+  }
+
   async send(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef> {
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(row.body)), undefined);
-    activity.summary = row.body.text;
+    const activity = cardActivity(row.body);
     const target = row.target;
     try {
       if (target.kind === 'update') {

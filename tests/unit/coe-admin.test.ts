@@ -1,0 +1,278 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MENTION, parseCoeCommand } from '../../src/domain/coe-command.ts';
+import { CoeError } from '../../src/domain/errors.ts';
+import type { PersonRef, Platform } from '../../src/domain/people.ts';
+import { CoeAdminService, type CoeRequest } from '../../src/services/coe-admin.ts';
+import { MemoryStore } from '../support/memory.ts';
+
+const boss: PersonRef = { platform: 'slack', externalId: 'U0BOSS', displayName: 'Coe Boss' };
+const worker: PersonRef = { platform: 'slack', externalId: 'U0WORK', displayName: 'Wanda' };
+const target: PersonRef = { platform: 'slack', externalId: 'U0NEW', displayName: 'Nico' };
+
+let store: MemoryStore;
+let coe: CoeAdminService;
+let keys = 0;
+
+beforeEach(() => {
+  store = new MemoryStore();
+  coe = new CoeAdminService(store);
+});
+
+const request = (actor: PersonRef, extra: Partial<CoeRequest> = {}): CoeRequest => ({
+  actor,
+  key: `key-${++keys}`,
+  channelId: 'C0REVIEW',
+  ...extra,
+});
+
+async function expectCoeError(promise: Promise<unknown>, code: CoeError['code']): Promise<CoeError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CoeError);
+  expect((error as CoeError).code).toBe(code);
+  return error as CoeError;
+}
+
+describe('help', () => {
+  it.each([
+    ['slack', '/coe help', '/coe setup review-channel'],
+    ['teams', 'help', 'setup review-channel'],
+  ] as const)('names the commands as they are typed on %s', async (platform, help, setup) => {
+    const reply = await coe.handle(request({ platform, externalId: 'x' }), parseCoeCommand(''));
+    const facts = reply.blocks.find((b) => b.type === 'facts');
+    expect(facts?.type === 'facts' && facts.facts.map((f) => f.label)).toEqual([
+      `\`${help}\``,
+      `\`${setup}\``,
+      `\`${platform === 'slack' ? '/coe ' : ''}role @person coe|manager|executive|worker\``,
+    ]);
+    expect(reply.text).toContain(`Commands: ${help}, ${setup},`);
+    if (platform === 'teams') expect(JSON.stringify(reply)).not.toContain('/coe');
+  });
+
+  it('answers an unknown command with the help, quoting what was typed', async () => {
+    const reply = await coe.handle(request(worker), parseCoeCommand('launch rockets'));
+    expect(reply.text).toMatch(/^I don't know "launch rockets" yet\. Here is what I can do: Commands: \/coe help/);
+    expect(reply.blocks.map((b) => b.type)).toEqual(['paragraph', 'facts', 'note']);
+  });
+
+  it('answers invalid usage with the problem and the usage for the platform', async () => {
+    const slack = await coe.handle(request(worker), parseCoeCommand('role bob coe'));
+    expect(slack.text).toBe(
+      'Mention the person whose role you are setting. Usage: /coe role @person coe|manager|executive|worker',
+    );
+    const teams = await coe.handle(request({ platform: 'teams', externalId: 'a' }), parseCoeCommand('setup'));
+    expect(teams.blocks).toContainEqual({ type: 'note', text: 'Usage: `setup review-channel`' });
+  });
+
+  it('changes nothing', async () => {
+    await coe.handle(request(worker), parseCoeCommand('help'));
+    expect(store.people).toEqual([]);
+    expect(store.outbox).toEqual([]);
+  });
+});
+
+describe('bootstrapCoeMembers', () => {
+  it('makes the listed identities CoE members once, however often it runs', async () => {
+    const members: PersonRef[] = [boss, { platform: 'teams', externalId: 'aad-1' }];
+    await coe.bootstrapCoeMembers(members);
+    await coe.bootstrapCoeMembers(members);
+    expect(store.people.map((p) => p.layer)).toEqual(['coe', 'coe']);
+    expect(store.events).toHaveLength(2);
+    expect(store.events[0]).toMatchObject({
+      actorPersonId: null,
+      action: 'role.granted',
+      from: 'worker',
+      to: 'coe',
+      reason: 'COE_MEMBERS',
+    });
+    expect(store.outbox).toEqual([]);
+  });
+
+  it('does nothing without members', async () => {
+    await coe.bootstrapCoeMembers([]);
+    expect(store.people).toEqual([]);
+  });
+});
+
+describe('a worker', () => {
+  it.each([
+    ['setup review-channel', []],
+    [`role ${MENTION} coe`, [target]],
+  ] as const)('may not %s, and nothing changes', async (text, mentions) => {
+    await coe.bootstrapCoeMembers([boss]);
+    const before = { people: store.people, events: store.events };
+    const req = request(target);
+    const error = await expectCoeError(coe.handle(req, parseCoeCommand(text, mentions)), 'PERMISSION.DENIED');
+    expect(error.userMessage).toMatch(/Only CoE members/);
+    expect(store.people).toEqual(before.people); // the worker was not even created
+    expect(store.events).toEqual(before.events);
+    expect(store.outbox).toEqual([]);
+    expect(store.reviewChannel('slack')).toBeUndefined();
+    expect(store.processed(req.key)).toBe(false); // so a retry after being granted the role still works
+  });
+});
+
+describe('setting up the review channel', () => {
+  beforeEach(() => coe.bootstrapCoeMembers([boss, { platform: 'teams', externalId: 'aad-boss' }]));
+
+  it('stores the channel, records the change and announces it there', async () => {
+    const reply = await coe.handle(request(boss, { key: 'k1', channelId: 'C0REVIEW' }), { kind: 'setupReviewChannel' });
+    expect(reply.text).toBe('Done: this channel is now the CoE review channel.');
+    expect(store.reviewChannel('slack')).toBe('C0REVIEW');
+    expect(store.reviewChannel('teams')).toBeUndefined();
+    const bossId = store.personByIdentity('slack', boss.externalId)?.id;
+    expect(store.events.at(-1)).toMatchObject({
+      actorPersonId: bossId,
+      subject: 'review-channel:slack',
+      action: 'review-channel.set',
+      to: 'C0REVIEW',
+    });
+    expect(store.outbox).toHaveLength(1);
+    expect(store.outbox[0]).toMatchObject({
+      key: 'k1:announce',
+      platform: 'slack',
+      target: { kind: 'channel', channelId: 'C0REVIEW' },
+      status: 'pending',
+    });
+    expect(store.outbox[0]?.body.blocks[0]).toEqual({ type: 'heading', text: 'CoE review channel' });
+  });
+
+  it('is done once per request key', async () => {
+    const req = request(boss, { key: 'retry-me' });
+    await coe.handle(req, { kind: 'setupReviewChannel' });
+    const events = store.events.length;
+    const again = await coe.handle(req, { kind: 'setupReviewChannel' });
+    expect(again.text).toBe('Already done.');
+    expect(store.outbox).toHaveLength(1);
+    expect(store.events).toHaveLength(events);
+  });
+
+  it('keeps a record of the move to another channel, and announces only in the new one', async () => {
+    await coe.handle(request(boss, { channelId: 'C0OLD' }), { kind: 'setupReviewChannel' });
+    await coe.handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
+    await coe.handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
+    expect(store.reviewChannel('slack')).toBe('C0NEW');
+    expect(store.events.filter((e) => e.action === 'review-channel.set')[1]).toMatchObject({
+      from: 'C0OLD',
+      to: 'C0NEW',
+    });
+    expect(store.outbox.map((r) => r.target)).toEqual([
+      { kind: 'channel', channelId: 'C0OLD' },
+      { kind: 'channel', channelId: 'C0NEW' },
+    ]);
+  });
+
+  it('is set per platform', async () => {
+    await coe.handle(request({ platform: 'teams', externalId: 'aad-boss' }, { channelId: '19:abc@thread.tacv2' }), {
+      kind: 'setupReviewChannel',
+    });
+    expect(store.reviewChannel('teams')).toBe('19:abc@thread.tacv2');
+    expect(store.reviewChannel('slack')).toBeUndefined();
+    expect(store.outbox[0]?.platform).toBe('teams');
+  });
+
+  it.each(['slack', 'teams'] as Platform[])('is refused in a direct message on %s', async (platform) => {
+    const actor = platform === 'slack' ? boss : { platform, externalId: 'aad-boss' };
+    const error = await expectCoeError(
+      coe.handle(request(actor, { channelId: undefined }), { kind: 'setupReviewChannel' }),
+      'SETUP.WRONG_PLACE',
+    );
+    expect(error.userMessage).toContain(
+      platform === 'slack' ? 'Run /coe setup review-channel' : 'Run setup review-channel',
+    );
+    expect(store.reviewChannel(platform)).toBeUndefined();
+    expect(store.outbox).toEqual([]);
+  });
+});
+
+describe('granting a role', () => {
+  beforeEach(() => coe.bootstrapCoeMembers([boss]));
+
+  it('changes the layer, records from/to and tells the person privately', async () => {
+    const reply = await coe.handle(request(boss, { key: 'g1' }), parseCoeCommand(`role ${MENTION} manager`, [target]));
+    expect(reply.text).toBe('Done: Nico is now a manager.');
+    const nico = store.personByIdentity('slack', target.externalId);
+    expect(nico?.layer).toBe('manager');
+    expect(store.events.at(-1)).toMatchObject({
+      actorPersonId: store.personByIdentity('slack', boss.externalId)?.id,
+      subject: `person:${nico?.id}`,
+      action: 'role.granted',
+      from: 'worker',
+      to: 'manager',
+    });
+    expect(store.outbox).toHaveLength(1);
+    expect(store.outbox[0]).toMatchObject({
+      key: 'g1:notify',
+      platform: 'slack',
+      target: { kind: 'dm', externalId: 'U0NEW' },
+      body: { text: 'You are now a manager in the CoE bot.' },
+    });
+  });
+
+  it('changes nothing when the person already has that layer', async () => {
+    const grant = () => coe.handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
+    await grant();
+    const events = store.events.length;
+    const reply = await grant();
+    expect(reply.text).toBe('Nico is already a CoE member.');
+    expect(store.events).toHaveLength(events);
+    expect(store.outbox).toHaveLength(1);
+  });
+
+  it('answers a repeated request key with "Already done." and sends one message', async () => {
+    const req = request(boss, { key: 'double-click' });
+    const command = parseCoeCommand(`role ${MENTION} executive`, [target]);
+    const [first, second] = await Promise.all([coe.handle(req, command), coe.handle(req, command)]);
+    expect([first.text, second.text]).toEqual(['Done: Nico is now an executive.', 'Already done.']);
+    expect(store.outbox).toHaveLength(1);
+    expect(store.events.filter((e) => e.to === 'executive')).toHaveLength(1);
+  });
+
+  it('lets a new CoE member use their powers', async () => {
+    await coe.handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
+    await coe.handle(request(target, { channelId: 'C0NICO' }), { kind: 'setupReviewChannel' });
+    expect(store.reviewChannel('slack')).toBe('C0NICO');
+  });
+});
+
+describe('MemoryStore', () => {
+  it('discards all of a failed transaction', async () => {
+    await expect(
+      store.transaction(async (repos) => {
+        await repos.people.identify(worker);
+        await repos.events.record({ actorPersonId: null, subject: 's', action: 'a' });
+        await repos.outbox.enqueue({
+          key: 'm',
+          platform: 'slack',
+          target: { kind: 'dm', externalId: 'U' },
+          body: { text: 't', blocks: [] },
+        });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect([store.people, store.events, store.outbox]).toEqual([[], [], []]);
+  });
+
+  it('records a key only when its work commits', async () => {
+    await expect(store.once('k', async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(await store.once('k', async () => 1)).toEqual({ duplicate: false, value: 1 });
+    expect(await store.once('k', async () => 2)).toEqual({ duplicate: true });
+  });
+
+  it('writes an outbox key once', async () => {
+    const msg = {
+      key: 'same',
+      platform: 'teams' as const,
+      target: { kind: 'dm' as const, externalId: 'a' },
+      body: { text: 't', blocks: [] },
+    };
+    await store.transaction(async (repos) => {
+      await repos.outbox.enqueue(msg);
+      await repos.outbox.enqueue(msg);
+    });
+    await store.transaction((repos) => repos.outbox.enqueue(msg));
+    expect(store.outbox).toHaveLength(1);
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh' };
+const TEAMS = { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'pw' };
+
+/** The problems `loadConfig` reports for `env`; fails the test when it accepts it. */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to local mode: port 3000 on loopback, embedded database in ./data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      localMode: true,
+      database: { kind: 'pglite', dataDir: './data' },
+      coeMembers: [],
+      logLevel: 'info',
+      teams: { appType: 'MultiTenant' },
+    });
+    expect(config.slack).toBeUndefined();
+    expect(config.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: ' ', DATA_DIR: '', DATABASE_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      database: { kind: 'pglite', dataDir: './data' },
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    ['Slack', SLACK],
+    ['Teams', TEAMS],
+  ])('binds every interface once %s credentials are set', (_name, env) => {
+    expect(loadConfig(env)).toMatchObject({ host: '0.0.0.0', localMode: false });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...SLACK,
+      ...TEAMS,
+      PORT: '8080',
+      HOST: '10.0.0.5',
+      DATABASE_URL: 'postgresql://coe@db:5432/coe',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      COE_SLACK_CHANNEL_ID: 'C0REVIEW',
+      MICROSOFT_APP_TENANT_ID: 'tenant',
+      MICROSOFT_APP_TYPE: 'SingleTenant',
+      COE_MEMBERS: ' slack:U0123ABC , teams:00000000-0000-0000-0000-000000000000,',
+      TZ: 'Europe/Berlin',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '10.0.0.5',
+      database: { kind: 'postgres', url: 'postgresql://coe@db:5432/coe' },
+      slack: {
+        botToken: 'xoxb-1-2-abc',
+        signingSecret: 'shh',
+        appToken: undefined,
+        apiUrl: 'http://127.0.0.1:9999/api/',
+        reviewChannelId: 'C0REVIEW',
+      },
+      teams: { appId: TEAMS.MICROSOFT_APP_ID, appPassword: 'pw', tenantId: 'tenant', appType: 'SingleTenant' },
+      localMode: false,
+      coeMembers: [
+        { platform: 'slack', externalId: 'U0123ABC' },
+        { platform: 'teams', externalId: '00000000-0000-0000-0000-000000000000' },
+      ],
+      timeZone: 'Europe/Berlin',
+      logLevel: 'debug',
+    });
+  });
+
+  it('accepts Socket Mode without a signing secret', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.appToken).toBe('xapp-1');
+  });
+
+  it.each(['abc', '-1', '65536', '80.5', '3000abc'])('refuses PORT=%s, naming PORT', (port) => {
+    const [problem, ...rest] = problems({ PORT: port });
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(new RegExp(`^PORT "${port.replace('.', '\\.')}" is not a port`));
+  });
+
+  it.each(['nonsense', 'mysql://x@y/z', 'postgres://'])('refuses DATABASE_URL=%s, naming it', (url) => {
+    expect(problems({ DATABASE_URL: url })).toEqual([
+      expect.stringMatching(/^DATABASE_URL must be a Postgres connection string/),
+    ]);
+  });
+
+  it.each(['bob', 'slack:', 'slack:U1,discord:123', 'teams:a b', 'SLACK:U1'])(
+    'refuses COE_MEMBERS=%s, quoting the bad entry',
+    (members) => {
+      const [problem] = problems({ COE_MEMBERS: members });
+      expect(problem).toMatch(/^COE_MEMBERS "[^"]+" is not platform:id; write e\.g\. slack:/);
+    },
+  );
+
+  it('needs SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN over HTTP', () => {
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is required/),
+    ]);
+  });
+
+  it('needs SLACK_BOT_TOKEN with a signing secret or app token', () => {
+    expect(problems({ SLACK_SIGNING_SECRET: 'shh' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN is required/)]);
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN is required/)]);
+  });
+
+  it('refuses tokens of the wrong kind', () => {
+    expect(problems({ ...SLACK, SLACK_BOT_TOKEN: 'abc' })[0]).toMatch(/^SLACK_BOT_TOKEN must be a Slack bot token/);
+    expect(problems({ ...SLACK, SLACK_APP_TOKEN: 'xoxb-2' })[0]).toMatch(/^SLACK_APP_TOKEN must be an app-level token/);
+    expect(problems({ SLACK_API_URL: 'not a url' })[0]).toMatch(/^SLACK_API_URL must be a URL/);
+  });
+
+  it.each(['Mars/Olympus_Mons', 'CEST+2', 'utc plus'])('refuses TZ=%s', (tz) => {
+    expect(problems({ TZ: tz })).toEqual([expect.stringMatching(/^TZ is not a time zone; use an IANA name/)]);
+  });
+
+  it.each(['verbose', 'INFO', '3'])('refuses LOG_LEVEL=%s', (level) => {
+    expect(problems({ LOG_LEVEL: level })).toEqual([expect.stringMatching(/^LOG_LEVEL .*"info"/)]);
+  });
+
+  it('needs MICROSOFT_APP_PASSWORD with MICROSOFT_APP_ID, except for a managed identity', () => {
+    expect(problems({ MICROSOFT_APP_ID: TEAMS.MICROSOFT_APP_ID })).toEqual([
+      expect.stringMatching(/^MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID/),
+    ]);
+    expect(
+      loadConfig({ MICROSOFT_APP_ID: TEAMS.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI' }).teams.appType,
+    ).toBe('UserAssignedMSI');
+    expect(problems({ ...TEAMS, MICROSOFT_APP_TYPE: 'Anything' })[0]).toMatch(/^MICROSOFT_APP_TYPE /);
+  });
+
+  it('names every bad variable at once, including missing companions', () => {
+    const found = problems({ PORT: 'abc', TZ: 'Nowhere/Town', SLACK_BOT_TOKEN: 'xoxb-1', MICROSOFT_APP_ID: 'id' });
+    expect(found.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'MICROSOFT_APP_PASSWORD',
+      'PORT',
+      'SLACK_SIGNING_SECRET',
+      'TZ',
+    ]);
+  });
+});

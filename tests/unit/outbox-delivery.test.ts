@@ -1,0 +1,376 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { message } from '../../src/domain/message.ts';
+import type { Platform } from '../../src/domain/people.ts';
+import {
+  type Clock,
+  DeliveryError,
+  type MessageRef,
+  type MessageSender,
+  type OutboundMessage,
+  type OutboxRow,
+  type OutboxTarget,
+} from '../../src/ports.ts';
+import { type DelivererOptions, OutboxDeliverer } from '../../src/services/outbox-delivery.ts';
+import { ManualClock, MemoryOutboxQueue, MemoryStore } from '../support/memory.ts';
+
+/** A step of a sender's script for one key: fail with an error, or reach the platform but answer only later. */
+type Step = Error | { answerAfter: Promise<void> };
+
+/** A platform that records what reached it and fails as scripted per outbox key. */
+class ScriptedSender implements MessageSender {
+  /** Every message that reached the platform. */
+  readonly delivered: { key: string; parent: MessageRef | undefined; ref: MessageRef }[] = [];
+  /** Every call to `send`, by key. */
+  readonly attempts: string[] = [];
+  readonly lookups: string[] = [];
+  private readonly script = new Map<string, Step[]>();
+
+  constructor(
+    private readonly name: Platform,
+    readonly perChannelIntervalMs?: number,
+  ) {}
+
+  on(key: string, ...steps: Step[]): this {
+    this.script.set(key, [...(this.script.get(key) ?? []), ...steps]);
+    return this;
+  }
+
+  async send(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef> {
+    this.attempts.push(row.key);
+    await new Promise((resolve) => setImmediate(resolve)); // a network round trip: other workers run meanwhile
+    const step = this.script.get(row.key)?.shift();
+    if (step instanceof Error) throw step;
+    const ref = { platform: this.name, id: `m${this.delivered.length + 1}` };
+    this.delivered.push({ key: row.key, parent, ref });
+    if (step) await step.answerAfter;
+    return ref;
+  }
+
+  async findDelivered(row: OutboxRow): Promise<MessageRef | undefined> {
+    this.lookups.push(row.key);
+    return this.delivered.find((d) => d.key === row.key)?.ref;
+  }
+
+  countOf(key: string): number {
+    return this.delivered.filter((d) => d.key === key).length;
+  }
+}
+
+const rateLimited = (ms: number) => new DeliveryError('rate-limited', 'ratelimited', ms);
+const transient = () => new DeliveryError('transient', 'service_unavailable');
+const permanent = () => new DeliveryError('permanent', 'channel_not_found');
+
+const toChannel = (channelId: string, threadOf?: string): OutboxTarget => ({
+  kind: 'channel',
+  channelId,
+  ...(threadOf ? { threadOf } : {}),
+});
+
+let clock: ManualClock;
+let store: MemoryStore;
+let queue: MemoryOutboxQueue;
+let slack: ScriptedSender;
+let teams: ScriptedSender;
+const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
+beforeEach(() => {
+  clock = new ManualClock();
+  store = new MemoryStore(clock);
+  queue = new MemoryOutboxQueue(store.outbox, clock);
+  slack = new ScriptedSender('slack');
+  teams = new ScriptedSender('teams');
+  vi.clearAllMocks();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function deliverer(options: Partial<DelivererOptions> = {}): OutboxDeliverer {
+  return new OutboxDeliverer({ queue, senders: { slack, teams }, clock, worker: 'w1', logger, ...options });
+}
+
+/** Queues messages the way services do: through the store, in one transaction. */
+async function enqueue(...messages: [key: string, target: OutboxTarget, platform?: Platform][]): Promise<void> {
+  await store.transaction(async (repos) => {
+    for (const [key, target, platform = 'slack'] of messages) {
+      const m: OutboundMessage = { key, platform, target, body: message(`message ${key}`) };
+      await repos.outbox.enqueue(m);
+    }
+  });
+}
+
+/** Passes of the deliverer, moving the clock to the next due row in between, until nothing is left. */
+async function settle(d: OutboxDeliverer, passes = 20): Promise<void> {
+  for (let i = 0; i < passes; i++) {
+    await d.deliverDue();
+    const { pending, nextDueAt } = await queue.backlog();
+    if (pending === 0) return;
+    if (nextDueAt && nextDueAt > clock.now()) clock.advance(nextDueAt.getTime() - clock.now().getTime());
+  }
+  throw new Error('the outbox did not settle');
+}
+
+const at = (offsetMs: number, from: Date) => new Date(from.getTime() + offsetMs);
+
+describe('OutboxDeliverer', () => {
+  it('delivers each row once and records where it landed', async () => {
+    await enqueue(['a', toChannel('C1')], ['b', { kind: 'dm', externalId: 'U1' }], ['c', toChannel('19:x'), 'teams']);
+    const d = deliverer();
+    expect(await d.deliverDue()).toBe(3);
+    expect(await d.deliverDue()).toBe(0);
+    expect(slack.attempts.sort()).toEqual(['a', 'b']);
+    expect(teams.attempts).toEqual(['c']);
+    for (const key of ['a', 'b', 'c']) {
+      const row = queue.row(key);
+      expect(row.status).toBe('sent');
+      expect(row.sentAt).toEqual(clock.now());
+      expect(row.ref).toEqual([...slack.delivered, ...teams.delivered].find((x) => x.key === key)?.ref);
+      expect(await queue.refOf(key)).toEqual(row.ref);
+    }
+    expect(await queue.backlog()).toEqual({ pending: 0, nextDueAt: undefined });
+  });
+
+  it('keeps the order of messages to one channel', async () => {
+    slack = new ScriptedSender('slack', 2); // spacing between messages to one channel (real timers: keep it tiny)
+    await enqueue(['1', toChannel('C1')], ['2', toChannel('C1')], ['x', toChannel('C2')], ['3', toChannel('C1')]);
+    await deliverer().deliverDue();
+    expect(slack.delivered.map((s) => s.key).filter((k) => k !== 'x')).toEqual(['1', '2', '3']);
+    expect(slack.delivered).toHaveLength(4);
+  });
+
+  it('honours Retry-After and holds the whole platform meanwhile', async () => {
+    const t0 = clock.now();
+    slack.on('s1', rateLimited(1000));
+    await enqueue(['s1', toChannel('C1')], ['s2', toChannel('C2')], ['t1', toChannel('19:x'), 'teams']);
+    const d = deliverer({ concurrency: 1 });
+    await d.deliverDue();
+    expect(queue.row('s1')).toMatchObject({ status: 'pending', nextAttemptAt: at(1000, t0), lastError: 'ratelimited' });
+    expect(queue.row('s2')).toMatchObject({ status: 'pending', nextAttemptAt: at(1000, t0) });
+    expect(slack.attempts).toEqual(['s1']); // s2 waited without trying
+    expect(queue.row('t1').status).toBe('sent'); // the other platform is not held
+
+    clock.advance(999);
+    await enqueue(['s3', { kind: 'dm', externalId: 'U1' }]);
+    expect(await d.deliverDue()).toBe(1); // only the new row is due, and it is held too
+    expect(queue.row('s3')).toMatchObject({ status: 'pending', nextAttemptAt: at(1000, t0) });
+    expect(slack.attempts).toEqual(['s1']);
+
+    clock.advance(1);
+    expect(await d.deliverDue()).toBe(3);
+    expect(slack.attempts.sort()).toEqual(['s1', 's1', 's2', 's3']);
+    expect(['s1', 's2', 's3'].map((k) => queue.row(k).status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('backs off exponentially on transient errors, with jitter in the upper half', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    slack.on('k', transient(), transient(), new Error('socket hang up'), transient());
+    await enqueue(['k', toChannel('C1')]);
+    const d = deliverer();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await d.deliverDue();
+      const row = queue.row('k');
+      expect(row.status).toBe('pending');
+      const delay = row.nextAttemptAt.getTime() - clock.now().getTime();
+      delays.push(delay);
+      clock.advance(delay - 1);
+      expect(await d.deliverDue()).toBe(0); // not a millisecond early
+      clock.advance(1);
+    }
+    expect(delays).toEqual([750, 1500, 3000, 6000]); // 1 s, 2 s, 4 s, 8 s, each at 3/4 with this jitter
+    expect(queue.row('k').lastError).toBe('service_unavailable');
+    await d.deliverDue();
+    expect(queue.row('k')).toMatchObject({ status: 'sent', attempts: 5, lastError: null });
+    expect(slack.countOf('k')).toBe(1);
+  });
+
+  it('keeps jittered backoff within [half, full] of the step', async () => {
+    for (let i = 0; i < 5; i++) slack.on(`k${i}`, transient());
+    await enqueue(...Array.from({ length: 5 }, (_, i): [string, OutboxTarget] => [`k${i}`, toChannel(`C${i}`)]));
+    await deliverer().deliverDue();
+    for (let i = 0; i < 5; i++) {
+      const delay = queue.row(`k${i}`).nextAttemptAt.getTime() - clock.now().getTime();
+      expect(delay).toBeGreaterThanOrEqual(500);
+      expect(delay).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('gives a transiently failing row up after giveUpAfterMs', async () => {
+    slack.on('k', transient(), transient());
+    await enqueue(['k', toChannel('C1')]);
+    const d = deliverer({ giveUpAfterMs: 10_000 });
+    await d.deliverDue();
+    clock.advance(10_001);
+    await d.deliverDue();
+    expect(queue.row('k')).toMatchObject({
+      status: 'failed',
+      lastError: 'gave up after 2 attempts: service_unavailable',
+    });
+  });
+
+  it('fails a permanently refused row at once and never retries it', async () => {
+    slack.on('bad', permanent());
+    await enqueue(['bad', toChannel('C404')], ['good', toChannel('C1')]);
+    const d = deliverer();
+    await d.deliverDue();
+    expect(queue.row('bad')).toMatchObject({ status: 'failed', lastError: 'channel_not_found', attempts: 1 });
+    expect(await queue.refOf('bad')).toBeNull();
+    clock.advance(24 * 3600 * 1000);
+    expect(await d.deliverDue()).toBe(0);
+    expect(slack.attempts.filter((k) => k === 'bad')).toHaveLength(1);
+    expect(logger.error).toHaveBeenCalled();
+    expect(await d.flush(clock.now().getTime() + 1000)).toBe(0);
+  });
+
+  it('leaves rows of a platform this process does not serve for another replica', async () => {
+    await enqueue(['t', toChannel('19:x'), 'teams']);
+    await deliverer({ senders: { slack } }).deliverDue();
+    expect(queue.row('t')).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: at(60_000, clock.now()),
+      lastError: 'teams is not configured',
+    });
+  });
+
+  describe('in-doubt rows (the sender vanished mid-send)', () => {
+    it('marks a row that did reach the platform as sent, without sending it again', async () => {
+      await enqueue(['k', toChannel('C1')]);
+      const [claimed] = await queue.claim('crashed', 10, 30_000);
+      if (!claimed) throw new Error('nothing claimed');
+      const ref = await slack.send(claimed, undefined); // reached Slack; then the process died before markSent
+      const d = deliverer();
+      expect(await d.deliverDue()).toBe(0); // the lease still holds
+      clock.advance(30_001);
+      expect(await d.deliverDue()).toBe(1);
+      expect(slack.lookups).toEqual(['k']);
+      expect(slack.countOf('k')).toBe(1);
+      expect(queue.row('k')).toMatchObject({ status: 'sent', ref, lockedBy: 'w1', attempts: 2 });
+      expect(await queue.markSent(claimed.id, 'crashed', { id: 'late' })).toBe(false); // the old owner is fenced off
+      expect(queue.row('k').ref).toEqual(ref);
+    });
+
+    it('sends a row that did not reach the platform, once', async () => {
+      await enqueue(['k', toChannel('C1')]);
+      await queue.claim('crashed', 10, 30_000);
+      clock.advance(30_001);
+      await deliverer().deliverDue();
+      expect(slack.lookups).toEqual(['k']);
+      expect(slack.attempts).toEqual(['k']);
+      expect(queue.row('k').status).toBe('sent');
+    });
+
+    it('looks for nothing when the row is not in doubt', async () => {
+      await enqueue(['k', toChannel('C1')]);
+      await deliverer().deliverDue();
+      expect(slack.lookups).toEqual([]);
+    });
+  });
+
+  describe('threads and updates', () => {
+    it('wait until the message they refer to is sent, then go to it', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      slack.on('parent', transient());
+      await enqueue(
+        ['parent', toChannel('C1')],
+        ['reply', toChannel('C1', 'parent')],
+        ['edit', { kind: 'update', of: 'parent' }],
+      );
+      const d = deliverer();
+      await d.deliverDue();
+      expect(slack.attempts).toEqual(['parent']);
+      for (const key of ['reply', 'edit']) {
+        expect(queue.row(key)).toMatchObject({ status: 'pending', lastError: 'waiting for the message it refers to' });
+      }
+      await settle(d);
+      const parentRef = queue.row('parent').ref;
+      expect(parentRef).not.toBeNull();
+      expect(slack.delivered.find((s) => s.key === 'reply')?.parent).toEqual(parentRef);
+      expect(slack.delivered.find((s) => s.key === 'edit')?.parent).toEqual(parentRef);
+      expect(slack.delivered.map((s) => s.key).indexOf('parent')).toBe(0);
+    });
+
+    it('fail when the message they refer to failed, or never existed', async () => {
+      slack.on('parent', permanent());
+      await enqueue(
+        ['parent', toChannel('C1')],
+        ['reply', toChannel('C1', 'parent')],
+        ['edit', { kind: 'update', of: 'parent' }],
+        ['orphan', toChannel('C2', 'no-such-key')],
+      );
+      await settle(deliverer());
+      expect(slack.attempts).toEqual(['parent']);
+      expect(queue.row('reply')).toMatchObject({
+        status: 'failed',
+        lastError: 'the message it refers to (parent) was never delivered',
+      });
+      expect(queue.row('edit').status).toBe('failed');
+      expect(queue.row('orphan').status).toBe('failed');
+    });
+  });
+
+  describe('several workers on one queue', () => {
+    it('never send a row twice', async () => {
+      const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+      await enqueue(
+        ...keys.map((key, i): [string, OutboxTarget, Platform] => [
+          key,
+          i % 4 === 3 ? { kind: 'dm', externalId: `U${i % 5}` } : toChannel(`C${i % 3}`),
+          i % 2 ? 'teams' : 'slack',
+        ]),
+      );
+      const a = deliverer({ worker: 'a', batchSize: 4, concurrency: 3 });
+      const b = deliverer({ worker: 'b', batchSize: 4, concurrency: 3 });
+      const deadline = clock.now().getTime() + 60_000;
+      expect(await Promise.all([a.flush(deadline), b.flush(deadline)])).toEqual([0, 0]);
+      for (const key of keys) expect(slack.countOf(key) + teams.countOf(key)).toBe(1);
+      expect([...slack.attempts, ...teams.attempts]).toHaveLength(40);
+      expect(new Set(store.outbox.map((r) => r.lockedBy))).toEqual(new Set(['a', 'b']));
+    });
+
+    it('never send a row twice when a lease runs out mid-send', async () => {
+      let answer = () => {};
+      slack.on('slow', { answerAfter: new Promise<void>((resolve) => (answer = resolve)) });
+      await enqueue(['slow', toChannel('C1')]);
+      const a = deliverer({ worker: 'a', leaseMs: 5_000 });
+      const b = deliverer({ worker: 'b', leaseMs: 5_000 });
+      const passA = a.deliverDue();
+      await vi.waitFor(() => expect(slack.delivered).toHaveLength(1)); // reached Slack; a waits for the answer
+      clock.advance(5_001);
+      expect(await b.deliverDue()).toBe(1); // b takes the row over, in doubt, and finds it delivered
+      expect(queue.row('slow')).toMatchObject({ status: 'sent', lockedBy: 'b' });
+      answer();
+      await passA;
+      expect(slack.countOf('slow')).toBe(1);
+      expect(slack.attempts).toEqual(['slow']);
+      expect(logger.warn).toHaveBeenCalledWith({ key: 'slow' }, expect.stringContaining('lease lost'));
+    });
+  });
+
+  describe('flush', () => {
+    const realClock: Clock = { now: () => new Date() };
+
+    it('returns 0 once everything is delivered, retries included', async () => {
+      // Real time here, because flush sleeps with real timers while it waits for a due row; Retry-After is tiny.
+      store = new MemoryStore(realClock);
+      queue = new MemoryOutboxQueue(store.outbox, realClock);
+      slack.on('a', rateLimited(15));
+      teams.on('t', permanent());
+      await enqueue(['a', toChannel('C1')], ['b', toChannel('C2')], ['t', toChannel('19:x'), 'teams']);
+      const d = deliverer({ clock: realClock });
+      expect(await d.flush(Date.now() + 5_000)).toBe(0);
+      expect(['a', 'b', 't'].map((k) => queue.row(k).status)).toEqual(['sent', 'sent', 'failed']);
+      expect(slack.countOf('a')).toBe(1);
+    });
+
+    it('returns how many rows still wait when the deadline passes', async () => {
+      store = new MemoryStore(realClock);
+      queue = new MemoryOutboxQueue(store.outbox, realClock);
+      slack.on('a', rateLimited(60_000));
+      await enqueue(['a', toChannel('C1')], ['b', toChannel('C2')]);
+      const d = deliverer({ clock: realClock, concurrency: 1 });
+      expect(await d.flush(Date.now() + 30)).toBe(2);
+      expect(slack.attempts).toEqual(['a']);
+    });
+  });
+});
