@@ -84,6 +84,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
   const coe = new CoeAdminService(store);
   await coe.bootstrapCoeMembers(config.coeMembers);
+  if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
   const addresses = new PrismaAddressBook(database.prisma);
 
   let slack: SlackPlatform | undefined;

@@ -135,6 +135,21 @@ export class CoeAdminService {
     );
   }
 
+  /** Registers a review channel named in the configuration (COE_SLACK_CHANNEL_ID) when none is set yet. */
+  async bootstrapReviewChannel(platform: Platform, channelId: string): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      if (await repos.reviewChannels.get(platform)) return;
+      await repos.reviewChannels.set(platform, channelId);
+      await repos.events.record({
+        actorPersonId: null,
+        subject: `review-channel:${platform}`,
+        action: 'review-channel.set',
+        to: channelId,
+        reason: 'configuration',
+      });
+    });
+  }
+
   /** Grants the CoE layer to the identities named in COE_MEMBERS (start-up; idempotent). */
   async bootstrapCoeMembers(members: readonly PersonRef[]): Promise<void> {
     if (members.length === 0) return;

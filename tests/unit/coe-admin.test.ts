@@ -96,6 +96,18 @@ describe('bootstrapCoeMembers', () => {
   });
 });
 
+describe('bootstrapReviewChannel', () => {
+  it('sets the configured channel when none is set, and never overrides a channel the CoE chose', async () => {
+    await coe.bootstrapReviewChannel('slack', 'C0CONFIG');
+    expect(store.reviewChannel('slack')).toBe('C0CONFIG');
+    expect(store.events).toMatchObject([{ action: 'review-channel.set', to: 'C0CONFIG', reason: 'configuration' }]);
+    await coe.bootstrapCoeMembers([boss]);
+    await coe.handle(request(boss, { channelId: 'C0CHOSEN' }), parseCoeCommand('setup review-channel'));
+    await coe.bootstrapReviewChannel('slack', 'C0CONFIG');
+    expect(store.reviewChannel('slack')).toBe('C0CHOSEN');
+  });
+});
+
 describe('a worker', () => {
   it.each([
     ['setup review-channel', []],
