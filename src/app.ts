@@ -3,7 +3,7 @@
  * configured, and the outbox deliverer. `main.ts` adds the process concerns (env, signals, exit codes); tests call
  * `startBot` directly.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { PrismaAddressBook } from './db/address-book.ts';
@@ -16,6 +16,8 @@ import { createSlackPlatform, type SlackPlatform } from './platforms/slack/app.t
 import { createTeamsPlatform, type TeamsPlatform } from './platforms/teams/index.ts';
 import type { MessageSender } from './ports.ts';
 import { CoeAdminService } from './services/coe-admin.ts';
+import { CoeCommands } from './services/commands.ts';
+import { FrictionService } from './services/friction.ts';
 import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
 
 export interface StartOptions {
@@ -83,13 +85,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
   const coe = new CoeAdminService(store);
+  const friction = new FrictionService(store, systemClock, config.friction, () => randomBytes(12).toString('base64url'));
+  const commands = new CoeCommands(coe, friction);
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
   const addresses = new PrismaAddressBook(database.prisma);
 
   let slack: SlackPlatform | undefined;
   if (config.slack) {
-    slack = createSlackPlatform(config.slack, { coe }, log);
+    slack = createSlackPlatform(config.slack, { commands, friction }, log);
     senders.slack = slack.sender;
     await slack.start();
     log.info(config.slack.appToken ? 'slack: on, Socket Mode' : `slack: on, events at ${url}/slack/events`);
@@ -102,7 +106,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let teams: TeamsPlatform | undefined;
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   if (config.teams.appId || loopback) {
-    teams = createTeamsPlatform(config.teams, { coe, addresses }, log);
+    teams = createTeamsPlatform(config.teams, { commands, friction, addresses }, log);
     senders.teams = teams.sender;
     log.info(
       config.teams.appId

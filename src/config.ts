@@ -79,6 +79,8 @@ const schema = z
       message: 'is not a time zone; use an IANA name such as Europe/Berlin or UTC',
     }),
     LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()).transform((l) => l ?? 'info'),
+    FRICTION_PATTERN_THRESHOLD: wholeNumber(3, 2, 100, 'reports, e.g. 3'),
+    FRICTION_PATTERN_DAYS: wholeNumber(14, 1, 365, 'days, e.g. 14'),
   })
   .superRefine(
     (env, ctx) => {
@@ -110,6 +112,22 @@ const schema = z
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   );
 
+/** An optional whole number within bounds; `example` ends the message ("must be 2 to 100 reports, e.g. 3"). */
+function wholeNumber(fallback: number, min: number, max: number, example: string) {
+  return z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return fallback;
+      const n = Number(s);
+      if (!/^\d+$/.test(s.trim()) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `"${s}" must be ${min} to ${max} ${example}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -139,6 +157,8 @@ export interface Config {
   /** True when no platform credentials are set: loopback only, Teams without auth for the Bot Framework Emulator. */
   localMode: boolean;
   coeMembers: { platform: 'slack' | 'teams'; externalId: string }[];
+  /** N reports about one tool or process within D days raise a recurring-pattern alert. */
+  friction: { recurrenceThreshold: number; recurrenceWindowDays: number };
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -179,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     localMode,
     coeMembers: e.COE_MEMBERS,
+    friction: { recurrenceThreshold: e.FRICTION_PATTERN_THRESHOLD, recurrenceWindowDays: e.FRICTION_PATTERN_DAYS },
     timeZone: e.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: e.LOG_LEVEL,
   };

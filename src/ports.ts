@@ -2,6 +2,7 @@
  * What the core needs from the outside world. `domain/` and `services/` depend on these interfaces only; `db/`,
  * `platforms/` and the in-memory fakes in tests implement them.
  */
+import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
 import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 
@@ -37,9 +38,13 @@ export interface StateChange {
 export interface PeopleRepository {
   /** The person behind a platform identity, created as a worker the first time they are seen. */
   identify(ref: PersonRef): Promise<Person>;
+  /** The person behind a platform identity, if the bot knows them; never creates one. */
+  find(ref: PersonRef): Promise<(Person & { lastTeam: string | null }) | undefined>;
   setLayer(personId: number, layer: Layer): Promise<void>;
   /** The person's identities, so a message can reach them on the platforms they use. */
   identitiesOf(personId: number): Promise<PersonRef[]>;
+  get(personId: number): Promise<(Person & { lastTeam: string | null }) | undefined>;
+  rememberTeam(personId: number, team: string): Promise<void>;
 }
 
 export interface ReviewChannelRepository {
@@ -54,6 +59,83 @@ export interface EventLog {
 export interface OutboxWriter {
   /** Queues a message for delivery; a key already queued is ignored. */
   enqueue(message: OutboundMessage): Promise<void>;
+  /** Whether a message with this key was ever queued (a review message to thread under or update). */
+  has(key: string): Promise<boolean>;
+}
+
+/** A friction report as stored. `reporterPersonId` is null for an anonymous report. */
+export interface FrictionReport {
+  number: number;
+  kind: FrictionKind;
+  title: string;
+  description: string;
+  team: string | null;
+  tool: string;
+  toolKey: string;
+  frequency: Frequency;
+  impact: Impact;
+  relatedSop: string | null;
+  sourceLink: string | null;
+  status: FrictionStatus;
+  reporterPersonId: number | null;
+  ownerPersonId: number | null;
+  rootCause: string | null;
+  declineReason: string | null;
+  duplicateOf: number | null;
+  plusOnes: number;
+  version: number;
+  claimToken: string;
+  createdAt: Date;
+}
+
+export type NewFrictionReport = Omit<
+  FrictionReport,
+  | 'number'
+  | 'status'
+  | 'ownerPersonId'
+  | 'rootCause'
+  | 'declineReason'
+  | 'duplicateOf'
+  | 'plusOnes'
+  | 'version'
+  | 'createdAt'
+> & { submissionKey: string };
+
+export type FrictionChanges = Partial<
+  Pick<FrictionReport, 'status' | 'ownerPersonId' | 'rootCause' | 'declineReason' | 'duplicateOf' | 'plusOnes'>
+>;
+
+export interface FrictionRepository {
+  create(report: NewFrictionReport): Promise<FrictionReport>;
+  get(number: number): Promise<FrictionReport | undefined>;
+  /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */
+  getForUpdate(number: number): Promise<FrictionReport | undefined>;
+  bySubmissionKey(key: string): Promise<FrictionReport | undefined>;
+  /** Applies the changes and bumps the version. */
+  update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
+  /** Open reports (new, triaged, analysing), oldest first, other than `except`. */
+  open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
+  /** Reports about one tool or process created since a time, any status. */
+  aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
+  byReporter(personId: number, limit: number): Promise<FrictionReport[]>;
+  /** Records a "me too"; false when this person had already said it. */
+  addSupporter(number: number, personId: number): Promise<boolean>;
+  supporters(number: number): Promise<number[]>;
+}
+
+export interface RecurringPatternRepository {
+  /**
+   * Whether this tool or process was already alerted on since a time. Holds a lock on the tool until the
+   * transaction ends, so two reports arriving together raise one alert.
+   */
+  alertedSince(toolKey: string, since: Date): Promise<boolean>;
+  record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
+}
+
+export interface TeamRepository {
+  names(): Promise<string[]>;
+  /** False when a team of that name (any case) exists already. */
+  add(name: string): Promise<boolean>;
 }
 
 /** Everything a use case may change, inside one transaction. */
@@ -62,6 +144,9 @@ export interface Repositories {
   reviewChannels: ReviewChannelRepository;
   events: EventLog;
   outbox: OutboxWriter;
+  friction: FrictionRepository;
+  patterns: RecurringPatternRepository;
+  teams: TeamRepository;
 }
 
 export interface Store {

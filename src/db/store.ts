@@ -2,10 +2,14 @@
  * The Prisma implementation of the core's ports: repositories inside one transaction, inbound idempotency keys,
  * and the outbox queue the deliverer drains.
  */
+
+import type { Frequency, Impact } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from '../domain/people.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type {
+  FrictionReport,
+  FrictionRepository,
   MessageRef,
   OutboundMessage,
   OutboxQueue,
@@ -79,6 +83,24 @@ export function repositories(tx: Tx): Repositories {
       async setLayer(personId: number, layer: Layer) {
         await tx.person.update({ where: { id: personId }, data: { layer } });
       },
+      async find(ref: PersonRef) {
+        const found = await tx.platformIdentity.findUnique({
+          where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+          include: { person: true },
+        });
+        if (!found) return undefined;
+        const { id, layer, displayName, lastTeam } = found.person;
+        return { id, layer, displayName, lastTeam };
+      },
+      async get(personId: number) {
+        const person = await tx.person.findUnique({ where: { id: personId } });
+        return person
+          ? { id: person.id, layer: person.layer, displayName: person.displayName, lastTeam: person.lastTeam }
+          : undefined;
+      },
+      async rememberTeam(personId: number, team: string) {
+        await tx.person.update({ where: { id: personId }, data: { lastTeam: team } });
+      },
       async identitiesOf(personId: number) {
         const rows = await tx.platformIdentity.findMany({ where: { personId } });
         return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
@@ -126,6 +148,97 @@ export function repositories(tx: Tx): Repositories {
               AND idempotency_key <> ${message.key}`;
         }
       },
+      async has(key: string) {
+        return (await tx.outboxMessage.count({ where: { idempotencyKey: key } })) > 0;
+      },
+    },
+    friction: frictionRepository(tx),
+    patterns: {
+      async alertedSince(toolKey: string, since: Date) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`pattern:${toolKey}`}))`;
+        return (await tx.recurringPattern.count({ where: { toolKey, alertedAt: { gte: since } } })) > 0;
+      },
+      async record(pattern) {
+        await tx.recurringPattern.create({ data: pattern });
+      },
+    },
+    teams: {
+      async names() {
+        return (await tx.team.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
+      },
+      async add(name: string) {
+        const same = await tx.team.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
+        if (same) return false;
+        await tx.team.create({ data: { name } });
+        return true;
+      },
+    },
+  };
+}
+
+type FrictionRow = Awaited<ReturnType<Tx['frictionReport']['findUniqueOrThrow']>>;
+
+function toReport(row: FrictionRow): FrictionReport {
+  const { submissionKey: _key, updatedAt: _updated, frequency, impact, ...rest } = row;
+  return { ...rest, frequency: frequency as Frequency, impact: impact as Impact };
+}
+
+function frictionRepository(tx: Tx): FrictionRepository {
+  const OPEN = ['new', 'triaged', 'analysing'] as const;
+  return {
+    async create(report) {
+      return toReport(await tx.frictionReport.create({ data: report }));
+    },
+    async get(number) {
+      const row = await tx.frictionReport.findUnique({ where: { number } });
+      return row ? toReport(row) : undefined;
+    },
+    async getForUpdate(number) {
+      await tx.$executeRaw`SELECT 1 FROM friction_report WHERE number = ${number} FOR UPDATE`;
+      const row = await tx.frictionReport.findUnique({ where: { number } });
+      return row ? toReport(row) : undefined;
+    },
+    async bySubmissionKey(key) {
+      const row = await tx.frictionReport.findUnique({ where: { submissionKey: key } });
+      return row ? toReport(row) : undefined;
+    },
+    async update(number, changes) {
+      return toReport(
+        await tx.frictionReport.update({ where: { number }, data: { ...changes, version: { increment: 1 } } }),
+      );
+    },
+    async open(options = {}) {
+      const rows = await tx.frictionReport.findMany({
+        where: { status: { in: [...OPEN] }, ...(options.except ? { number: { not: options.except } } : {}) },
+        orderBy: { number: 'asc' },
+        ...(options.limit ? { take: options.limit } : {}),
+      });
+      return rows.map(toReport);
+    },
+    async aboutTool(toolKey, since) {
+      const rows = await tx.frictionReport.findMany({
+        where: { toolKey, createdAt: { gte: since } },
+        orderBy: { number: 'asc' },
+      });
+      return rows.map(toReport);
+    },
+    async byReporter(personId, limit) {
+      const rows = await tx.frictionReport.findMany({
+        where: { reporterPersonId: personId },
+        orderBy: { number: 'desc' },
+        take: limit,
+      });
+      return rows.map(toReport);
+    },
+    async addSupporter(number, personId) {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO friction_supporter (report_number, person_id) VALUES (${number}, ${personId})
+        ON CONFLICT DO NOTHING`;
+      return inserted > 0;
+    },
+    async supporters(number) {
+      const rows = await tx.frictionSupporter.findMany({ where: { reportNumber: number }, orderBy: { at: 'asc' } });
+      return rows.map((r) => r.personId);
     },
   };
 }

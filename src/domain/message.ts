@@ -21,6 +21,8 @@ export interface MessageAction {
   label: string;
   value: string;
   style?: 'primary' | 'danger';
+  /** The action asks for more input (a reason, a report id) in a form before anything happens. */
+  opensForm?: boolean;
 }
 
 export interface Message {

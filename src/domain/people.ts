@@ -28,11 +28,15 @@ export const LAYER_LABELS: Record<Layer, string> = {
 };
 
 /** Actions the permission table governs. Later capabilities add theirs here. */
-export type Action = 'grantRole' | 'setupReviewChannel';
+export type Action = 'grantRole' | 'setupReviewChannel' | 'manageTeams' | 'decideFriction' | 'seeTriageQueue';
 
 const ALLOWED: Record<Action, readonly Layer[]> = {
   grantRole: ['coe'],
   setupReviewChannel: ['coe'],
+  manageTeams: ['coe'],
+  // Triage, merge duplicates, decline, record root cause (DOMAIN.md): the CoE's analysis, nobody else's.
+  decideFriction: ['coe'],
+  seeTriageQueue: ['coe'],
 };
 
 export function may(layer: Layer, action: Action): boolean {

@@ -3,6 +3,10 @@
  * for both platforms; each platform only turns its payload into a `CoeRequest` and renders the `Message` back.
  */
 import { type CoeCommand, USAGE } from '../domain/coe-command.ts';
+
+/** The `/coe` commands this service answers; the friction ones go to `FrictionService`. */
+export type AdminCommand = Exclude<CoeCommand, { kind: 'status' | 'myReports' | 'triageQueue' }>;
+
 import { CoeError } from '../domain/errors.ts';
 import { type Message, message } from '../domain/message.ts';
 import { LAYER_LABELS, type Layer, may, type PersonRef, type Platform } from '../domain/people.ts';
@@ -28,7 +32,7 @@ export class CoeAdminService {
   constructor(private readonly store: Store) {}
 
   /** Runs one parsed `/coe` command and returns the private reply for the person who sent it. */
-  async handle(request: CoeRequest, command: CoeCommand): Promise<Message> {
+  async handle(request: CoeRequest, command: AdminCommand): Promise<Message> {
     switch (command.kind) {
       case 'help':
         return this.help(request.actor.platform);
@@ -44,23 +48,58 @@ export class CoeAdminService {
         return this.setupReviewChannel(request);
       case 'grantRole':
         return this.grantRole(request, command.person, command.layer);
+      case 'teamAdd':
+        return this.addTeam(request, command.name);
+      case 'teamList':
+        return this.listTeams();
     }
+  }
+
+  private async addTeam(request: CoeRequest, name: string): Promise<Message> {
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const person = await this.authorize(repos, request.actor, 'manageTeams');
+      if (!(await repos.teams.add(name))) return false;
+      await repos.events.record({ actorPersonId: person.id, subject: `team:${name}`, action: 'team.added' });
+      return true;
+    });
+    if (outcome.duplicate) return message('Already done.');
+    return message(outcome.value ? `Done: team "${name}" added.` : `There is already a team called "${name}".`);
+  }
+
+  private async listTeams(): Promise<Message> {
+    const names = await this.store.transaction((repos) => repos.teams.names());
+    return names.length === 0
+      ? message('No teams yet. CoE members add them with team add <name>.')
+      : message(
+          `Teams: ${names.join(', ')}`,
+          { type: 'heading', text: 'Teams' },
+          { type: 'paragraph', text: names.join('\n') },
+        );
   }
 
   help(platform: Platform, intro = 'I help your Center of Excellence run its improvement loop.'): Message {
     const cmd = (words: string) => `\`${commandWords(platform, words)}\``;
+    const friction = platform === 'slack' ? '`/friction [what happened]`' : '`friction [what happened]`';
     return message(
-      `${intro} Commands: ${commandWords(platform, 'help')}, ${commandWords(platform, 'setup review-channel')}, ${commandWords(platform, 'role …')}`,
+      `${intro} Commands: ${commandWords(platform, 'help')}, ${friction.replaceAll('`', '')}, ${commandWords(platform, USAGE.status)}, ${commandWords(platform, 'my reports')}, ${commandWords(platform, 'setup review-channel')}, ${commandWords(platform, 'role …')}`,
       { type: 'paragraph', text: intro },
       {
         type: 'facts',
         facts: [
           { label: cmd('help'), value: 'This list.' },
           {
+            label: friction,
+            value: 'Report friction: a tool, a failure pattern, a training gap, quality variance, a cross-team issue.',
+          },
+          { label: cmd(USAGE.status), value: 'Where a report stands.' },
+          { label: cmd('my reports'), value: 'Your reports and their status.' },
+          { label: cmd('queue'), value: 'Open reports waiting for the CoE (CoE only).' },
+          {
             label: cmd(USAGE.setup),
             value: 'Make this channel the CoE review channel, where reports are triaged (CoE only).',
           },
           { label: cmd(USAGE.role), value: "Set a person's layer (CoE only)." },
+          { label: cmd(USAGE.team), value: 'Add or list the teams reports name (CoE only to add).' },
         ],
       },
       { type: 'note', text: 'Every change to how we work goes through the CoE. Nobody is monitored individually.' },
@@ -170,7 +209,11 @@ export class CoeAdminService {
     });
   }
 
-  private async authorize(repos: Repositories, actor: PersonRef, action: 'grantRole' | 'setupReviewChannel') {
+  private async authorize(
+    repos: Repositories,
+    actor: PersonRef,
+    action: 'grantRole' | 'setupReviewChannel' | 'manageTeams',
+  ) {
     const person = await repos.people.identify(actor);
     if (!may(person.layer, action)) {
       throw new CoeError(

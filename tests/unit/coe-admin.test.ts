@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MENTION, parseCoeCommand } from '../../src/domain/coe-command.ts';
+import { type CoeCommand, MENTION, parseCoeCommand } from '../../src/domain/coe-command.ts';
 import { CoeError } from '../../src/domain/errors.ts';
 import type { PersonRef, Platform } from '../../src/domain/people.ts';
-import { CoeAdminService, type CoeRequest } from '../../src/services/coe-admin.ts';
+import { type AdminCommand, CoeAdminService, type CoeRequest } from '../../src/services/coe-admin.ts';
 import { MemoryStore } from '../support/memory.ts';
 
 const boss: PersonRef = { platform: 'slack', externalId: 'U0BOSS', displayName: 'Coe Boss' };
@@ -10,6 +10,7 @@ const worker: PersonRef = { platform: 'slack', externalId: 'U0WORK', displayName
 const target: PersonRef = { platform: 'slack', externalId: 'U0NEW', displayName: 'Nico' };
 
 let store: MemoryStore;
+const handle = (r: CoeRequest, command: CoeCommand) => coe.handle(r, command as AdminCommand);
 let coe: CoeAdminService;
 let keys = 0;
 
@@ -40,7 +41,7 @@ describe('help', () => {
     ['slack', '/coe help', '/coe setup review-channel'],
     ['teams', 'help', 'setup review-channel'],
   ] as const)('names the commands as they are typed on %s', async (platform, help, setup) => {
-    const reply = await coe.handle(request({ platform, externalId: 'x' }), parseCoeCommand(''));
+    const reply = await handle(request({ platform, externalId: 'x' }), parseCoeCommand(''));
     const facts = reply.blocks.find((b) => b.type === 'facts');
     expect(facts?.type === 'facts' && facts.facts.map((f) => f.label)).toEqual([
       `\`${help}\``,
@@ -52,22 +53,22 @@ describe('help', () => {
   });
 
   it('answers an unknown command with the help, quoting what was typed', async () => {
-    const reply = await coe.handle(request(worker), parseCoeCommand('launch rockets'));
+    const reply = await handle(request(worker), parseCoeCommand('launch rockets'));
     expect(reply.text).toMatch(/^I don't know "launch rockets" yet\. Here is what I can do: Commands: \/coe help/);
     expect(reply.blocks.map((b) => b.type)).toEqual(['paragraph', 'facts', 'note']);
   });
 
   it('answers invalid usage with the problem and the usage for the platform', async () => {
-    const slack = await coe.handle(request(worker), parseCoeCommand('role bob coe'));
+    const slack = await handle(request(worker), parseCoeCommand('role bob coe'));
     expect(slack.text).toBe(
       'Mention the person whose role you are setting. Usage: /coe role @person coe|manager|executive|worker',
     );
-    const teams = await coe.handle(request({ platform: 'teams', externalId: 'a' }), parseCoeCommand('setup'));
+    const teams = await handle(request({ platform: 'teams', externalId: 'a' }), parseCoeCommand('setup'));
     expect(teams.blocks).toContainEqual({ type: 'note', text: 'Usage: `setup review-channel`' });
   });
 
   it('changes nothing', async () => {
-    await coe.handle(request(worker), parseCoeCommand('help'));
+    await handle(request(worker), parseCoeCommand('help'));
     expect(store.people).toEqual([]);
     expect(store.outbox).toEqual([]);
   });
@@ -102,7 +103,7 @@ describe('bootstrapReviewChannel', () => {
     expect(store.reviewChannel('slack')).toBe('C0CONFIG');
     expect(store.events).toMatchObject([{ action: 'review-channel.set', to: 'C0CONFIG', reason: 'configuration' }]);
     await coe.bootstrapCoeMembers([boss]);
-    await coe.handle(request(boss, { channelId: 'C0CHOSEN' }), parseCoeCommand('setup review-channel'));
+    await handle(request(boss, { channelId: 'C0CHOSEN' }), parseCoeCommand('setup review-channel'));
     await coe.bootstrapReviewChannel('slack', 'C0CONFIG');
     expect(store.reviewChannel('slack')).toBe('C0CHOSEN');
   });
@@ -116,7 +117,7 @@ describe('a worker', () => {
     await coe.bootstrapCoeMembers([boss]);
     const before = { people: store.people, events: store.events };
     const req = request(target);
-    const error = await expectCoeError(coe.handle(req, parseCoeCommand(text, mentions)), 'PERMISSION.DENIED');
+    const error = await expectCoeError(handle(req, parseCoeCommand(text, mentions)), 'PERMISSION.DENIED');
     expect(error.userMessage).toMatch(/Only CoE members/);
     expect(store.people).toEqual(before.people); // the worker was not even created
     expect(store.events).toEqual(before.events);
@@ -130,7 +131,7 @@ describe('setting up the review channel', () => {
   beforeEach(() => coe.bootstrapCoeMembers([boss, { platform: 'teams', externalId: 'aad-boss' }]));
 
   it('stores the channel, records the change and announces it there', async () => {
-    const reply = await coe.handle(request(boss, { key: 'k1', channelId: 'C0REVIEW' }), { kind: 'setupReviewChannel' });
+    const reply = await handle(request(boss, { key: 'k1', channelId: 'C0REVIEW' }), { kind: 'setupReviewChannel' });
     expect(reply.text).toBe('Done: this channel is now the CoE review channel.');
     expect(store.reviewChannel('slack')).toBe('C0REVIEW');
     expect(store.reviewChannel('teams')).toBeUndefined();
@@ -153,18 +154,18 @@ describe('setting up the review channel', () => {
 
   it('is done once per request key', async () => {
     const req = request(boss, { key: 'retry-me' });
-    await coe.handle(req, { kind: 'setupReviewChannel' });
+    await handle(req, { kind: 'setupReviewChannel' });
     const events = store.events.length;
-    const again = await coe.handle(req, { kind: 'setupReviewChannel' });
+    const again = await handle(req, { kind: 'setupReviewChannel' });
     expect(again.text).toBe('Already done.');
     expect(store.outbox).toHaveLength(1);
     expect(store.events).toHaveLength(events);
   });
 
   it('keeps a record of the move to another channel, and announces only in the new one', async () => {
-    await coe.handle(request(boss, { channelId: 'C0OLD' }), { kind: 'setupReviewChannel' });
-    await coe.handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
-    await coe.handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
+    await handle(request(boss, { channelId: 'C0OLD' }), { kind: 'setupReviewChannel' });
+    await handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
+    await handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
     expect(store.reviewChannel('slack')).toBe('C0NEW');
     expect(store.events.filter((e) => e.action === 'review-channel.set')[1]).toMatchObject({
       from: 'C0OLD',
@@ -177,7 +178,7 @@ describe('setting up the review channel', () => {
   });
 
   it('is set per platform', async () => {
-    await coe.handle(request({ platform: 'teams', externalId: 'aad-boss' }, { channelId: '19:abc@thread.tacv2' }), {
+    await handle(request({ platform: 'teams', externalId: 'aad-boss' }, { channelId: '19:abc@thread.tacv2' }), {
       kind: 'setupReviewChannel',
     });
     expect(store.reviewChannel('teams')).toBe('19:abc@thread.tacv2');
@@ -188,7 +189,7 @@ describe('setting up the review channel', () => {
   it.each(['slack', 'teams'] as Platform[])('is refused in a direct message on %s', async (platform) => {
     const actor = platform === 'slack' ? boss : { platform, externalId: 'aad-boss' };
     const error = await expectCoeError(
-      coe.handle(request(actor, { channelId: undefined }), { kind: 'setupReviewChannel' }),
+      handle(request(actor, { channelId: undefined }), { kind: 'setupReviewChannel' }),
       'SETUP.WRONG_PLACE',
     );
     expect(error.userMessage).toContain(
@@ -203,7 +204,7 @@ describe('granting a role', () => {
   beforeEach(() => coe.bootstrapCoeMembers([boss]));
 
   it('changes the layer, records from/to and tells the person privately', async () => {
-    const reply = await coe.handle(request(boss, { key: 'g1' }), parseCoeCommand(`role ${MENTION} manager`, [target]));
+    const reply = await handle(request(boss, { key: 'g1' }), parseCoeCommand(`role ${MENTION} manager`, [target]));
     expect(reply.text).toBe('Done: Nico is now a manager.');
     const nico = store.personByIdentity('slack', target.externalId);
     expect(nico?.layer).toBe('manager');
@@ -224,7 +225,7 @@ describe('granting a role', () => {
   });
 
   it('changes nothing when the person already has that layer', async () => {
-    const grant = () => coe.handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
+    const grant = () => handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
     await grant();
     const events = store.events.length;
     const reply = await grant();
@@ -236,15 +237,15 @@ describe('granting a role', () => {
   it('answers a repeated request key with "Already done." and sends one message', async () => {
     const req = request(boss, { key: 'double-click' });
     const command = parseCoeCommand(`role ${MENTION} executive`, [target]);
-    const [first, second] = await Promise.all([coe.handle(req, command), coe.handle(req, command)]);
+    const [first, second] = await Promise.all([handle(req, command), handle(req, command)]);
     expect([first.text, second.text]).toEqual(['Done: Nico is now an executive.', 'Already done.']);
     expect(store.outbox).toHaveLength(1);
     expect(store.events.filter((e) => e.to === 'executive')).toHaveLength(1);
   });
 
   it('lets a new CoE member use their powers', async () => {
-    await coe.handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
-    await coe.handle(request(target, { channelId: 'C0NICO' }), { kind: 'setupReviewChannel' });
+    await handle(request(boss), parseCoeCommand(`role ${MENTION} coe`, [target]));
+    await handle(request(target, { channelId: 'C0NICO' }), { kind: 'setupReviewChannel' });
     expect(store.reviewChannel('slack')).toBe('C0NICO');
   });
 });

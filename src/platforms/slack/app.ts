@@ -6,12 +6,14 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
-import type { CoeAdminService } from '../../services/coe-admin.ts';
+import type { CoeCommands } from '../../services/commands.ts';
+import type { FrictionService } from '../../services/friction.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { SlackSender } from './sender.ts';
 
 export interface SlackServices {
-  coe: CoeAdminService;
+  commands: CoeCommands;
+  friction: FrictionService;
 }
 
 export interface SlackPlatform {

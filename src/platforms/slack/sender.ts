@@ -45,7 +45,7 @@ export class SlackSender implements MessageSender {
         await this.client.chat.update({ channel: parent.channel, ts: parent.ts, text, blocks });
         return { channel: parent.channel, ts: parent.ts };
       }
-      const channel = await this.channelOf(row);
+      const channel = await this.channelOf(row, parent);
       const res = await this.client.chat.postMessage({
         channel,
         text,
@@ -61,7 +61,7 @@ export class SlackSender implements MessageSender {
   /** Looks for the row's message in the channel's recent history, by its metadata key. */
   async findDelivered(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef | undefined> {
     if (row.target.kind === 'update') return undefined; // an update applied twice is harmless
-    const channel = await call(() => this.channelOf(row));
+    const channel = await call(() => this.channelOf(row, parent));
     const oldest = String(Math.floor(row.createdAt.getTime() / 1000) - 60);
     const page = await call(() =>
       row.target.kind === 'channel' && parent?.ts
@@ -76,9 +76,10 @@ export class SlackSender implements MessageSender {
     return found?.ts ? { channel, ts: found.ts } : undefined;
   }
 
-  private async channelOf(row: OutboxRow): Promise<string> {
+  private async channelOf(row: OutboxRow, parent: MessageRef | undefined): Promise<string> {
     const target = row.target;
-    if (target.kind === 'channel') return target.channelId;
+    // A thread reply goes where its parent is, even if the channel was moved since.
+    if (target.kind === 'channel') return (target.threadOf && parent?.channel) || target.channelId;
     if (target.kind !== 'dm') throw new DeliveryError('permanent', 'an update has no channel of its own');
     const known = this.dmChannels.get(target.externalId);
     if (known) return known;

@@ -7,12 +7,14 @@ import { MENTION, parseCoeCommand } from '../../domain/coe-command.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
 import { answer, type ErrorSink } from '../../services/answer.ts';
-import type { CoeAdminService } from '../../services/coe-admin.ts';
+import type { CoeCommands } from '../../services/commands.ts';
+import type { FrictionService } from '../../services/friction.ts';
 import { cardActivity } from './cards.ts';
 import { channelKey, personKey, type TeamsAddress, type TeamsSender } from './sender.ts';
 
 export interface TeamsServices {
-  coe: CoeAdminService;
+  commands: CoeCommands;
+  friction: FrictionService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -46,7 +48,7 @@ export class TeamsBot extends TeamsActivityHandler {
     const command = parseCoeCommand(words, mentions);
     const reply = await answer(
       () =>
-        this.services.coe.handle(
+        this.services.commands.handle(
           { actor: actorOf(activity), key: `teams:activity:${activity.id}`, ...(channelId ? { channelId } : {}) },
           command,
         ),

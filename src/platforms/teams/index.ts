@@ -7,7 +7,8 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import type { Config } from '../../config.ts';
 import type { AddressBook } from '../../ports.ts';
 import type { ErrorSink } from '../../services/answer.ts';
-import type { CoeAdminService } from '../../services/coe-admin.ts';
+import type { CoeCommands } from '../../services/commands.ts';
+import type { FrictionService } from '../../services/friction.ts';
 import { TeamsBot } from './bot.ts';
 import { TeamsSender } from './sender.ts';
 
@@ -23,7 +24,7 @@ export interface TeamsPlatform {
 
 export function createTeamsPlatform(
   config: Config['teams'],
-  services: { coe: CoeAdminService; addresses: AddressBook },
+  services: { commands: CoeCommands; friction: FrictionService; addresses: AddressBook },
   log: ErrorSink & { warn(obj: object, msg: string): void },
 ): TeamsPlatform {
   const auth = new ConfigurationBotFrameworkAuthentication({

@@ -48,8 +48,13 @@ export class TeamsSender implements MessageSender {
         );
         return parent;
       }
+      // A thread reply goes where its parent is, even if the channel was moved since.
       const address =
-        target.kind === 'channel' ? await this.channel(target.channelId) : await this.person(target.externalId);
+        target.kind === 'channel' && parent?.conversationId && parent.serviceUrl
+          ? { serviceUrl: parent.serviceUrl, conversationId: parent.conversationId, tenantId: parent.tenantId }
+          : target.kind === 'channel'
+            ? await this.channel(target.channelId)
+            : await this.person(target.externalId);
       const conversationId =
         target.kind === 'channel' && parent?.activityId
           ? `${address.conversationId};messageid=${parent.activityId}`

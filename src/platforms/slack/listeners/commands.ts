@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { parseCoeCommand } from '../../../domain/coe-command.ts';
 import { answer } from '../../../services/answer.ts';
-import type { CoeAdminService } from '../../../services/coe-admin.ts';
+import type { CoeCommands } from '../../../services/commands.ts';
 import { SLASH_COMMANDS } from '../ids.ts';
 import { extractMentions } from '../mentions.ts';
 import { renderMessage } from '../render.ts';
@@ -16,7 +16,7 @@ const slashCommand = z.object({
   text: z.string().max(4000).default(''),
 });
 
-export function registerCommands(app: App, deps: { coe: CoeAdminService }): void {
+export function registerCommands(app: App, deps: { commands: CoeCommands }): void {
   app.command(SLASH_COMMANDS.coe, async ({ command, ack, logger }) => {
     const parsed = slashCommand.safeParse(command);
     if (!parsed.success) {
@@ -31,7 +31,7 @@ export function registerCommands(app: App, deps: { coe: CoeAdminService }): void
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(
       () =>
-        deps.coe.handle(
+        deps.commands.handle(
           {
             actor: { platform: 'slack', externalId: c.user_id, ...(c.user_name ? { displayName: c.user_name } : {}) },
             key: `slack:command:${c.trigger_id}`,

@@ -1,0 +1,224 @@
+/**
+ * Friction reports (seed §4, "Managers provide… tool friction reports, failure patterns, training gaps, quality
+ * variance signals, cross-team issues"): the form's fields and their limits, the lifecycle, and what may happen next.
+ */
+import { z } from 'zod';
+
+export const FRICTION_KINDS = [
+  'tool_friction',
+  'failure_pattern',
+  'training_gap',
+  'quality_variance',
+  'cross_team',
+] as const;
+export type FrictionKind = (typeof FRICTION_KINDS)[number];
+export const KIND_LABELS: Record<FrictionKind, string> = {
+  tool_friction: 'Tool friction',
+  failure_pattern: 'Failure pattern',
+  training_gap: 'Training gap',
+  quality_variance: 'Quality variance',
+  cross_team: 'Cross-team issue',
+};
+
+export const FREQUENCIES = ['once', 'daily', 'weekly', 'constantly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+export const FREQUENCY_LABELS: Record<Frequency, string> = {
+  once: 'Once',
+  daily: 'Daily',
+  weekly: 'Weekly',
+  constantly: 'Constantly',
+};
+
+export const IMPACTS = ['low', 'medium', 'high', 'blocking'] as const;
+export type Impact = (typeof IMPACTS)[number];
+export const IMPACT_LABELS: Record<Impact, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  blocking: 'Blocking',
+};
+
+export const FRICTION_STATUSES = [
+  'new',
+  'triaged',
+  'analysing',
+  'in_change',
+  'resolved',
+  'declined',
+  'duplicate',
+] as const;
+export type FrictionStatus = (typeof FRICTION_STATUSES)[number];
+export const STATUS_LABELS: Record<FrictionStatus, string> = {
+  new: 'New',
+  triaged: 'Triaged',
+  analysing: 'Analysing',
+  in_change: 'In change',
+  resolved: 'Resolved',
+  declined: 'Declined',
+  duplicate: 'Duplicate',
+};
+const OPEN: readonly FrictionStatus[] = ['new', 'triaged', 'analysing'];
+export const isOpen = (status: FrictionStatus) => OPEN.includes(status);
+
+/** Field limits: what the forms enforce and what the review message can show within Slack's and Teams' limits. */
+export const LIMITS = {
+  title: 120,
+  description: 3000,
+  team: 80,
+  tool: 100,
+  relatedSop: 100,
+  sourceLink: 2000,
+  reason: 1000,
+  rootCause: 2000,
+} as const;
+
+/** The form's fields; platforms use these names for their inputs so errors map back one to one. */
+export const FRICTION_FIELDS = [
+  'kind',
+  'title',
+  'description',
+  'team',
+  'tool',
+  'frequency',
+  'impact',
+  'relatedSop',
+  'anonymous',
+] as const;
+export type FrictionField = (typeof FRICTION_FIELDS)[number];
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `Please fill in ${label}.` })
+    .trim()
+    .min(1, `Please fill in ${label}.`)
+    .max(max, `Keep ${label} under ${max} characters (it has {length}).`);
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep ${label} under ${max} characters (it has {length}).`)
+    .optional()
+    .transform((s) => (s ? s : undefined));
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.enum(values, { error: `Please choose ${label}.` });
+
+export const frictionInput = z.object({
+  kind: choice(FRICTION_KINDS, 'what kind of friction this is'),
+  title: text('a short title', LIMITS.title),
+  description: text('what happened', LIMITS.description),
+  team: optionalText('the team', LIMITS.team),
+  tool: text('the tool or process affected', LIMITS.tool),
+  frequency: choice(FREQUENCIES, 'how often it happens'),
+  impact: choice(IMPACTS, 'the impact'),
+  relatedSop: optionalText('the related SOP', LIMITS.relatedSop),
+  anonymous: z.boolean().default(false),
+  sourceLink: z.url().max(LIMITS.sourceLink).optional(),
+});
+export type FrictionInput = z.infer<typeof frictionInput>;
+
+export type FieldErrors = Partial<Record<FrictionField, string>>;
+
+/**
+ * Checks a submitted form. `teams` are the organisation's teams; when there are none yet the team is free text
+ * (a fresh install must still take a report), otherwise it must be one of them.
+ */
+export function validateFriction(
+  raw: Record<string, unknown>,
+  teams: readonly string[],
+): { ok: true; value: FrictionInput } | { ok: false; errors: FieldErrors } {
+  const parsed = frictionInput.safeParse(raw);
+  const errors: FieldErrors = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as FrictionField;
+      const length = typeof raw[field] === 'string' ? (raw[field] as string).trim().length : 0;
+      errors[field] ??= issue.message.replace('{length}', String(length));
+    }
+  }
+  const team = parsed.success ? parsed.data.team : undefined;
+  if (team && teams.length > 0 && !teams.some((t) => t.toLowerCase() === team.toLowerCase())) {
+    errors.team = `There is no team called "${team}". Pick one of: ${teams.join(', ')}.`;
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const canonicalTeam = team ? (teams.find((t) => t.toLowerCase() === team.toLowerCase()) ?? team) : undefined;
+  return { ok: true, value: { ...parsed.data, team: canonicalTeam } };
+}
+
+/** How reports about "the same tool or process" find each other: case, spacing and punctuation do not matter. */
+export function toolKey(tool: string): string {
+  return tool
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'of',
+  'to',
+  'in',
+  'on',
+  'for',
+  'is',
+  'are',
+  'after',
+  'when',
+  'with',
+  'it',
+]);
+
+function words(text: string): Set<string> {
+  return new Set(
+    toolKey(text)
+      .split(' ')
+      .filter((w) => w.length > 1 && !STOP_WORDS.has(w)),
+  );
+}
+
+/** Jaccard similarity of two titles' meaningful words, 0…1. */
+export function titleSimilarity(a: string, b: string): number {
+  const x = words(a);
+  const y = words(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / (x.size + y.size - shared);
+}
+
+/** A report "looks like" another when it is about the same tool or process, or its title is close. */
+export function looksAlike(a: { tool: string; title: string }, b: { tool: string; title: string }): boolean {
+  return toolKey(a.tool) === toolKey(b.tool) || titleSimilarity(a.title, b.title) >= 0.5;
+}
+
+export const frictionId = (number: number) => `FR-${number}`;
+
+/** `FR-12`, `fr-12`, `12` → 12; anything else → undefined. */
+export function parseFrictionId(text: string): number | undefined {
+  const match = /^\s*(?:fr-?)?(\d{1,9})\s*$/i.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The CoE's decisions on a report, and the states each may start from. */
+export type FrictionDecision = 'triage' | 'rootCause' | 'duplicate' | 'decline';
+const ALLOWED_FROM: Record<FrictionDecision, readonly FrictionStatus[]> = {
+  triage: ['new'],
+  rootCause: ['triaged', 'analysing'],
+  duplicate: ['new', 'triaged', 'analysing'],
+  decline: ['new', 'triaged', 'analysing'],
+};
+
+export function canDecide(decision: FrictionDecision, status: FrictionStatus): boolean {
+  return ALLOWED_FROM[decision].includes(status);
+}
+
+/** The decisions still open for a report in this state, in the order the review message shows them. */
+export function decisionsFor(status: FrictionStatus): FrictionDecision[] {
+  return (['triage', 'rootCause', 'duplicate', 'decline'] as const).filter((d) => canDecide(d, status));
+}

@@ -1,0 +1,449 @@
+/**
+ * Friction intake and the CoE's triage (seed §4: "Managers surface patterns. CoE analyses…"), for both platforms.
+ * Platforms hand in what a person typed or pressed; this service checks, stores, and queues every message that
+ * follows (the review message and its thread, updates in place, the reporter's direct messages, pattern alerts).
+ */
+import { CoeError } from '../domain/errors.ts';
+import {
+  canDecide,
+  type FieldErrors,
+  type FrictionDecision,
+  frictionId,
+  isOpen,
+  LIMITS,
+  looksAlike,
+  parseFrictionId,
+  STATUS_LABELS,
+  toolKey,
+  validateFriction,
+} from '../domain/friction.ts';
+import {
+  confirmationMessage,
+  type FrictionView,
+  parsePlusOneValue,
+  recurringPatternMessage,
+  reportListMessage,
+  reviewMessage,
+  statusChangeMessage,
+  statusMessage,
+} from '../domain/friction-messages.ts';
+import { type Message, message } from '../domain/message.ts';
+import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
+
+export interface FrictionSettings {
+  /** N reports about one tool or process… */
+  recurrenceThreshold: number;
+  /** …within D days raise one "recurring pattern" alert. */
+  recurrenceWindowDays: number;
+}
+
+export interface FrictionRequest {
+  actor: PersonRef;
+  /** The inbound interaction's idempotency key. */
+  key: string;
+}
+
+export type SubmitResult = { ok: false; errors: FieldErrors } | { ok: true; number: number; confirmation: Message };
+
+/** What a decision needs beyond the button: filled in a form for everything but triage. */
+export interface DecisionInput {
+  duplicateOf?: string;
+  reason?: string;
+  rootCause?: string;
+}
+
+const SIMILAR_OFFERS = 3;
+const DAY = 24 * 3600 * 1000;
+
+export class FrictionService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly settings: FrictionSettings,
+    private readonly newToken: () => string,
+  ) {}
+
+  /** What the form offers: the organisation's teams, and this person's usual team. Creates nobody. */
+  async formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
+    return this.store.transaction(async (repos) => {
+      const teams = await repos.teams.names();
+      const person = await repos.people.find(actor);
+      return person?.lastTeam ? { teams, team: person.lastTeam } : { teams };
+    });
+  }
+
+  /**
+   * Stores a report, or says what to fix in the form. The same submission twice (a retry, a double click) finds the
+   * first report. An anonymous report is stored with no trace of who sent it.
+   */
+  async submit(request: FrictionRequest, raw: Record<string, unknown>): Promise<SubmitResult> {
+    const run = async (repos: Repositories): Promise<SubmitResult> => {
+      const existing = await repos.friction.bySubmissionKey(request.key);
+      if (existing) return this.confirmation(repos, existing);
+      const checked = validateFriction(raw, await repos.teams.names());
+      if (!checked.ok) return checked;
+      const input = checked.value;
+      const reporter = input.anonymous ? undefined : await repos.people.identify(request.actor);
+      const report = await repos.friction.create({
+        kind: input.kind,
+        title: input.title,
+        description: input.description,
+        team: input.team ?? null,
+        tool: input.tool,
+        toolKey: toolKey(input.tool),
+        frequency: input.frequency,
+        impact: input.impact,
+        relatedSop: input.relatedSop ?? null,
+        sourceLink: input.sourceLink ?? null,
+        reporterPersonId: reporter?.id ?? null,
+        submissionKey: request.key,
+        claimToken: this.newToken(),
+      });
+      if (reporter && input.team) await repos.people.rememberTeam(reporter.id, input.team);
+      await repos.events.record({
+        actorPersonId: reporter?.id ?? null,
+        subject: frictionId(report.number),
+        action: 'friction.submitted',
+        to: 'new',
+      });
+      const view = await this.view(repos, report);
+      for (const platform of PLATFORMS) {
+        const channelId = await repos.reviewChannels.get(platform);
+        if (!channelId) continue;
+        await repos.outbox.enqueue({
+          key: reviewKey(report.number, platform),
+          platform,
+          target: { kind: 'channel', channelId },
+          body: reviewMessage(view),
+        });
+      }
+      await this.alertOnRecurrence(repos, report);
+      return this.confirmation(repos, report);
+    };
+    // No `once` here: a failed validation must not use up the key (the person fixes the form and submits again);
+    // the report's unique submission key catches a repeat instead. Two copies racing: the loser finds the winner.
+    try {
+      return await this.store.transaction(run);
+    } catch (error) {
+      if (error instanceof CoeError) throw error;
+      return this.store.transaction(run);
+    }
+  }
+
+  /** "+1 FR-4 instead": the report just made becomes a +1 on the similar one. */
+  async plusOneInstead(request: FrictionRequest, value: string): Promise<Message> {
+    const parsed = parsePlusOneValue(value);
+    if (!parsed) throw new CoeError('INPUT.INVALID', 'That button is out of date. Your report was kept as it was.');
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const from = await repos.friction.getForUpdate(parsed.from);
+      const to = await repos.friction.getForUpdate(parsed.to);
+      if (!from || !to || from.claimToken !== parsed.token) {
+        throw new CoeError('INPUT.INVALID', 'That button is out of date. Your report was kept as it was.');
+      }
+      if (from.status === 'duplicate' && from.duplicateOf === to.number) return to;
+      if (from.status !== 'new') {
+        throw new CoeError(
+          'INPUT.INVALID',
+          `${frictionId(from.number)} is already being handled by the CoE, so it stays as it is.`,
+        );
+      }
+      if (!isOpen(to.status)) {
+        throw new CoeError(
+          'INPUT.INVALID',
+          `${frictionId(to.number)} is ${STATUS_LABELS[to.status].toLowerCase()} now; your report stays open.`,
+        );
+      }
+      await this.merge(repos, from, to, null, 'withdrawn by its reporter in favour of a similar report');
+      return to;
+    });
+    if (outcome.duplicate) return message('Already done.');
+    return message(`Thanks: your +1 is on ${frictionId(outcome.value.number)}, and your report was folded into it.`);
+  }
+
+  /** Refuses early (before a form opens) when the person may not decide on reports. */
+  async ensureMayDecide(actor: PersonRef): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      await this.decider(repos, actor);
+    });
+  }
+
+  /** Checks what a decision's form asks for; errors are keyed by the input's name. */
+  async checkDecisionInput(
+    decision: FrictionDecision,
+    number: number,
+    input: DecisionInput,
+  ): Promise<Partial<Record<keyof DecisionInput, string>>> {
+    if (decision === 'decline') {
+      const reason = input.reason?.trim() ?? '';
+      if (!reason) return { reason: 'Please say why, so the reporter understands the decision.' };
+      if (reason.length > LIMITS.reason) return { reason: `Keep the reason under ${LIMITS.reason} characters.` };
+    }
+    if (decision === 'rootCause') {
+      const text = input.rootCause?.trim() ?? '';
+      if (!text) return { rootCause: 'Please describe the root cause.' };
+      if (text.length > LIMITS.rootCause) return { rootCause: `Keep it under ${LIMITS.rootCause} characters.` };
+    }
+    if (decision === 'duplicate') {
+      const of = parseFrictionId(input.duplicateOf ?? '');
+      if (of === undefined) return { duplicateOf: 'Give the id of the report it duplicates, like FR-4.' };
+      if (of === number) return { duplicateOf: 'A report cannot duplicate itself.' };
+      const target = await this.store.transaction((repos) => repos.friction.get(of));
+      if (!target) return { duplicateOf: `There is no ${frictionId(of)}.` };
+      if (target.status === 'duplicate') {
+        return {
+          duplicateOf: `${frictionId(of)} is itself a duplicate of ${frictionId(target.duplicateOf ?? 0)}; use that one.`,
+        };
+      }
+    }
+    return {};
+  }
+
+  /** A CoE decision from a review message: triage, root cause, duplicate or decline. */
+  async decide(
+    request: FrictionRequest,
+    decision: FrictionDecision,
+    number: number,
+    input: DecisionInput = {},
+  ): Promise<Message> {
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const actor = await this.decider(repos, request.actor);
+      const errors = await this.checkDecisionInput(decision, number, input);
+      const problem = Object.values(errors)[0];
+      if (problem) throw new CoeError('INPUT.INVALID', problem);
+      const report = await repos.friction.getForUpdate(number);
+      if (!report) throw new CoeError('NOT_FOUND', `There is no ${frictionId(number)}.`);
+      if (!canDecide(decision, report.status)) {
+        throw new CoeError(
+          'INPUT.INVALID',
+          `${frictionId(number)} is ${STATUS_LABELS[report.status].toLowerCase()} now, so that no longer applies.`,
+        );
+      }
+      const who = actor.displayName ?? 'A CoE member';
+      switch (decision) {
+        case 'triage': {
+          const next = await repos.friction.update(number, { status: 'triaged', ownerPersonId: actor.id });
+          await this.changed(repos, actor, report, next, `${who} triaged it and took ownership.`);
+          return `You own ${frictionId(number)} now.`;
+        }
+        case 'rootCause': {
+          const rootCause = (input.rootCause ?? '').trim();
+          const next = await repos.friction.update(number, { status: 'analysing', rootCause });
+          await this.changed(repos, actor, report, next, `${who} recorded the root cause: ${rootCause}`);
+          return `Root cause recorded on ${frictionId(number)}.`;
+        }
+        case 'decline': {
+          const reason = (input.reason ?? '').trim();
+          const next = await repos.friction.update(number, { status: 'declined', declineReason: reason });
+          await this.changed(repos, actor, report, next, `${who} declined it: ${reason}`, reason);
+          return `${frictionId(number)} declined.`;
+        }
+        case 'duplicate': {
+          const of = parseFrictionId(input.duplicateOf ?? '') as number;
+          const target = await repos.friction.getForUpdate(of);
+          if (!target) throw new CoeError('NOT_FOUND', `There is no ${frictionId(of)}.`);
+          await this.merge(repos, report, target, actor, `${who} marked it a duplicate of ${frictionId(of)}.`);
+          return `${frictionId(number)} merged into ${frictionId(of)}.`;
+        }
+      }
+    });
+    return message(outcome.duplicate ? 'Already done.' : outcome.value);
+  }
+
+  /** `/coe status FR-12`: anyone may look. */
+  async status(text: string): Promise<Message> {
+    const number = parseFrictionId(text);
+    if (number === undefined) throw new CoeError('INPUT.INVALID', 'Give a report id, like `status FR-12`.');
+    return this.store.transaction(async (repos) => {
+      const report = await repos.friction.get(number);
+      if (!report) throw new CoeError('NOT_FOUND', `There is no ${frictionId(number)}.`);
+      return statusMessage(await this.view(repos, report));
+    });
+  }
+
+  /** The person's own reports (anonymous ones cannot be listed: nothing ties them to anybody). */
+  async myReports(actor: PersonRef): Promise<Message> {
+    return this.store.transaction(async (repos) => {
+      const person = await repos.people.find(actor);
+      const reports = person ? await repos.friction.byReporter(person.id, 20) : [];
+      return reportListMessage(
+        'My reports',
+        await Promise.all(reports.map((r) => this.view(repos, r))),
+        'You have not reported anything yet (anonymous reports are not listed here: follow them by their id).',
+      );
+    });
+  }
+
+  /** Open reports, oldest first: the CoE's work list. */
+  async triageQueue(actor: PersonRef): Promise<Message> {
+    return this.store.transaction(async (repos) => {
+      const person = await repos.people.find(actor);
+      if (!person || !may(person.layer, 'seeTriageQueue')) {
+        throw new CoeError('PERMISSION.DENIED', 'Only CoE members see the triage queue.');
+      }
+      const reports = await repos.friction.open({ limit: 20 });
+      return reportListMessage(
+        'Triage queue',
+        await Promise.all(reports.map((r) => this.view(repos, r))),
+        'Nothing waiting. Well done.',
+      );
+    });
+  }
+
+  /** Whether this person sees the triage queue (App Home, `my reports`). */
+  async isCoe(actor: PersonRef): Promise<boolean> {
+    const person = await this.store.transaction((repos) => repos.people.find(actor));
+    return person !== undefined && may(person.layer, 'seeTriageQueue');
+  }
+
+  private async confirmation(repos: Repositories, report: FrictionReport): Promise<SubmitResult> {
+    const similar = (await repos.friction.open({ limit: 200, except: report.number }))
+      .filter((other) => other.number < report.number && looksAlike(report, other))
+      .slice(-SIMILAR_OFFERS)
+      .reverse();
+    let reviewChannel = false;
+    for (const platform of PLATFORMS) reviewChannel ||= (await repos.reviewChannels.get(platform)) !== undefined;
+    return {
+      ok: true,
+      number: report.number,
+      confirmation: confirmationMessage(
+        { number: report.number, title: report.title, anonymous: report.reporterPersonId === null },
+        // Only a report that is still new can be folded into another.
+        report.status === 'new' ? similar : [],
+        { claimToken: report.claimToken, reviewChannel },
+      ),
+    };
+  }
+
+  /** Folds `from` into `to`: its +1s, its reporter and its supporters roll up (DOMAIN.md). */
+  private async merge(
+    repos: Repositories,
+    from: FrictionReport,
+    to: FrictionReport,
+    actor: Person | null,
+    why: string,
+  ) {
+    const merged = await repos.friction.update(from.number, { status: 'duplicate', duplicateOf: to.number });
+    const grown = await repos.friction.update(to.number, { plusOnes: to.plusOnes + from.plusOnes + 1 });
+    const people = [from.reporterPersonId, ...(await repos.friction.supporters(from.number))];
+    for (const personId of people) if (personId !== null) await repos.friction.addSupporter(to.number, personId);
+    await this.changed(repos, actor, from, merged, why);
+    await repos.events.record({
+      actorPersonId: actor?.id ?? null,
+      subject: frictionId(to.number),
+      action: 'friction.merged-in',
+      data: { from: from.number, plusOnes: grown.plusOnes },
+    });
+    await this.refreshReview(repos, grown);
+  }
+
+  /** Records a state change and tells everyone concerned: review thread, message in place, reporter, supporters. */
+  private async changed(
+    repos: Repositories,
+    actor: Person | null,
+    before: FrictionReport,
+    after: FrictionReport,
+    what: string,
+    reason?: string,
+  ) {
+    const id = frictionId(after.number);
+    await repos.events.record({
+      actorPersonId: actor?.id ?? null,
+      subject: id,
+      action: `friction.${after.status}`,
+      from: before.status,
+      to: after.status,
+      ...(reason ? { reason } : {}),
+    });
+    const view = await this.refreshReview(repos, after);
+    for (const platform of PLATFORMS) {
+      if (!(await repos.outbox.has(reviewKey(after.number, platform)))) continue;
+      await repos.outbox.enqueue({
+        key: `${reviewKey(after.number, platform)}:reply:${after.version}`,
+        platform,
+        target: {
+          kind: 'channel',
+          channelId: (await repos.reviewChannels.get(platform)) ?? '',
+          threadOf: reviewKey(after.number, platform),
+        },
+        body: message(what),
+      });
+    }
+    if (before.status === after.status) return;
+    const told = new Set<number>();
+    for (const personId of [after.reporterPersonId, ...(await repos.friction.supporters(after.number))]) {
+      if (personId === null || told.has(personId) || personId === actor?.id) continue;
+      told.add(personId);
+      const [identity] = await repos.people.identitiesOf(personId);
+      if (!identity) continue;
+      await repos.outbox.enqueue({
+        key: `${id}:v${after.version}:dm:${personId}`,
+        platform: identity.platform,
+        target: { kind: 'dm', externalId: identity.externalId },
+        body: statusChangeMessage(view, what),
+      });
+    }
+  }
+
+  /** Queues the review message's new content on every platform it was posted to. */
+  private async refreshReview(repos: Repositories, report: FrictionReport): Promise<FrictionView> {
+    const view = await this.view(repos, report);
+    for (const platform of PLATFORMS) {
+      const key = reviewKey(report.number, platform);
+      if (!(await repos.outbox.has(key))) continue;
+      await repos.outbox.enqueue({
+        key: `${key}:v${report.version}`,
+        platform,
+        target: { kind: 'update', of: key },
+        body: reviewMessage(view),
+      });
+    }
+    return view;
+  }
+
+  private async alertOnRecurrence(repos: Repositories, report: FrictionReport) {
+    const { recurrenceThreshold: n, recurrenceWindowDays: days } = this.settings;
+    const since = new Date(this.clock.now().getTime() - days * DAY);
+    if (await repos.patterns.alertedSince(report.toolKey, since)) return;
+    const recent = await repos.friction.aboutTool(report.toolKey, since);
+    if (recent.length < n) return;
+    const numbers = recent.map((r) => r.number);
+    await repos.patterns.record({ toolKey: report.toolKey, tool: report.tool, reports: numbers });
+    for (const platform of PLATFORMS) {
+      const channelId = await repos.reviewChannels.get(platform);
+      if (!channelId) continue;
+      await repos.outbox.enqueue({
+        key: `pattern:${report.toolKey}:${report.number}:${platform}`,
+        platform,
+        target: { kind: 'channel', channelId },
+        body: recurringPatternMessage(report.tool, numbers, days),
+      });
+    }
+  }
+
+  private async decider(repos: Repositories, ref: PersonRef): Promise<Person> {
+    const person = await repos.people.find(ref);
+    if (!person || !may(person.layer, 'decideFriction')) {
+      throw new CoeError(
+        'PERMISSION.DENIED',
+        'Only CoE members can triage, merge, decline or record root causes. Nothing was changed.',
+      );
+    }
+    return person;
+  }
+
+  private async view(repos: Repositories, report: FrictionReport): Promise<FrictionView> {
+    const nameOf = async (id: number | null) =>
+      id === null ? null : ((await repos.people.get(id))?.displayName ?? null);
+    return {
+      ...report,
+      anonymous: report.reporterPersonId === null,
+      reporterName: await nameOf(report.reporterPersonId),
+      ownerName: await nameOf(report.ownerPersonId),
+    };
+  }
+}
+
+export function reviewKey(number: number, platform: string): string {
+  return `${frictionId(number)}:review:${platform}`;
+}
