@@ -3,7 +3,7 @@
  * cleanly on SIGTERM/SIGINT within 10 seconds.
  */
 import { existsSync } from 'node:fs';
-import { startBot } from './app.ts';
+import type { Bot } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
@@ -22,20 +22,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const bot = await startBot(config, { logger }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'could not start');
-    process.exit(1);
-  });
-
-  let shuttingDown = false;
+  let bot: Bot | undefined;
+  let stopRequested: string | undefined;
   const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
+    if (stopRequested) return;
+    stopRequested = signal;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
+    // Still starting: `startBot` stops it as soon as it is up (below).
+    if (!bot) return;
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -46,6 +44,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  // Loaded only now: a configuration error is reported without loading both chat SDKs and the database first.
+  const { startBot } = await import('./app.ts');
+  bot = await startBot(config, { logger }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  });
+  if (stopRequested) {
+    await bot.stop();
+    process.exit(0);
+  }
 }
 
 await main();

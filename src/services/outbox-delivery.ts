@@ -50,7 +50,9 @@ export class OutboxDeliverer {
 
   constructor(options: DelivererOptions) {
     this.o = {
-      batchSize: 50,
+      // A claimed row is "in doubt" if this process dies, and rows to one channel go out a second apart: small
+      // batches keep both the doubt after a crash and the time a lease must cover short.
+      batchSize: 16,
       concurrency: 16,
       leaseMs: 60 * SECOND,
       pollMs: 1 * SECOND,
