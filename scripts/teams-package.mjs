@@ -2,7 +2,8 @@
 // color.png and outline.png at the zip root, ready for "Upload a custom app" or the Teams admin center.
 //
 // Environment (a `.env` file in the working directory is read too; a variable already set wins, as at runtime):
-//   MICROSOFT_APP_ID  the bot's Microsoft App ID; replaces the placeholder GUID in `id` and `bots[].botId`
+//   MICROSOFT_APP_ID  the bot's Microsoft App ID; replaces the placeholder GUID in `id`, `bots[].botId` and
+//                     `composeExtensions[].botId`
 //   BOT_DOMAIN        the public host name the bot runs on (e.g. coe.contoso.com); replaces coe-bot.example.com
 //
 // Only node built-ins: a small ZIP writer (local file headers, central directory, end record; CRC32 from zlib.crc32,
@@ -28,7 +29,8 @@ export class TeamsPackageError extends Error {
 }
 
 /**
- * Returns the manifest to ship: the placeholder app id (top-level `id` and every `bots[].botId`) replaced by `appId`
+ * Returns the manifest to ship: the placeholder app id (top-level `id`, every `bots[].botId` and
+ * `composeExtensions[].botId`) replaced by `appId`
  * and the placeholder domain (URLs, validDomains) replaced by `botDomain`, each only when given.
  */
 export function renderTeamsManifest(manifestText, { appId, botDomain } = {}) {
@@ -51,7 +53,7 @@ export function renderTeamsManifest(manifestText, { appId, botDomain } = {}) {
   }
   if (appId !== undefined) {
     if (manifest.id === PLACEHOLDER_APP_ID) manifest.id = appId;
-    for (const bot of manifest.bots ?? []) {
+    for (const bot of [...(manifest.bots ?? []), ...(manifest.composeExtensions ?? [])]) {
       if (bot.botId === PLACEHOLDER_APP_ID) bot.botId = appId;
     }
   }

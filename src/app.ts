@@ -85,7 +85,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
   const coe = new CoeAdminService(store);
-  const friction = new FrictionService(store, systemClock, config.friction, () => randomBytes(12).toString('base64url'));
+  const friction = new FrictionService(store, systemClock, config.friction, () =>
+    randomBytes(12).toString('base64url'),
+  );
   const commands = new CoeCommands(coe, friction);
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);

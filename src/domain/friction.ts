@@ -93,12 +93,13 @@ const text = (label: string, max: number) =>
     .min(1, `Please fill in ${label}.`)
     .max(max, `Keep ${label} under ${max} characters (it has {length}).`);
 
+// `null` too: an optional input left empty (Slack sends `value: null` for it) is simply not given.
 const optionalText = (label: string, max: number) =>
   z
-    .string()
+    .string({ error: `Please write ${label} as text.` })
     .trim()
     .max(max, `Keep ${label} under ${max} characters (it has {length}).`)
-    .optional()
+    .nullish()
     .transform((s) => (s ? s : undefined));
 
 const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
@@ -113,8 +114,13 @@ export const frictionInput = z.object({
   frequency: choice(FREQUENCIES, 'how often it happens'),
   impact: choice(IMPACTS, 'the impact'),
   relatedSop: optionalText('the related SOP', LIMITS.relatedSop),
-  anonymous: z.boolean().default(false),
-  sourceLink: z.url().max(LIMITS.sourceLink).optional(),
+  anonymous: z.boolean({ error: 'Please say whether to report anonymously.' }).default(false),
+  // Set by the platform (the message a report was started from); shown as a link, so web addresses only.
+  sourceLink: z
+    .url({ protocol: /^https?$/, error: 'The link to the original message must be a web address (https://…).' })
+    .max(LIMITS.sourceLink, `Keep the link to the original message under ${LIMITS.sourceLink} characters.`)
+    .nullish()
+    .transform((s) => s ?? undefined),
 });
 export type FrictionInput = z.infer<typeof frictionInput>;
 
@@ -151,6 +157,7 @@ export function toolKey(tool: string): string {
   return tool
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '') // the accents NFKD splits off: "Crème" is "creme", not "cre me"
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

@@ -138,7 +138,7 @@ export class FrictionService {
     const outcome = await this.store.once(request.key, async (repos) => {
       const from = await repos.friction.getForUpdate(parsed.from);
       const to = await repos.friction.getForUpdate(parsed.to);
-      if (!from || !to || from.claimToken !== parsed.token) {
+      if (!from || !to || from.number === to.number || from.claimToken !== parsed.token) {
         throw new CoeError('INPUT.INVALID', 'That button is out of date. Your report was kept as it was.');
       }
       if (from.status === 'duplicate' && from.duplicateOf === to.number) return to;
@@ -174,6 +174,21 @@ export class FrictionService {
     number: number,
     input: DecisionInput,
   ): Promise<Partial<Record<keyof DecisionInput, string>>> {
+    return this.decisionInputProblems(decision, number, input, (of) =>
+      this.store.transaction((repos) => repos.friction.get(of)),
+    );
+  }
+
+  /**
+   * `checkDecisionInput`, reading the duplicate's target with `find`: inside a decision that is the decision's own
+   * transaction (a second transaction opened inside it would wait forever on the embedded database's one connection).
+   */
+  private async decisionInputProblems(
+    decision: FrictionDecision,
+    number: number,
+    input: DecisionInput,
+    find: (number: number) => Promise<FrictionReport | undefined>,
+  ): Promise<Partial<Record<keyof DecisionInput, string>>> {
     if (decision === 'decline') {
       const reason = input.reason?.trim() ?? '';
       if (!reason) return { reason: 'Please say why, so the reporter understands the decision.' };
@@ -188,7 +203,7 @@ export class FrictionService {
       const of = parseFrictionId(input.duplicateOf ?? '');
       if (of === undefined) return { duplicateOf: 'Give the id of the report it duplicates, like FR-4.' };
       if (of === number) return { duplicateOf: 'A report cannot duplicate itself.' };
-      const target = await this.store.transaction((repos) => repos.friction.get(of));
+      const target = await find(of);
       if (!target) return { duplicateOf: `There is no ${frictionId(of)}.` };
       if (target.status === 'duplicate') {
         return {
@@ -208,7 +223,7 @@ export class FrictionService {
   ): Promise<Message> {
     const outcome = await this.store.once(request.key, async (repos) => {
       const actor = await this.decider(repos, request.actor);
-      const errors = await this.checkDecisionInput(decision, number, input);
+      const errors = await this.decisionInputProblems(decision, number, input, (of) => repos.friction.get(of));
       const problem = Object.values(errors)[0];
       if (problem) throw new CoeError('INPUT.INVALID', problem);
       const report = await repos.friction.getForUpdate(number);

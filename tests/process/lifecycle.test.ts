@@ -98,7 +98,7 @@ describe.sequential('start and stop', () => {
     const migrated = bot.logs.find((l) => l.database === 'pglite' && Array.isArray(l.applied));
     expect(migrated, bot.stdout()).toBeDefined();
     expect(firstApplied.length).toBeGreaterThan(0);
-    expect((migrated?.applied as string[]).filter((m) => firstApplied.includes(m))).toEqual([]);
+    expect(((migrated?.applied ?? []) as string[]).filter((m) => firstApplied.includes(m))).toEqual([]);
     expect((await httpGet(`${url}/healthz`)).status).toBe(200);
 
     const took = await stopsCleanly(bot, 'SIGINT');

@@ -5,10 +5,18 @@
  * Transactions run one at a time (like serializable ones) on a copy of the committed tables; the copy replaces the
  * tables when the work returns and is dropped when it throws. Outbox rows are buffered in the transaction and
  * appended on commit, so the queue can update committed rows meanwhile without either side losing a write.
+ * Generated ids (people, report numbers, patterns, teams) come from sequences that, as in Postgres, a rolled-back
+ * transaction does not give back. Timestamps the database would default to `now()` come from the store's clock.
+ *
+ * A transaction started from inside another one is refused at once: on the embedded database (PGlite, one
+ * connection) it would wait forever for the outer one, and here it would too.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import type {
   Clock,
+  FrictionReport,
+  FrictionRepository,
   MessageRef,
   OutboundMessage,
   OutboxQueue,
@@ -55,14 +63,78 @@ export interface RecordedEvent extends StateChange {
   at: Date;
 }
 
+/** A person with the columns of `person`. */
+export interface StoredPerson extends Person {
+  lastTeam: string | null;
+}
+
+/** A friction report with every column of `friction_report` (the repository hides the last two). */
+export interface StoredFrictionReport extends FrictionReport {
+  submissionKey: string;
+  updatedAt: Date;
+}
+
+export interface StoredSupporter {
+  reportNumber: number;
+  personId: number;
+  at: Date;
+}
+
+export interface StoredPattern {
+  id: number;
+  toolKey: string;
+  tool: string;
+  reports: number[];
+  alertedAt: Date;
+}
+
+export interface StoredTeam {
+  id: number;
+  name: string;
+  createdAt: Date;
+}
+
 interface Tables {
-  people: Map<number, Person>;
+  people: Map<number, StoredPerson>;
   /** `platform:externalId` → person id. */
   identities: Map<string, number>;
   reviewChannels: Map<Platform, string>;
   events: RecordedEvent[];
   processed: Set<string>;
-  nextPersonId: number;
+  friction: Map<number, StoredFrictionReport>;
+  supporters: StoredSupporter[];
+  patterns: StoredPattern[];
+  teams: StoredTeam[];
+}
+
+/** Postgres sequences: outside the transactions, so a rolled-back insert leaves a gap. */
+interface Sequences {
+  person: number;
+  friction: number;
+  pattern: number;
+  team: number;
+}
+
+/** What `PrismaStore` returns for a row: the columns the ports know, copied. */
+function toReport(row: StoredFrictionReport): FrictionReport {
+  const { submissionKey: _key, updatedAt: _updated, ...report } = structuredClone(row);
+  return report;
+}
+
+const toPerson = ({ id, layer, displayName, lastTeam }: StoredPerson) => ({ id, layer, displayName, lastTeam });
+
+const OPEN_STATUSES: readonly FrictionReport['status'][] = ['new', 'triaged', 'analysing'];
+
+/** Maps and sets as arrays, so the whole state can be serialised and searched. */
+function plain(value: unknown): unknown {
+  if (value instanceof Map) return [...value].map(([k, v]) => [plain(k), plain(v)]);
+  if (value instanceof Set) return [...value].map(plain);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
 }
 
 const identityKey = (ref: Pick<PersonRef, 'platform' | 'externalId'>) => `${ref.platform}:${ref.externalId}`;
@@ -74,12 +146,18 @@ export class MemoryStore implements Store {
     reviewChannels: new Map(),
     events: [],
     processed: new Set(),
-    nextPersonId: 1,
+    friction: new Map(),
+    supporters: [],
+    patterns: [],
+    teams: [],
   };
+  private readonly sequences: Sequences = { person: 1, friction: 1, pattern: 1, team: 1 };
   /** The outbox table; share it with `MemoryOutboxQueue`. */
   readonly outbox: MemoryOutboxRow[] = [];
   private nextOutboxId = 1;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Set while a transaction's work runs, to refuse a transaction nested in it. */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
 
   constructor(
     private readonly clock: Clock = new ManualClock(),
@@ -103,8 +181,29 @@ export class MemoryStore implements Store {
   }
 
   // Committed state, for assertions.
-  get people(): Person[] {
+  get people(): StoredPerson[] {
     return [...this.tables.people.values()].map((p) => ({ ...p }));
+  }
+  /** Every friction report with all its columns, by number. */
+  get reports(): StoredFrictionReport[] {
+    return structuredClone([...this.tables.friction.values()].sort((a, b) => a.number - b.number));
+  }
+  report(number: number): StoredFrictionReport | undefined {
+    const row = this.tables.friction.get(number);
+    return row && structuredClone(row);
+  }
+  supportersOf(number: number): number[] {
+    return this.tables.supporters.filter((s) => s.reportNumber === number).map((s) => s.personId);
+  }
+  get patterns(): StoredPattern[] {
+    return structuredClone(this.tables.patterns);
+  }
+  get teams(): string[] {
+    return this.tables.teams.map((t) => t.name);
+  }
+  /** Everything the store holds (tables, processed keys, outbox), as plain data to serialise and search. */
+  snapshot(): unknown {
+    return plain({ tables: this.tables, outbox: this.outbox });
   }
   get events(): RecordedEvent[] {
     return structuredClone(this.tables.events);
@@ -123,7 +222,12 @@ export class MemoryStore implements Store {
 
   /** Queues `fn` behind every transaction already running or waiting. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.lock.then(fn);
+    if (this.inTransaction.getStore()) {
+      return Promise.reject(
+        new Error('a transaction was started inside another one: it would wait for it forever (one connection)'),
+      );
+    }
+    const result = this.lock.then(() => this.inTransaction.run(true, fn));
     this.lock = result.catch(() => {});
     return result;
   }
@@ -142,24 +246,43 @@ export class MemoryStore implements Store {
   private repositories(t: Tables, queued: OutboundMessage[]): Repositories {
     const clock = this.clock;
     const outbox = this.outbox;
+    const seq = this.sequences;
+    const person = (id: number | undefined) => (id === undefined ? undefined : t.people.get(id));
     return {
       people: {
         async identify(ref) {
-          const id = t.identities.get(identityKey(ref));
-          const found = id === undefined ? undefined : t.people.get(id);
+          const found = person(t.identities.get(identityKey(ref)));
           if (found) {
             if (ref.displayName) found.displayName = ref.displayName;
-            return { ...found };
+            return { id: found.id, layer: found.layer, displayName: found.displayName };
           }
-          const person: Person = { id: t.nextPersonId++, layer: 'worker', displayName: ref.displayName ?? null };
-          t.people.set(person.id, person);
-          t.identities.set(identityKey(ref), person.id);
-          return { ...person };
+          const created: StoredPerson = {
+            id: seq.person++,
+            layer: 'worker',
+            displayName: ref.displayName ?? null,
+            lastTeam: null,
+          };
+          t.people.set(created.id, created);
+          t.identities.set(identityKey(ref), created.id);
+          return { id: created.id, layer: created.layer, displayName: created.displayName };
+        },
+        async find(ref) {
+          const found = person(t.identities.get(identityKey(ref)));
+          return found && toPerson(found);
+        },
+        async get(personId) {
+          const found = person(personId);
+          return found && toPerson(found);
         },
         async setLayer(personId: number, layer: Layer) {
-          const person = t.people.get(personId);
-          if (!person) throw new Error(`no person ${personId}`);
-          person.layer = layer;
+          const found = person(personId);
+          if (!found) throw new Error(`no person ${personId}`);
+          found.layer = layer;
+        },
+        async rememberTeam(personId, team) {
+          const found = person(personId);
+          if (!found) throw new Error(`no person ${personId}`);
+          found.lastTeam = team;
         },
         async identitiesOf(personId: number) {
           return [...t.identities]
@@ -187,6 +310,29 @@ export class MemoryStore implements Store {
         async enqueue(message) {
           if (outbox.some((r) => r.key === message.key) || queued.some((m) => m.key === message.key)) return;
           queued.push(structuredClone(message));
+        },
+        async has(key) {
+          return outbox.some((r) => r.key === key) || queued.some((m) => m.key === key);
+        },
+      },
+      friction: frictionRepository(t, seq, clock),
+      patterns: {
+        async alertedSince(toolKey, since) {
+          return t.patterns.some((p) => p.toolKey === toolKey && p.alertedAt >= since);
+        },
+        async record(pattern) {
+          t.patterns.push({ id: seq.pattern++, ...structuredClone(pattern), alertedAt: clock.now() });
+        },
+      },
+      teams: {
+        async names() {
+          // PGlite sorts with the C collation: by code point, capitals first.
+          return t.teams.map((team) => team.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        },
+        async add(name) {
+          if (t.teams.some((team) => team.name.toLowerCase() === name.toLowerCase())) return false;
+          t.teams.push({ id: seq.team++, name, createdAt: clock.now() });
+          return true;
         },
       },
     };
@@ -217,6 +363,90 @@ export class MemoryStore implements Store {
       sentAt: null,
     });
   }
+}
+
+/** `frictionRepository` of src/db/store.ts over the in-memory tables. */
+function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRepository {
+  const row = (number: number) => {
+    const found = t.friction.get(number);
+    if (!found) throw new Error(`No record was found for an update (friction report ${number}).`);
+    return found;
+  };
+  const byNumber = (a: FrictionReport, b: FrictionReport) => a.number - b.number;
+  return {
+    async create(report) {
+      if ([...t.friction.values()].some((r) => r.submissionKey === report.submissionKey)) {
+        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
+      }
+      const now = clock.now();
+      const created: StoredFrictionReport = {
+        ...structuredClone(report),
+        number: seq.friction++,
+        status: 'new',
+        ownerPersonId: null,
+        rootCause: null,
+        declineReason: null,
+        duplicateOf: null,
+        plusOnes: 0,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      t.friction.set(created.number, created);
+      return toReport(created);
+    },
+    async get(number) {
+      const found = t.friction.get(number);
+      return found && toReport(found);
+    },
+    // Transactions here run one at a time, so a read is as good as a lock.
+    async getForUpdate(number) {
+      const found = t.friction.get(number);
+      return found && toReport(found);
+    },
+    async bySubmissionKey(key) {
+      const found = [...t.friction.values()].find((r) => r.submissionKey === key);
+      return found && toReport(found);
+    },
+    async update(number, changes) {
+      const found = row(number);
+      for (const [field, value] of Object.entries(changes)) {
+        // As in Prisma: `undefined` leaves a column alone, `null` clears it.
+        if (value !== undefined) Object.assign(found, { [field]: value });
+      }
+      found.version += 1;
+      found.updatedAt = clock.now();
+      return toReport(found);
+    },
+    async open(options = {}) {
+      const open = [...t.friction.values()]
+        .filter((r) => OPEN_STATUSES.includes(r.status) && (!options.except || r.number !== options.except))
+        .sort(byNumber);
+      return (options.limit ? open.slice(0, options.limit) : open).map(toReport);
+    },
+    async aboutTool(toolKey, since) {
+      return [...t.friction.values()]
+        .filter((r) => r.toolKey === toolKey && r.createdAt >= since)
+        .sort(byNumber)
+        .map(toReport);
+    },
+    async byReporter(personId, limit) {
+      return [...t.friction.values()]
+        .filter((r) => r.reporterPersonId === personId)
+        .sort((a, b) => b.number - a.number)
+        .slice(0, limit)
+        .map(toReport);
+    },
+    async addSupporter(number, personId) {
+      if (!t.friction.has(number)) throw new Error(`Foreign key constraint violated: no friction report ${number}`);
+      if (t.supporters.some((s) => s.reportNumber === number && s.personId === personId)) return false;
+      t.supporters.push({ reportNumber: number, personId, at: clock.now() });
+      return true;
+    },
+    async supporters(number) {
+      return t.supporters.filter((s) => s.reportNumber === number).map((s) => s.personId);
+    },
+  };
 }
 
 /** `PrismaOutboxQueue` over an in-memory outbox table, on the given clock. Each call is atomic. */

@@ -38,17 +38,24 @@ async function expectCoeError(promise: Promise<unknown>, code: CoeError['code'])
 
 describe('help', () => {
   it.each([
-    ['slack', '/coe help', '/coe setup review-channel'],
-    ['teams', 'help', 'setup review-channel'],
-  ] as const)('names the commands as they are typed on %s', async (platform, help, setup) => {
+    ['slack', '/coe ', '/friction'],
+    ['teams', '', 'friction'],
+  ] as const)('names the commands as they are typed on %s', async (platform, coe, friction) => {
     const reply = await handle(request({ platform, externalId: 'x' }), parseCoeCommand(''));
     const facts = reply.blocks.find((b) => b.type === 'facts');
     expect(facts?.type === 'facts' && facts.facts.map((f) => f.label)).toEqual([
-      `\`${help}\``,
-      `\`${setup}\``,
-      `\`${platform === 'slack' ? '/coe ' : ''}role @person coe|manager|executive|worker\``,
+      `\`${coe}help\``,
+      `\`${friction} [what happened]\``,
+      `\`${coe}status FR-12\``,
+      `\`${coe}my reports\``,
+      `\`${coe}queue\``,
+      `\`${coe}setup review-channel\``,
+      `\`${coe}role @person coe|manager|executive|worker\``,
+      `\`${coe}team add <name> | team list\``,
     ]);
-    expect(reply.text).toContain(`Commands: ${help}, ${setup},`);
+    expect(reply.text).toContain(
+      `Commands: ${coe}help, ${friction} [what happened], ${coe}status FR-12, ${coe}my reports, ${coe}setup review-channel,`,
+    );
     if (platform === 'teams') expect(JSON.stringify(reply)).not.toContain('/coe');
   });
 

@@ -64,7 +64,41 @@ describe('parseCoeCommand', () => {
     expect(command.kind === 'invalid' && command.problem).toMatch(/Name one layer/);
   });
 
-  it.each(['status FR-12', 'friction the scanner died', 'roles', 'setup-review-channel'])(
+  it.each([
+    ['status FR-12', 'FR-12'],
+    ['STATUS  fr-3 ', 'fr-3'],
+  ])('reads %j as a status look-up, keeping the id as typed', (text, id) => {
+    expect(parseCoeCommand(text)).toEqual({ kind: 'status', id });
+  });
+
+  it.each(['status', 'status FR-1 FR-2'])('asks which report for %j', (text) => {
+    expect(parseCoeCommand(text)).toEqual({ kind: 'invalid', problem: 'Which report?', usage: USAGE.status });
+  });
+
+  it.each(['my', 'my reports', 'mine', 'My Reports'])('reads %j as my reports', (text) => {
+    expect(parseCoeCommand(text)).toEqual({ kind: 'myReports' });
+  });
+
+  it('reads queue as the triage queue', () => {
+    expect(parseCoeCommand(' queue ')).toEqual({ kind: 'triageQueue' });
+  });
+
+  it('reads team add and team list, keeping the name as typed', () => {
+    expect(parseCoeCommand('team add  Night   Shift ')).toEqual({ kind: 'teamAdd', name: 'Night Shift' });
+    expect(parseCoeCommand('Team LIST')).toEqual({ kind: 'teamList' });
+    expect(parseCoeCommand(`team add ${'x'.repeat(80)}`)).toEqual({ kind: 'teamAdd', name: 'x'.repeat(80) });
+  });
+
+  it.each([
+    ['team', 'Add a team or list them.'],
+    ['team add', 'Add a team or list them.'],
+    ['team list all', 'Add a team or list them.'],
+    [`team add ${'x'.repeat(81)}`, 'Keep the team name under 80 characters.'],
+  ])('refuses %j with the team usage', (text, problem) => {
+    expect(parseCoeCommand(text)).toEqual({ kind: 'invalid', problem, usage: USAGE.team });
+  });
+
+  it.each(['statuses FR-12', 'friction the scanner died', 'roles', 'setup-review-channel', 'my friends', 'queue all'])(
     'reports %j as unknown, with the text as typed',
     (text) => {
       expect(parseCoeCommand(`  ${text} `)).toEqual({ kind: 'unknown', text });

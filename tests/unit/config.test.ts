@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       localMode: true,
       database: { kind: 'pglite', dataDir: './data' },
       coeMembers: [],
+      friction: { recurrenceThreshold: 3, recurrenceWindowDays: 14 },
       logLevel: 'info',
       teams: { appType: 'MultiTenant' },
     });
@@ -59,6 +60,8 @@ describe('loadConfig', () => {
       MICROSOFT_APP_TENANT_ID: 'tenant',
       MICROSOFT_APP_TYPE: 'SingleTenant',
       COE_MEMBERS: ' slack:U0123ABC , teams:00000000-0000-0000-0000-000000000000,',
+      FRICTION_PATTERN_THRESHOLD: '5',
+      FRICTION_PATTERN_DAYS: '30',
       TZ: 'Europe/Berlin',
       LOG_LEVEL: 'debug',
     });
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
         { platform: 'slack', externalId: 'U0123ABC' },
         { platform: 'teams', externalId: '00000000-0000-0000-0000-000000000000' },
       ],
+      friction: { recurrenceThreshold: 5, recurrenceWindowDays: 30 },
       timeZone: 'Europe/Berlin',
       logLevel: 'debug',
     });
@@ -92,6 +96,15 @@ describe('loadConfig', () => {
     const [problem, ...rest] = problems({ PORT: port });
     expect(rest).toEqual([]);
     expect(problem).toMatch(new RegExp(`^PORT "${port.replace('.', '\\.')}" is not a port`));
+  });
+
+  it.each([
+    ['FRICTION_PATTERN_THRESHOLD', '1', '"1" must be 2 to 100 reports, e.g. 3'],
+    ['FRICTION_PATTERN_THRESHOLD', 'three', '"three" must be 2 to 100 reports, e.g. 3'],
+    ['FRICTION_PATTERN_DAYS', '0', '"0" must be 1 to 365 days, e.g. 14'],
+    ['FRICTION_PATTERN_DAYS', '400', '"400" must be 1 to 365 days, e.g. 14'],
+  ])('refuses %s=%s, naming it', (name, value, problem) => {
+    expect(problems({ [name]: value })).toEqual([`${name} ${problem}`]);
   });
 
   it.each(['nonsense', 'mysql://x@y/z', 'postgres://'])('refuses DATABASE_URL=%s, naming it', (url) => {

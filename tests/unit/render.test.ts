@@ -6,26 +6,40 @@ import { mrkdwn, renderMessage } from '../../src/platforms/slack/render.ts';
 import { renderCard } from '../../src/platforms/teams/cards.ts';
 import { answer, UNEXPECTED } from '../../src/services/answer.ts';
 import { CoeAdminService } from '../../src/services/coe-admin.ts';
+import { CoeCommands } from '../../src/services/commands.ts';
+import { FrictionService } from '../../src/services/friction.ts';
 import { adaptiveCardProblems } from '../support/adaptive-card.ts';
 import { BLOCK_KIT_LIMITS, blockKitProblems } from '../support/block-kit-limits.ts';
-import { MemoryStore } from '../support/memory.ts';
+import { ManualClock, MemoryStore } from '../support/memory.ts';
 
 const silent = { error: () => {} };
 
 /** Every message the CoE service produces today, as each platform would get it. */
 async function producedMessages(platform: Platform): Promise<[string, Message][]> {
-  const store = new MemoryStore();
+  const clock = new ManualClock();
+  const store = new MemoryStore(clock);
   const coe = new CoeAdminService(store);
+  const friction = new FrictionService(store, clock, { recurrenceThreshold: 3, recurrenceWindowDays: 14 }, () => {
+    throw new Error('no report is made here');
+  });
+  const commands = new CoeCommands(coe, friction);
   const boss: PersonRef = { platform, externalId: 'BOSS', displayName: 'Boss & <Co>' };
   const other: PersonRef = { platform, externalId: 'OTHER', displayName: 'Ana **Bold**' };
   await coe.bootstrapCoeMembers([boss]);
   let n = 0;
   const ask = (actor: PersonRef, text: string, mentions: PersonRef[] = [], channelId: string | undefined = 'C1') =>
-    answer(() => coe.handle({ actor, key: `k${++n}`, channelId }, parseCoeCommand(text, mentions)), silent);
+    answer(() => commands.handle({ actor, key: `k${++n}`, channelId }, parseCoeCommand(text, mentions)), silent);
   const out: [string, Message][] = [
     ['help', await ask(boss, '')],
-    ['unknown', await ask(boss, 'status FR-12 <!channel> & **all** [x](https://x.test)')],
+    ['unknown', await ask(boss, 'launch FR-12 <!channel> & **all** [x](https://x.test)')],
     ['invalid setup', await ask(boss, 'setup nothing')],
+    ['invalid status', await ask(boss, 'status FR-12 <!channel> & **all**')],
+    ['status not found', await ask(other, 'status FR-12')],
+    ['my reports, none', await ask(other, 'my reports')],
+    ['queue denied', await ask(other, 'queue')],
+    ['queue empty', await ask(boss, 'queue')],
+    ['team added', await ask(boss, 'team add Warehouse & <Dock> **2**')],
+    ['team list', await ask(other, 'team list')],
     ['invalid role', await ask(boss, 'role bob coe')],
     ['invalid layer', await ask(boss, `role ${MENTION} king`, [other])],
     ['permission denied', await ask(other, 'setup review-channel')],

@@ -8,7 +8,7 @@ import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
-import { registerCommands } from './listeners/commands.ts';
+import { registerListeners } from './listeners/index.ts';
 import { SlackSender } from './sender.ts';
 
 export interface SlackServices {
@@ -64,7 +64,7 @@ export function createSlackPlatform(
     logger,
     clientOptions,
   });
-  registerCommands(app, services);
+  registerListeners(app, { ...services, log });
   app.error(async (error) => {
     log.error({ err: error }, 'slack: unhandled listener error');
   });

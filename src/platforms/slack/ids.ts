@@ -2,13 +2,60 @@
  * Every Slack identifier the app answers to lives here, so a listener and the view that renders its buttons can never
  * drift apart, and the manifest test can check the manifest against the code.
  */
+import type { FrictionField } from '../../domain/friction.ts';
+import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
+import type { DecisionInput } from '../../services/friction.ts';
 
 /** Slash commands this app handles; each one must be declared in manifests/slack/manifest.json. */
 export const SLASH_COMMANDS = {
   coe: '/coe',
+  friction: '/friction',
 } as const;
 
 export type SlashCommand = (typeof SLASH_COMMANDS)[keyof typeof SLASH_COMMANDS];
 
+/** Message shortcuts (manifest `features.shortcuts`, type `message`), by callback id. */
+export const MESSAGE_SHORTCUTS = {
+  reportFriction: 'friction_from_message',
+} as const;
+
 /** Events API subscriptions this app handles; the manifest declares exactly these. */
-export const SLACK_EVENTS: readonly string[] = [];
+export const SLACK_EVENTS: readonly string[] = ['app_home_opened'];
+
+/** Modal callback ids. */
+export const VIEWS = {
+  frictionForm: 'friction_form',
+  frictionConfirmation: 'friction_confirmation',
+  decideRootCause: 'friction_decide_root_cause',
+  decideDuplicate: 'friction_decide_duplicate',
+  decideDecline: 'friction_decide_decline',
+} as const;
+
+/** Every input in our modals has one element, with this action id; the block id says which field it is. */
+export const INPUT_ACTION = 'value';
+
+/** The friction form's block ids, one per field of `FRICTION_FIELDS`, so the core's errors map back one to one. */
+export const FRICTION_FORM_BLOCKS: Record<FrictionField, string> = {
+  kind: 'friction.kind',
+  title: 'friction.title',
+  description: 'friction.description',
+  team: 'friction.team',
+  tool: 'friction.tool',
+  frequency: 'friction.frequency',
+  impact: 'friction.impact',
+  relatedSop: 'friction.related_sop',
+  anonymous: 'friction.anonymous',
+};
+
+/** The value of the "submit anonymously" checkbox. */
+export const ANONYMOUS_OPTION = 'anonymous';
+
+/** The decision forms' block ids, keyed by the `DecisionInput` field each one fills. */
+export const DECISION_BLOCKS: Record<keyof DecisionInput, string> = {
+  rootCause: 'decision.root_cause',
+  duplicateOf: 'decision.duplicate_of',
+  reason: 'decision.reason',
+};
+
+/** Buttons: the core's neutral action ids are used as Slack action ids as they are. */
+export const ACTIONS = FRICTION_ACTIONS;

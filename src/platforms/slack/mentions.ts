@@ -18,3 +18,18 @@ export function extractMentions(text: string): { text: string; mentions: PersonR
 function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
+
+/**
+ * Slack's escaped text (a command's text, a message) → what a person would read: `<@U123|ada>` → `@ada`,
+ * `<#C123|general>` → `#general`, `<https://x|label>` → `label (https://x)`, `<!here>` → `@here`; entities decoded last.
+ */
+export function readableText(text: string): string {
+  const replaced = text.replace(/<([^<>]*)>/g, (_all, inner: string) => {
+    const [target = '', label] = inner.split('|', 2);
+    if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+    if (target.startsWith('!')) return `@${(label ?? target.slice(1)).replace(/^subteam\^\w+$/, 'group')}`;
+    return label && label !== target ? `${label} (${target})` : target;
+  });
+  return decodeEntities(replaced);
+}

@@ -15,8 +15,13 @@ export interface AdaptiveCard {
   fallbackText?: string;
 }
 
-/** What a card button sends back to the bot (Action.Submit data). */
+/**
+ * What a card button sends back to the bot (Action.Submit data). A button that asks for more input first also
+ * carries `msteams.type: 'task/fetch'`: Teams then sends a `task/fetch` invoke (and opens a dialog) instead of a
+ * message.
+ */
 export interface CardActionData {
+  msteams?: { type: 'task/fetch' };
   coeAction: string;
   value: string;
 }
@@ -64,7 +69,9 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
         actions: block.actions.map((a) => ({
           type: 'Action.Submit',
           title: a.label,
-          data: { coeAction: a.id, value: a.value } satisfies CardActionData,
+          data: (a.opensForm
+            ? { msteams: { type: 'task/fetch' }, coeAction: a.id, value: a.value }
+            : { coeAction: a.id, value: a.value }) satisfies CardActionData,
           ...(a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {}),
         })),
       };

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import type { Message } from '../../../domain/message.ts';
+import { appHomeOpened } from '../payloads.ts';
+import { homeView } from '../views/home.ts';
+import { attempt, type ListenerDeps } from './deps.ts';
+
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  // App Home: published afresh on every opening (a retried event publishes the same view again, which is harmless).
+  app.event('app_home_opened', async ({ event, client }) => {
+    const parsed = appHomeOpened.safeParse(event);
+    if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
+    const actor = { platform: 'slack' as const, externalId: parsed.data.user };
+    const sections = await attempt(async (): Promise<Message[]> => {
+      const mine = await deps.friction.myReports(actor);
+      return (await deps.friction.isCoe(actor)) ? [mine, await deps.friction.triageQueue(actor)] : [mine];
+    }, deps.log);
+    try {
+      await client.views.publish({
+        user_id: parsed.data.user,
+        view: homeView(sections.ok ? sections.value : [sections.reply]),
+      });
+    } catch (error) {
+      deps.log.warn({ err: error }, 'slack: could not publish the App Home');
+    }
+  });
+}

@@ -1,0 +1,16 @@
+import type { App } from '@slack/bolt';
+import { registerActions } from './actions.ts';
+import { registerCommands } from './commands.ts';
+import type { ListenerDeps } from './deps.ts';
+import { registerEvents } from './events.ts';
+import { registerShortcuts } from './shortcuts.ts';
+import { registerViews } from './views.ts';
+
+/** Every Slack surface the app answers on: slash commands, shortcuts, modals, buttons, events. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerCommands(app, deps);
+  registerShortcuts(app, deps);
+  registerViews(app, deps);
+  registerActions(app, deps);
+  registerEvents(app, deps);
+}

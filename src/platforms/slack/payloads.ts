@@ -1,0 +1,147 @@
+/**
+ * What Slack sends us, checked with zod before anything is believed: the parts of interaction payloads the listeners
+ * read, and the values typed into our modals. Unknown keys are dropped; a malformed input reads as empty.
+ */
+import { z } from 'zod';
+import type { FrictionField } from '../../domain/friction.ts';
+import type { PersonRef } from '../../domain/people.ts';
+import type { DecisionInput } from '../../services/friction.ts';
+import { ANONYMOUS_OPTION, DECISION_BLOCKS, FRICTION_FORM_BLOCKS, INPUT_ACTION } from './ids.ts';
+
+const id = z.string().min(1).max(255);
+
+export const slashCommand = z.object({
+  user_id: id,
+  user_name: z.string().max(255).optional(),
+  channel_id: id,
+  channel_name: z.string().optional(),
+  trigger_id: id,
+  response_url: z.string().optional(),
+  text: z.string().max(4000).default(''),
+});
+
+const user = z.object({
+  id,
+  name: z.string().max(255).optional(),
+  username: z.string().max(255).optional(),
+});
+
+export function actorOf(u: z.infer<typeof user>): PersonRef {
+  const name = u.name ?? u.username;
+  return { platform: 'slack', externalId: u.id, ...(name ? { displayName: name } : {}) };
+}
+
+/** `view.state.values`: block id → action id → element state, each element checked on its own when read. */
+const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+export const viewSubmission = z.object({
+  user,
+  view: z.object({
+    id,
+    hash: z.string().min(1).max(255),
+    callback_id: z.string(),
+    private_metadata: z.string().max(3000).default(''),
+    state: z.object({ values: stateValues }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmission>;
+
+export const blockAction = z.object({
+  user,
+  trigger_id: id,
+  response_url: z.string().optional(),
+  container: z
+    .object({
+      type: z.string(),
+      message_ts: z.string().optional(),
+      channel_id: z.string().optional(),
+      view_id: z.string().optional(),
+    })
+    .optional(),
+  channel: z.object({ id }).optional(),
+  view: z.object({ id, hash: z.string().min(1).max(255) }).optional(),
+  actions: z
+    .array(z.object({ action_id: id, value: z.string().max(2000).default(''), action_ts: z.string().optional() }))
+    .min(1),
+});
+export type BlockActionPayload = z.infer<typeof blockAction>;
+
+export const messageShortcut = z.object({
+  user,
+  trigger_id: id,
+  response_url: z.string().optional(),
+  channel: z.object({ id }),
+  message_ts: id,
+  message: z.object({ text: z.string().max(40_000).default('') }).default({ text: '' }),
+});
+
+export const appHomeOpened = z.object({
+  type: z.literal('app_home_opened'),
+  user: id,
+  tab: z.string().optional(),
+});
+
+const elementState = z.object({
+  type: z.string(),
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
+});
+
+function element(values: z.infer<typeof stateValues>, blockId: string) {
+  const parsed = elementState.safeParse(values[blockId]?.[INPUT_ACTION]);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function inputValue(values: z.infer<typeof stateValues>, blockId: string): string | undefined {
+  const e = element(values, blockId);
+  return e?.value ?? e?.selected_option?.value ?? undefined;
+}
+
+/** The friction form's values, by field name, as the core's `submit` takes them (it validates them). */
+export function readFrictionForm(values: z.infer<typeof stateValues>): Record<FrictionField, unknown> {
+  const field = (name: FrictionField) => inputValue(values, FRICTION_FORM_BLOCKS[name]);
+  const anonymous = element(values, FRICTION_FORM_BLOCKS.anonymous);
+  return {
+    kind: field('kind'),
+    title: field('title'),
+    description: field('description'),
+    team: field('team'),
+    tool: field('tool'),
+    frequency: field('frequency'),
+    impact: field('impact'),
+    relatedSop: field('relatedSop'),
+    anonymous: anonymous?.selected_options?.some((o) => o.value === ANONYMOUS_OPTION) ?? false,
+  };
+}
+
+export function readDecisionForm(values: z.infer<typeof stateValues>): DecisionInput {
+  const input: DecisionInput = {};
+  for (const field of Object.keys(DECISION_BLOCKS) as (keyof DecisionInput)[]) {
+    const value = inputValue(values, DECISION_BLOCKS[field]);
+    if (value !== undefined) input[field] = value;
+  }
+  return input;
+}
+
+const frictionFormMetadata = z.object({ sourceLink: z.url().max(2000).optional() });
+
+export function readFrictionFormMetadata(text: string): { sourceLink?: string } {
+  return parseJson(text, frictionFormMetadata) ?? {};
+}
+
+const decisionMetadata = z.object({ number: z.number().int().positive(), channel: z.string().max(255).optional() });
+
+export function readDecisionMetadata(text: string): z.infer<typeof decisionMetadata> | undefined {
+  return parseJson(text, decisionMetadata);
+}
+
+function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

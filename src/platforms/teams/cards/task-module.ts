@@ -1,0 +1,30 @@
+/**
+ * Task module (dialog) answers to `task/fetch`, `task/submit` and the message action's invokes: show a card, or
+ * close with a short message. Pure functions.
+ */
+import type { TaskModuleResponse } from 'botbuilder';
+import type { AdaptiveCard } from '../cards.ts';
+
+export type TaskSize = { width: 'small' | 'medium' | 'large'; height: 'small' | 'medium' | 'large' };
+
+export const FORM_SIZE: TaskSize = { width: 'medium', height: 'large' };
+export const SMALL_FORM_SIZE: TaskSize = { width: 'medium', height: 'small' };
+
+/** Shows (or keeps showing) a card in the dialog. */
+export function taskCard(title: string, card: AdaptiveCard, size: TaskSize = FORM_SIZE): TaskModuleResponse {
+  return {
+    task: {
+      type: 'continue',
+      value: {
+        title,
+        ...size,
+        card: { contentType: 'application/vnd.microsoft.card.adaptive', content: card },
+      },
+    },
+  };
+}
+
+/** Closes the dialog's form and shows a short message: the outcome, or why nothing happened. */
+export function taskMessage(text: string): TaskModuleResponse {
+  return { task: { type: 'message', value: text } };
+}
