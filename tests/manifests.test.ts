@@ -2,7 +2,7 @@
  * The Slack and Teams app manifests against their official JSON Schemas, the icons, the Teams package, and the
  * commands the code answers to (src/platforms/*\/ids.ts) against the commands the manifests declare.
  *
- * Schemas come from the shared specs folder (see its README): SPECS_DIR when set, else ../shared/specs next to the repo.
+ * Schemas come from tests/specs (vendored copies of the official ones; see its README), or SPECS_DIR when set.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,16 +14,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTeamsPackage, PLACEHOLDER_APP_ID, TeamsPackageError } from '../scripts/teams-package.mjs';
 import { SLACK_EVENTS, SLASH_COMMANDS } from '../src/platforms/slack/ids.ts';
 import { TEAMS_COMMANDS } from '../src/platforms/teams/ids.ts';
+import { specPath } from './support/adaptive-card.ts';
 
 const repo = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
-const SPECS_DIR = [process.env.SPECS_DIR, repo('../shared/specs')].find(
-  (dir): dir is string => dir !== undefined && existsSync(join(dir, 'teams-manifest.v1.17.schema.json')),
-);
-if (SPECS_DIR === undefined) {
-  throw new Error('manifest schemas not found: set SPECS_DIR to the folder holding the shared specs');
-}
-const spec = (file: string) => join(SPECS_DIR, file);
 
 const SLACK_EVENTS_PATH = '/slack/events';
 const TEAMS_SCHEMA_URL = 'https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json';
@@ -127,10 +120,10 @@ function check(validate: ValidateFunction, manifest: unknown): string | undefine
  */
 function slackValidators(): { v1: ValidateFunction; router: ValidateFunction } {
   const ajv = newAjv();
-  const router = readJson<AnySchemaObject>(spec('slack-manifest.schema.json'));
+  const router = readJson<AnySchemaObject>(specPath('slack-manifest.schema.json'));
   const remoteRefs = JSON.stringify(router).match(/https:\/\/raw\.githubusercontent\.com\/[^"]+\.json/g) ?? [];
   for (const url of new Set(remoteRefs)) {
-    ajv.addSchema(readJson<AnySchemaObject>(spec(`slack-${basename(url)}`)), url);
+    ajv.addSchema(readJson<AnySchemaObject>(specPath(`slack-${basename(url)}`)), url);
   }
   const v1Url = remoteRefs.find((url) => url.endsWith('/manifest.schema.1.0.0.json'));
   const v1 = v1Url === undefined ? undefined : ajv.getSchema(v1Url);
@@ -140,7 +133,7 @@ function slackValidators(): { v1: ValidateFunction; router: ValidateFunction } {
 
 /** Teams 1.17 declares draft-04 (which Ajv 8 does not bundle) but uses draft-06 `const`: validate it as draft-07. */
 function teamsValidator(): ValidateFunction {
-  const { $schema: _draft04, ...schema } = readJson<AnySchemaObject>(spec('teams-manifest.v1.17.schema.json'));
+  const { $schema: _draft04, ...schema } = readJson<AnySchemaObject>(specPath('teams-manifest.v1.17.schema.json'));
   return newAjv().compile(schema);
 }
 

@@ -83,9 +83,7 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
     await slack?.close();
   });
   beforeEach(async () => {
-    const t = Date.now();
     await db.reset();
-    console.log('reset', Date.now() - t);
     slack.reset();
     // What COE_MEMBERS did at start-up, again after the reset.
     await db.prisma.person.create({
@@ -116,9 +114,7 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
   const coe = async (text: string, user = COE, channel = REVIEW) =>
     (await command('/coe', text, user, { channel_id: channel, channel_name: 'coe-review' })).json<{ text: string }>();
   const flush = async () => {
-    const t = Date.now();
     await bot.deliverer.flush(Date.now() + 2000);
-    console.log('flush', Date.now() - t);
   };
 
   const setUpReviewChannel = async () => {
@@ -154,12 +150,9 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
 
   /** A whole report: `/friction`, the form filled in, submitted. */
   const report = async (values: FormValues = SCANNER, user = WORKER) => {
-    const t0 = Date.now();
     const view = await openForm(user);
-    console.log('open', Date.now() - t0);
     const { body, viewId, hash } = await submit(view, values, user);
     expect(body.response_action, JSON.stringify(body)).toBe('update');
-    console.log('report', Date.now() - t0);
     return { confirmation: body.view as Json, viewId, hash };
   };
 

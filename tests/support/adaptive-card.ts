@@ -1,5 +1,5 @@
 /**
- * Validates Adaptive Cards against the official 1.5 JSON schema (../shared/specs/adaptive-card.1.5.0.schema.json).
+ * Validates Adaptive Cards against the official 1.5 JSON schema (tests/specs/adaptive-card.1.5.0.schema.json).
  *
  * How the schema is made to compile with ajv 8:
  * - it is draft-06, so the draft-06 meta-schema is added (ajv 8 knows draft-07 and later by default);
@@ -20,11 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 
-/** The shared specs folder, as in tests/manifests.test.ts: SPECS_DIR when set, else ../shared/specs next to the repo. */
+/** A spec file: from SPECS_DIR when set, else the copy vendored in tests/specs (see its README). */
 export function specPath(file: string): string {
-  const dirs = [process.env.SPECS_DIR, fileURLToPath(new URL('../../../shared/specs', import.meta.url))];
+  const dirs = [process.env.SPECS_DIR, fileURLToPath(new URL('../specs', import.meta.url))];
   const dir = dirs.find((d): d is string => d !== undefined && existsSync(join(d, file)));
-  if (dir === undefined) throw new Error(`${file} not found: set SPECS_DIR to the folder holding the shared specs`);
+  if (dir === undefined) throw new Error(`${file} not found: tests/specs should hold it (or set SPECS_DIR)`);
   return join(dir, file);
 }
 
