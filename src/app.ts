@@ -15,10 +15,13 @@ import type { Logger } from './logger.ts';
 import { createSlackPlatform, type SlackPlatform } from './platforms/slack/app.ts';
 import { createTeamsPlatform, type TeamsPlatform } from './platforms/teams/index.ts';
 import type { MessageSender } from './ports.ts';
+import { ChangeService } from './services/change.ts';
 import { CoeAdminService } from './services/coe-admin.ts';
 import { CoeCommands } from './services/commands.ts';
 import { FrictionService } from './services/friction.ts';
 import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
+import { ReleaseService } from './services/release.ts';
+import { StandardsService } from './services/standards.ts';
 
 export interface StartOptions {
   logger: Logger;
@@ -75,12 +78,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     const orphans = await queue.releaseOrphans();
     if (orphans > 0) log.warn({ orphans }, 'outbox: messages interrupted by the last stop will be checked and resent');
   }
+  // The release service counts its announcements as they settle; it is built below, once the store exists.
+  let onSettled: DelivererOptions['onSettled'];
   const deliverer = new OutboxDeliverer({
     queue,
     senders,
     clock: systemClock,
     worker: `${process.pid}-${randomUUID().slice(0, 8)}`,
     logger: log,
+    onSettled: (row, outcome) => onSettled?.(row, outcome),
     ...options.deliverer,
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
@@ -88,14 +94,21 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const friction = new FrictionService(store, systemClock, config.friction, () =>
     randomBytes(12).toString('base64url'),
   );
-  const commands = new CoeCommands(coe, friction);
+  const changes = new ChangeService(store, systemClock, config.change, friction, (actor) =>
+    actor.platform === 'slack' ? '/friction' : 'friction',
+  );
+  const standards = new StandardsService(store, systemClock);
+  const releases = new ReleaseService(store, systemClock, friction, changes, log);
+  onSettled = (row) => releases.onSettled(row);
+  const commands = new CoeCommands({ admin: coe, friction, changes, standards });
+  const services = { commands, friction, changes, standards, releases };
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
   const addresses = new PrismaAddressBook(database.prisma);
 
   let slack: SlackPlatform | undefined;
   if (config.slack) {
-    slack = createSlackPlatform(config.slack, { commands, friction }, log);
+    slack = createSlackPlatform(config.slack, services, log);
     senders.slack = slack.sender;
     await slack.start();
     log.info(config.slack.appToken ? 'slack: on, Socket Mode' : `slack: on, events at ${url}/slack/events`);
@@ -108,7 +121,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let teams: TeamsPlatform | undefined;
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   if (config.teams.appId || loopback) {
-    teams = createTeamsPlatform(config.teams, { commands, friction, addresses }, log);
+    teams = createTeamsPlatform(config.teams, { ...services, addresses }, log);
     senders.teams = teams.sender;
     log.info(
       config.teams.appId
@@ -130,6 +143,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     },
   };
   deliverer.start();
+  await releases.resume();
   log.info('ready');
 
   let stopping: Promise<void> | undefined;
@@ -143,6 +157,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       await deliverer.stop();
       const left = await deliverer.flush(Date.now() + (opts.flushMs ?? 3000));
       if (left > 0) log.warn({ left }, 'outbox: messages left for the next start');
+      // A progress refresh still waiting is redone at the next start (`releases.resume`).
+      releases.stop();
       await slack?.stop();
       if (!options.database) await database.close();
       log.info('stopped');

@@ -81,6 +81,7 @@ const schema = z
     LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()).transform((l) => l ?? 'info'),
     FRICTION_PATTERN_THRESHOLD: wholeNumber(3, 2, 100, 'reports, e.g. 3'),
     FRICTION_PATTERN_DAYS: wholeNumber(14, 1, 365, 'days, e.g. 14'),
+    CHANGE_APPROVAL_QUORUM: wholeNumber(1, 1, 20, 'CoE approvals, e.g. 1'),
   })
   .superRefine(
     (env, ctx) => {
@@ -159,6 +160,8 @@ export interface Config {
   coeMembers: { platform: 'slack' | 'teams'; externalId: string }[];
   /** N reports about one tool or process within D days raise a recurring-pattern alert. */
   friction: { recurrenceThreshold: number; recurrenceWindowDays: number };
+  /** Distinct CoE approvals a change request needs. */
+  change: { quorum: number };
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -200,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localMode,
     coeMembers: e.COE_MEMBERS,
     friction: { recurrenceThreshold: e.FRICTION_PATTERN_THRESHOLD, recurrenceWindowDays: e.FRICTION_PATTERN_DAYS },
+    change: { quorum: e.CHANGE_APPROVAL_QUORUM },
     timeZone: e.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: e.LOG_LEVEL,
   };

@@ -2,6 +2,9 @@
  * What the core needs from the outside world. `domain/` and `services/` depend on these interfaces only; `db/`,
  * `platforms/` and the in-memory fakes in tests implement them.
  */
+import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
+import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
+import type { ConstraintKind, ExecutiveConstraint } from './domain/constraint.ts';
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
 import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
@@ -22,6 +25,17 @@ export interface OutboundMessage {
   platform: Platform;
   target: OutboxTarget;
   body: Message;
+  /** Groups the messages of one fan-out (a release's announcements), so its progress can be counted. */
+  batch?: string;
+}
+
+/** How far a fan-out has got, and what failed for good. */
+export interface BatchProgress {
+  total: number;
+  sent: number;
+  failed: number;
+  /** The first failures, for the summary (target and the platform's last error). */
+  failures: { platform: Platform; target: OutboxTarget; error: string }[];
 }
 
 /** A record of who changed what, from which state to which, and why (DOMAIN.md). */
@@ -59,6 +73,10 @@ export interface EventLog {
 export interface OutboxWriter {
   /** Queues a message for delivery; a key already queued is ignored. */
   enqueue(message: OutboundMessage): Promise<void>;
+  /** Queues many messages at once (a fan-out), each like `enqueue`. */
+  enqueueMany(messages: readonly OutboundMessage[]): Promise<void>;
+  /** Counts a batch's messages by outcome; `failures` lists at most `maxFailures` of them. */
+  batchProgress(batch: string, maxFailures: number): Promise<BatchProgress>;
   /** Whether a message with this key was ever queued (a review message to thread under or update). */
   has(key: string): Promise<boolean>;
 }
@@ -132,10 +150,162 @@ export interface RecurringPatternRepository {
   record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
 }
 
+export interface Team {
+  id: number;
+  name: string;
+}
+
+export interface TeamChannel {
+  teamId: number;
+  platform: Platform;
+  channelId: string;
+}
+
+export interface TeamSummary extends Team {
+  channels: number;
+  members: number;
+  managers: number[];
+}
+
 export interface TeamRepository {
   names(): Promise<string[]>;
   /** False when a team of that name (any case) exists already. */
   add(name: string): Promise<boolean>;
+  /** The team of that name, whatever its case. */
+  byName(name: string): Promise<Team | undefined>;
+  list(): Promise<TeamSummary[]>;
+  /**
+   * Makes a channel the team's (a channel belongs to one team): `moved` when it was another team's, `same` when it
+   * was this team's already.
+   */
+  addChannel(teamId: number, platform: Platform, channelId: string): Promise<'added' | 'moved' | 'same'>;
+  /** The channels of these teams (all teams when undefined), in a stable order. */
+  channels(teamIds?: readonly number[]): Promise<TeamChannel[]>;
+  /** Adds a member, or changes whether they manage the team. */
+  setMember(teamId: number, personId: number, isManager: boolean): Promise<void>;
+  /** Whether this person manages this team. */
+  manages(personId: number, teamId: number): Promise<boolean>;
+  members(teamId: number): Promise<{ personId: number; isManager: boolean }[]>;
+}
+
+/** A change request as stored (CR-<number>). `requesterPersonId` is null for one the bot drafted (an audit). */
+export interface ChangeRequest {
+  number: number;
+  kind: ChangeKind;
+  sopKey: string;
+  title: string;
+  change: string;
+  why: string;
+  friction: number[];
+  constraint: number | null;
+  risk: Risk;
+  improvement: Improvement;
+  aiRule: AiRuleInput | null;
+  status: ChangeStatus;
+  requesterPersonId: number | null;
+  /** Where a request the bot drafted came from, in words ("audit AUD-2, run 5"). */
+  origin: string | null;
+  decisionReason: string | null;
+  releaseId: number | null;
+  version: number;
+  createdAt: Date;
+}
+
+export type NewChangeRequest = Omit<
+  ChangeRequest,
+  'number' | 'decisionReason' | 'releaseId' | 'version' | 'createdAt'
+> & { submissionKey: string };
+
+export type ChangeContent = Pick<
+  ChangeRequest,
+  'kind' | 'sopKey' | 'title' | 'change' | 'why' | 'friction' | 'constraint' | 'risk' | 'improvement' | 'aiRule'
+>;
+
+export type ChangeUpdate = Partial<ChangeContent & Pick<ChangeRequest, 'status' | 'decisionReason' | 'releaseId'>>;
+
+export interface ChangeRepository {
+  create(change: NewChangeRequest): Promise<ChangeRequest>;
+  get(number: number): Promise<ChangeRequest | undefined>;
+  /** Reads a request and locks it until the transaction ends. */
+  getForUpdate(number: number): Promise<ChangeRequest | undefined>;
+  bySubmissionKey(key: string): Promise<ChangeRequest | undefined>;
+  /** Applies the changes and bumps the version. */
+  update(number: number, changes: ChangeUpdate): Promise<ChangeRequest>;
+  /** Records a CoE member's approval; false when they had approved it already. */
+  approve(number: number, personId: number): Promise<boolean>;
+  approvals(number: number): Promise<number[]>;
+  clearApprovals(number: number): Promise<void>;
+  /** Approved requests not released yet, oldest first. */
+  approved(): Promise<ChangeRequest[]>;
+  bySop(sopKey: string): Promise<ChangeRequest[]>;
+  byRequester(personId: number, limit: number): Promise<ChangeRequest[]>;
+  /** Requests linking this friction report. */
+  linking(frictionNumber: number): Promise<ChangeRequest[]>;
+}
+
+export interface Sop {
+  key: string;
+  title: string;
+  ownerPersonId: number | null;
+  /** Registered as a standard already in use: its baseline is v1.0, before any release. */
+  baseline: boolean;
+  createdAt: Date;
+}
+
+/** One published version of a standard. */
+export interface SopRelease {
+  id: number;
+  sopKey: string;
+  major: number;
+  minor: number;
+  notes: string;
+  tags: Improvement[];
+  changes: number[];
+  teamIds: number[];
+  publishedByPersonId: number | null;
+  publishedAt: Date;
+  /** Every announcement was delivered or failed for good, and the CoE got the summary. */
+  delivered: boolean;
+}
+
+export type NewSopRelease = Omit<SopRelease, 'id' | 'publishedAt' | 'delivered'> & { submissionKey: string };
+
+export interface SopRepository {
+  get(key: string): Promise<Sop | undefined>;
+  /** Locks the standard's name until the transaction ends (two releases of one standard never interleave). */
+  lock(key: string): Promise<void>;
+  create(sop: Omit<Sop, 'createdAt'>): Promise<Sop>;
+  list(): Promise<Sop[]>;
+  /** A standard's releases, newest first. */
+  releases(key: string): Promise<SopRelease[]>;
+  createRelease(release: NewSopRelease): Promise<SopRelease>;
+  release(id: number): Promise<SopRelease | undefined>;
+  releaseBySubmissionKey(key: string): Promise<SopRelease | undefined>;
+  /** Releases whose announcements are still going out. */
+  undelivered(): Promise<SopRelease[]>;
+  /** Marks a release's fan-out done; false when it was marked already (its summary is out). */
+  markDelivered(id: number): Promise<boolean>;
+  /** Records that a team deployed a release; false when that team had already. */
+  acknowledge(releaseId: number, teamId: number, personId: number): Promise<boolean>;
+  acknowledgements(releaseId: number): Promise<{ teamId: number; personId: number | null; at: Date }[]>;
+}
+
+export interface ConstraintRepository {
+  create(constraint: {
+    kind: ConstraintKind;
+    text: string;
+    until: Date | null;
+    createdByPersonId: number;
+  }): Promise<ExecutiveConstraint>;
+  get(number: number): Promise<ExecutiveConstraint | undefined>;
+  /** Every constraint, newest first. */
+  list(): Promise<ExecutiveConstraint[]>;
+}
+
+/** The AI usage rules registry. Only a release of the AI usage rules standard writes it. */
+export interface AiRuleRepository {
+  all(): Promise<AiRule[]>;
+  put(rule: Omit<AiRule, 'updatedAt'>): Promise<void>;
 }
 
 /** Everything a use case may change, inside one transaction. */
@@ -147,6 +317,10 @@ export interface Repositories {
   friction: FrictionRepository;
   patterns: RecurringPatternRepository;
   teams: TeamRepository;
+  changes: ChangeRepository;
+  sops: SopRepository;
+  constraints: ConstraintRepository;
+  aiRules: AiRuleRepository;
 }
 
 export interface Store {

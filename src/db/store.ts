@@ -15,11 +15,21 @@ import type {
   OutboxQueue,
   OutboxRow,
   OutboxTarget,
+  OutboxWriter,
   Repositories,
   Store,
 } from '../ports.ts';
+import {
+  aiRuleRepository,
+  changeRepository,
+  constraintRepository,
+  sopRepository,
+  teamRepository,
+} from './change-repositories.ts';
 
 type Tx = Prisma.TransactionClient;
+
+const ENQUEUE_CHUNK = 1000;
 
 /** Thrown inside a transaction to roll it back when its interaction key was already handled. */
 class Duplicate extends Error {}
@@ -133,25 +143,7 @@ export function repositories(tx: Tx): Repositories {
         });
       },
     },
-    outbox: {
-      async enqueue(message: OutboundMessage) {
-        const inserted = await tx.$executeRaw`
-          INSERT INTO outbox_message (idempotency_key, platform, kind, target, body)
-          VALUES (${message.key}, ${message.platform}::"Platform", ${message.target.kind},
-                  ${JSON.stringify(message.target)}::jsonb, ${JSON.stringify(message.body)}::jsonb)
-          ON CONFLICT (idempotency_key) DO NOTHING`;
-        if (inserted > 0 && message.target.kind === 'update') {
-          // Only the newest content of a message matters: older updates still waiting are dropped.
-          await tx.$executeRaw`
-            UPDATE outbox_message SET status = 'superseded'
-            WHERE kind = 'update' AND status = 'pending' AND target->>'of' = ${message.target.of}
-              AND idempotency_key <> ${message.key}`;
-        }
-      },
-      async has(key: string) {
-        return (await tx.outboxMessage.count({ where: { idempotencyKey: key } })) > 0;
-      },
-    },
+    outbox: outboxWriter(tx),
     friction: frictionRepository(tx),
     patterns: {
       async alertedSince(toolKey: string, since: Date) {
@@ -162,18 +154,72 @@ export function repositories(tx: Tx): Repositories {
         await tx.recurringPattern.create({ data: pattern });
       },
     },
-    teams: {
-      async names() {
-        return (await tx.team.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
-      },
-      async add(name: string) {
-        const same = await tx.team.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
-        if (same) return false;
-        await tx.team.create({ data: { name } });
-        return true;
-      },
+    teams: teamRepository(tx),
+    changes: changeRepository(tx),
+    sops: sopRepository(tx),
+    constraints: constraintRepository(tx),
+    aiRules: aiRuleRepository(tx),
+  };
+}
+
+function outboxWriter(tx: Tx): OutboxWriter {
+  const writer: OutboxWriter = {
+    async enqueue(message: OutboundMessage) {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO outbox_message (idempotency_key, platform, kind, target, body, batch)
+        VALUES (${message.key}, ${message.platform}::"Platform", ${message.target.kind},
+                ${JSON.stringify(message.target)}::jsonb, ${JSON.stringify(message.body)}::jsonb,
+                ${message.batch ?? null})
+        ON CONFLICT (idempotency_key) DO NOTHING`;
+      if (inserted > 0 && message.target.kind === 'update') {
+        // Only the newest content of a message matters: older updates still waiting are dropped.
+        await tx.$executeRaw`
+          UPDATE outbox_message SET status = 'superseded'
+          WHERE kind = 'update' AND status = 'pending' AND target->>'of' = ${message.target.of}
+            AND idempotency_key <> ${message.key}`;
+      }
+    },
+    async enqueueMany(messages) {
+      // One statement per chunk: a release to hundreds of channels is queued in milliseconds, not seconds.
+      const posts = messages.filter((m) => m.target.kind !== 'update');
+      for (let i = 0; i < posts.length; i += ENQUEUE_CHUNK) {
+        const chunk = posts.slice(i, i + ENQUEUE_CHUNK);
+        await tx.$executeRaw`
+          INSERT INTO outbox_message (idempotency_key, platform, kind, target, body, batch)
+          SELECT key, platform::"Platform", kind, target::jsonb, body::jsonb, batch
+          FROM unnest(${chunk.map((m) => m.key)}::text[], ${chunk.map((m) => m.platform)}::text[],
+                      ${chunk.map((m) => m.target.kind)}::text[], ${chunk.map((m) => JSON.stringify(m.target))}::text[],
+                      ${chunk.map((m) => JSON.stringify(m.body))}::text[], ${chunk.map((m) => m.batch ?? null)}::text[])
+            AS m(key, platform, kind, target, body, batch)
+          ON CONFLICT (idempotency_key) DO NOTHING`;
+      }
+      for (const update of messages.filter((m) => m.target.kind === 'update')) await writer.enqueue(update);
+    },
+    async batchProgress(batch, maxFailures) {
+      const counts = await tx.outboxMessage.groupBy({ by: ['status'], where: { batch }, _count: true });
+      const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
+      const failed = await tx.outboxMessage.findMany({
+        where: { batch, status: 'failed' },
+        orderBy: { id: 'asc' },
+        take: maxFailures,
+        select: { platform: true, target: true, lastError: true },
+      });
+      return {
+        total: counts.reduce((sum, c) => sum + c._count, 0),
+        sent: count('sent'),
+        failed: count('failed'),
+        failures: failed.map((f) => ({
+          platform: f.platform,
+          target: f.target as OutboxTarget,
+          error: f.lastError ?? 'unknown error',
+        })),
+      };
+    },
+    async has(key: string) {
+      return (await tx.outboxMessage.count({ where: { idempotencyKey: key } })) > 0;
     },
   };
+  return writer;
 }
 
 type FrictionRow = Awaited<ReturnType<Tx['frictionReport']['findUniqueOrThrow']>>;
@@ -251,6 +297,7 @@ interface ClaimedRow {
   body: Message;
   attempts: number;
   created_at: Date;
+  batch: string | null;
   was: string;
 }
 
@@ -272,7 +319,8 @@ export class PrismaOutboxQueue implements OutboxQueue {
       UPDATE outbox_message o
       SET status = 'sending', locked_by = ${worker}, locked_until = ${until}, attempts = o.attempts + 1
       FROM due WHERE o.id = due.id
-      RETURNING o.id, o.idempotency_key, o.platform, o.target, o.body, o.attempts, o.created_at, due.was::text AS was`;
+      RETURNING o.id, o.idempotency_key, o.platform, o.target, o.body, o.attempts, o.created_at, o.batch,
+                due.was::text AS was`;
     return rows
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map((r) => ({
@@ -284,6 +332,7 @@ export class PrismaOutboxQueue implements OutboxQueue {
         attempts: r.attempts,
         createdAt: r.created_at,
         inDoubt: r.was === 'sending',
+        ...(r.batch ? { batch: r.batch } : {}),
       }));
   }
 

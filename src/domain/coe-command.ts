@@ -1,11 +1,14 @@
 /**
  * The words after `/coe` in Slack, or said to the bot in Teams, turned into one command. Platforms replace each
- * mention of a person with the token `@mention` and pass the people mentioned, in order, so this parser never sees
- * platform syntax.
+ * mention of a person with the token `@mention` (and of a channel with `#channel`) and pass the people and channels
+ * mentioned, in order, so this parser never sees platform syntax.
  */
+import { type ConstraintInput, parseConstraint } from './constraint.ts';
 import { isLayer, type Layer, type PersonRef } from './people.ts';
+import { normaliseSopKey, SOP_KEY_PATTERN } from './sop.ts';
 
 export const MENTION = '@mention';
+export const CHANNEL_MENTION = '#channel';
 
 export type CoeCommand =
   | { kind: 'help'; topic?: string }
@@ -14,8 +17,18 @@ export type CoeCommand =
   | { kind: 'status'; id: string }
   | { kind: 'myReports' }
   | { kind: 'triageQueue' }
-  | { kind: 'teamAdd'; name: string }
+  | { kind: 'teamAdd'; name: string; channelId?: string }
   | { kind: 'teamList' }
+  | { kind: 'teamChannel'; name: string; channelId?: string }
+  | { kind: 'teamMember'; person: PersonRef; name: string; manager: boolean }
+  | { kind: 'constraintAdd'; constraint: ConstraintInput }
+  | { kind: 'constraintList' }
+  | { kind: 'sopNew'; key: string; title: string }
+  | { kind: 'sopShow'; key: string }
+  | { kind: 'sopList' }
+  | { kind: 'release'; sopKey?: string }
+  | { kind: 'withdraw'; id: string }
+  | { kind: 'ai'; tool?: string }
   | { kind: 'invalid'; problem: string; usage: string }
   | { kind: 'unknown'; text: string };
 
@@ -23,12 +36,29 @@ export const USAGE = {
   setup: 'setup review-channel',
   role: 'role @person coe|manager|executive|worker',
   status: 'status FR-12',
-  team: 'team add <name> | team list',
+  team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list',
+  constraint: 'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list',
+  sop: 'sop new <key> <title> | sop show <key> | sop list',
+  release: 'release [sop key]',
+  withdraw: 'withdraw CR-7',
+  ai: 'ai <tool>',
 } as const;
+
+const SOP_TITLE_MAX = 120;
 
 const TEAM_NAME_MAX = 80;
 
-export function parseCoeCommand(text: string, mentions: readonly PersonRef[] = []): CoeCommand {
+/** What a platform found in the text besides words: the people and channels mentioned, and today's date. */
+export interface CommandContext {
+  channels?: readonly string[];
+  today?: Date;
+}
+
+export function parseCoeCommand(
+  text: string,
+  mentions: readonly PersonRef[] = [],
+  context: CommandContext = {},
+): CoeCommand {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words.map((w, i) => (i === 0 ? w.toLowerCase() : w));
   switch (verb) {
@@ -52,7 +82,21 @@ export function parseCoeCommand(text: string, mentions: readonly PersonRef[] = [
     case 'queue':
       return rest.length === 0 ? { kind: 'triageQueue' } : { kind: 'unknown', text: text.trim() };
     case 'team':
-      return parseTeam(rest);
+      return parseTeam(rest, mentions, context.channels ?? []);
+    case 'constraint':
+    case 'constraints':
+      return parseConstraintCommand(verb === 'constraints' && rest.length === 0 ? ['list'] : rest, context.today);
+    case 'sop':
+    case 'sops':
+      return parseSop(verb === 'sops' && rest.length === 0 ? ['list'] : rest);
+    case 'release':
+      return parseRelease(rest);
+    case 'withdraw':
+      return rest.length === 1
+        ? { kind: 'withdraw', id: rest[0] as string }
+        : { kind: 'invalid', problem: 'Which change request?', usage: USAGE.withdraw };
+    case 'ai':
+      return rest.length > 0 ? { kind: 'ai', tool: rest.join(' ') } : { kind: 'ai' };
     default:
       return { kind: 'unknown', text: text.trim() };
   }
@@ -70,13 +114,65 @@ function parseRole(args: string[], mentions: readonly PersonRef[]): CoeCommand {
   return { kind: 'grantRole', person, layer };
 }
 
-function parseTeam(args: string[]): CoeCommand {
+function parseTeam(args: string[], mentions: readonly PersonRef[], channels: readonly string[]): CoeCommand {
   const sub = args[0]?.toLowerCase();
+  const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.team });
   if (sub === 'list' && args.length === 1) return { kind: 'teamList' };
-  const name = args.slice(1).join(' ').trim();
-  if (sub === 'add' && name && name.length <= TEAM_NAME_MAX) return { kind: 'teamAdd', name };
-  if (sub === 'add' && name) {
-    return { kind: 'invalid', problem: `Keep the team name under ${TEAM_NAME_MAX} characters.`, usage: USAGE.team };
+  if (sub === 'member') {
+    const person = mentions[0];
+    if (args[1] !== MENTION || !person) return invalid('Mention the person to add to the team.');
+    const words = args.slice(2);
+    const manager = words.at(-1)?.toLowerCase() === 'manager';
+    const name = (manager ? words.slice(0, -1) : words).join(' ').trim();
+    if (!name) return invalid('Name the team.');
+    return { kind: 'teamMember', person, name, manager };
   }
-  return { kind: 'invalid', problem: 'Add a team or list them.', usage: USAGE.team };
+  if (sub === 'add' || sub === 'channel') {
+    const words = args.slice(1);
+    const channelAt = words.indexOf(CHANNEL_MENTION);
+    if (channelAt >= 0 && channelAt !== words.length - 1) return invalid('Put the channel last.');
+    const channelId = channelAt >= 0 ? channels[0] : undefined;
+    const name = (channelAt >= 0 ? words.slice(0, -1) : words).join(' ').trim();
+    if (!name) return invalid(sub === 'add' ? 'Add a team or list them.' : 'Name the team this channel belongs to.');
+    if (name.length > TEAM_NAME_MAX) return invalid(`Keep the team name under ${TEAM_NAME_MAX} characters.`);
+    const kind = sub === 'add' ? 'teamAdd' : 'teamChannel';
+    return channelId ? { kind, name, channelId } : { kind, name };
+  }
+  return invalid('Add a team or list them.');
+}
+
+function parseConstraintCommand(args: string[], today = new Date()): CoeCommand {
+  const sub = args[0]?.toLowerCase();
+  if (sub === 'list' && args.length === 1) return { kind: 'constraintList' };
+  if (sub === 'add') {
+    const parsed = parseConstraint(args.slice(1), today);
+    if ('problem' in parsed) return { kind: 'invalid', problem: parsed.problem, usage: USAGE.constraint };
+    return { kind: 'constraintAdd', constraint: parsed };
+  }
+  return { kind: 'invalid', problem: 'Add a priority, constraint or target, or list them.', usage: USAGE.constraint };
+}
+
+function parseSop(args: string[]): CoeCommand {
+  const sub = args[0]?.toLowerCase();
+  const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.sop });
+  if (sub === 'list' && args.length === 1) return { kind: 'sopList' };
+  if (sub === 'show' && args.length === 2) return { kind: 'sopShow', key: normaliseSopKey(args[1] as string) };
+  if (sub === 'new') {
+    const key = normaliseSopKey(args[1] ?? '');
+    const title = args.slice(2).join(' ').trim();
+    if (!args[1] || !SOP_KEY_PATTERN.test(key)) {
+      return invalid('Give the standard a key of letters, digits and dashes, like inventory-scanning.');
+    }
+    if (!title) return invalid('Give the standard a title after its key.');
+    if (title.length > SOP_TITLE_MAX) return invalid(`Keep the title under ${SOP_TITLE_MAX} characters.`);
+    return { kind: 'sopNew', key, title };
+  }
+  return invalid('Register, show or list standards.');
+}
+
+function parseRelease(args: string[]): CoeCommand {
+  if (args.length === 0) return { kind: 'release' };
+  const key = normaliseSopKey(args.join(' '));
+  if (args.length === 1 && SOP_KEY_PATTERN.test(key)) return { kind: 'release', sopKey: key };
+  return { kind: 'invalid', problem: 'Name one standard, or none to pick from all.', usage: USAGE.release };
 }

@@ -229,3 +229,12 @@ export function canDecide(decision: FrictionDecision, status: FrictionStatus): b
 export function decisionsFor(status: FrictionStatus): FrictionDecision[] {
   return (['triage', 'rootCause', 'duplicate', 'decline'] as const).filter((d) => canDecide(d, status));
 }
+
+/**
+ * Whether a report moves along with a change request linked to it: an open report goes "in change" when the request
+ * is approved; an open or in-change report is resolved when the request is released. Declined, merged and resolved
+ * reports stay as they are.
+ */
+export function movesWithChange(status: FrictionStatus, to: 'in_change' | 'resolved'): boolean {
+  return isOpen(status) || (to === 'resolved' && status === 'in_change');
+}

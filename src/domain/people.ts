@@ -27,8 +27,19 @@ export const LAYER_LABELS: Record<Layer, string> = {
   coe: 'CoE member',
 };
 
-/** Actions the permission table governs. Later capabilities add theirs here. */
-export type Action = 'grantRole' | 'setupReviewChannel' | 'manageTeams' | 'decideFriction' | 'seeTriageQueue';
+/** Actions the permission table governs (DOMAIN.md, "Layers and what each may do"). */
+export type Action =
+  | 'grantRole'
+  | 'setupReviewChannel'
+  | 'manageTeams'
+  | 'decideFriction'
+  | 'seeTriageQueue'
+  | 'raiseChange'
+  | 'decideChange'
+  | 'manageSops'
+  | 'publishRelease'
+  | 'acknowledgeDeployment'
+  | 'setDirection';
 
 const ALLOWED: Record<Action, readonly Layer[]> = {
   grantRole: ['coe'],
@@ -37,7 +48,19 @@ const ALLOWED: Record<Action, readonly Layer[]> = {
   // Triage, merge duplicates, decline, record root cause (DOMAIN.md): the CoE's analysis, nobody else's.
   decideFriction: ['coe'],
   seeTriageQueue: ['coe'],
+  // Workers surface friction instead; the CoE decides how it becomes a change (seed §4, §8).
+  raiseChange: ['manager', 'executive', 'coe'],
+  // Executives set direction, never CoE methods (seed §5): they neither approve changes nor publish releases.
+  decideChange: ['coe'],
+  manageSops: ['coe'],
+  publishRelease: ['coe'],
+  // Managers deploy standards in their own team (the service checks which team); the CoE may record it for any.
+  acknowledgeDeployment: ['manager', 'coe'],
+  setDirection: ['executive'],
 };
+
+/** "a manager", "an executive", "a CoE member". */
+export const withArticle = (label: string) => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
 
 export function may(layer: Layer, action: Action): boolean {
   return ALLOWED[action].includes(layer);

@@ -4,12 +4,26 @@
  */
 import { type CoeCommand, USAGE } from '../domain/coe-command.ts';
 
-/** The `/coe` commands this service answers; the friction ones go to `FrictionService`. */
-export type AdminCommand = Exclude<CoeCommand, { kind: 'status' | 'myReports' | 'triageQueue' }>;
+/** The `/coe` commands this service answers: help, set-up, roles and teams. */
+export type AdminCommand = Extract<
+  CoeCommand,
+  {
+    kind:
+      | 'help'
+      | 'unknown'
+      | 'invalid'
+      | 'setupReviewChannel'
+      | 'grantRole'
+      | 'teamAdd'
+      | 'teamList'
+      | 'teamChannel'
+      | 'teamMember';
+  }
+>;
 
 import { CoeError } from '../domain/errors.ts';
 import { type Message, message } from '../domain/message.ts';
-import { LAYER_LABELS, type Layer, may, type PersonRef, type Platform } from '../domain/people.ts';
+import { LAYER_LABELS, type Layer, may, type PersonRef, type Platform, withArticle } from '../domain/people.ts';
 import type { Repositories, Store } from '../ports.ts';
 
 export interface CoeRequest {
@@ -25,8 +39,46 @@ export function commandWords(platform: Platform, words: string): string {
   return platform === 'slack' ? `/coe ${words}` : words;
 }
 
-/** "a manager", "an executive". */
-const aOrAn = (label: string) => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+interface HelpEntry {
+  /** The words after `/coe` in Slack, said to the bot in Teams. */
+  words: string;
+  /** A command of its own instead: `/friction` in Slack, `friction` in Teams. */
+  slash?: string;
+  teams?: string;
+  does: string;
+}
+
+/** What `help` lists, everyday commands first. */
+const HELP: readonly HelpEntry[] = [
+  { words: 'help', does: 'This list.' },
+  {
+    words: '',
+    slash: 'friction [what happened]',
+    teams: 'friction [what happened]',
+    does: 'Report friction: a tool, a failure pattern, a training gap, quality variance, a cross-team issue.',
+  },
+  {
+    words: '',
+    slash: 'change-request [what changes]',
+    teams: 'change request [what changes]',
+    does: 'Propose a change to a workflow, template, tool, standard, training or AI rule (managers, executives, CoE).',
+  },
+  { words: 'status FR-12', does: 'Where a friction report (FR-…) or change request (CR-…) stands.' },
+  { words: 'my reports', does: 'Your reports and change requests, with their status.' },
+  { words: USAGE.ai, does: 'Whether and how you may use an AI tool; `ai` alone lists the rules.' },
+  { words: 'sop show <key>', does: 'A standard: its version, history and open changes; `sop list` lists them.' },
+  { words: 'constraint list', does: 'Executive priorities, constraints and outcome targets (executives add them).' },
+  { words: USAGE.withdraw, does: 'Take back a change request of yours that is not approved yet.' },
+  { words: 'queue', does: 'Open reports waiting for the CoE (CoE only).' },
+  { words: USAGE.release, does: 'Publish a new version of a standard from approved change requests (CoE only).' },
+  { words: 'sop new <key> <title>', does: 'Register a standard already in use, as its v1.0 (CoE only).' },
+  { words: USAGE.setup, does: 'Make this channel the CoE review channel, where reports are triaged (CoE only).' },
+  { words: USAGE.role, does: "Set a person's layer (CoE only)." },
+  {
+    words: 'team add <name>',
+    does: 'Teams: `team add`, `team channel <name>` (in its channel), `team member @person <name> [manager]`, `team list` (CoE only to change).',
+  },
+];
 
 export class CoeAdminService {
   constructor(private readonly store: Store) {}
@@ -49,59 +101,122 @@ export class CoeAdminService {
       case 'grantRole':
         return this.grantRole(request, command.person, command.layer);
       case 'teamAdd':
-        return this.addTeam(request, command.name);
+        return this.addTeam(request, command.name, command.channelId);
+      case 'teamChannel':
+        return this.linkChannel(request, command.name, command.channelId ?? request.channelId);
+      case 'teamMember':
+        return this.addMember(request, command.person, command.name, command.manager);
       case 'teamList':
-        return this.listTeams();
+        return this.listTeams(request.actor.platform);
     }
   }
 
-  private async addTeam(request: CoeRequest, name: string): Promise<Message> {
+  private async addTeam(request: CoeRequest, name: string, channelId: string | undefined): Promise<Message> {
     const outcome = await this.store.once(request.key, async (repos) => {
       const person = await this.authorize(repos, request.actor, 'manageTeams');
-      if (!(await repos.teams.add(name))) return false;
+      if (!(await repos.teams.add(name))) return `There is already a team called "${name}".`;
       await repos.events.record({ actorPersonId: person.id, subject: `team:${name}`, action: 'team.added' });
-      return true;
+      if (!channelId) return `Done: team "${name}" added.`;
+      const team = await repos.teams.byName(name);
+      if (team) await this.link(repos, person.id, team, request.actor.platform, channelId);
+      return `Done: team "${name}" added, with its channel.`;
     });
-    if (outcome.duplicate) return message('Already done.');
-    return message(outcome.value ? `Done: team "${name}" added.` : `There is already a team called "${name}".`);
+    return message(outcome.duplicate ? 'Already done.' : outcome.value);
   }
 
-  private async listTeams(): Promise<Message> {
-    const names = await this.store.transaction((repos) => repos.teams.names());
-    return names.length === 0
-      ? message('No teams yet. CoE members add them with team add <name>.')
-      : message(
-          `Teams: ${names.join(', ')}`,
-          { type: 'heading', text: 'Teams' },
-          { type: 'paragraph', text: names.join('\n') },
+  private async linkChannel(request: CoeRequest, name: string, channelId: string | undefined): Promise<Message> {
+    const { platform } = request.actor;
+    if (!channelId) {
+      throw new CoeError(
+        'SETUP.WRONG_PLACE',
+        `Run ${commandWords(platform, 'team channel <team>')} in the team's channel, not in a direct message.`,
+      );
+    }
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const person = await this.authorize(repos, request.actor, 'manageTeams');
+      const team = await repos.teams.byName(name);
+      if (!team)
+        throw new CoeError(
+          'NOT_FOUND',
+          `There is no team "${name}". Add it with ${commandWords(platform, 'team add <name>')}.`,
         );
+      const result = await this.link(repos, person.id, team, platform, channelId);
+      return result === 'same'
+        ? `That channel is ${team.name}'s already.`
+        : `Done: releases and reminders for ${team.name} go to that channel${result === 'moved' ? " (it was another team's before)" : ''}.`;
+    });
+    return message(outcome.duplicate ? 'Already done.' : outcome.value);
+  }
+
+  private async link(
+    repos: Repositories,
+    actorId: number,
+    team: { id: number; name: string },
+    platform: Platform,
+    channelId: string,
+  ) {
+    const result = await repos.teams.addChannel(team.id, platform, channelId);
+    if (result !== 'same') {
+      await repos.events.record({
+        actorPersonId: actorId,
+        subject: `team:${team.name}`,
+        action: 'team.channel-linked',
+        to: `${platform}:${channelId}`,
+      });
+    }
+    return result;
+  }
+
+  private async addMember(request: CoeRequest, target: PersonRef, name: string, manager: boolean): Promise<Message> {
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const actor = await this.authorize(repos, request.actor, 'manageTeams');
+      const team = await repos.teams.byName(name);
+      if (!team) {
+        throw new CoeError(
+          'NOT_FOUND',
+          `There is no team "${name}". Add it with ${commandWords(request.actor.platform, 'team add <name>')}.`,
+        );
+      }
+      const person = await repos.people.identify(target);
+      await repos.teams.setMember(team.id, person.id, manager);
+      await repos.events.record({
+        actorPersonId: actor.id,
+        subject: `team:${team.name}`,
+        action: manager ? 'team.manager-set' : 'team.member-set',
+        to: `person:${person.id}`,
+      });
+      const who = person.displayName ?? target.displayName ?? 'They';
+      return manager
+        ? `Done: ${who} manages ${team.name}${person.layer === 'manager' || person.layer === 'coe' ? '' : ` (give them the manager layer too: ${commandWords(request.actor.platform, 'role @person manager')})`}.`
+        : `Done: ${who} is in ${team.name}.`;
+    });
+    return message(outcome.duplicate ? 'Already done.' : outcome.value);
+  }
+
+  private async listTeams(platform: Platform): Promise<Message> {
+    const teams = await this.store.transaction((repos) => repos.teams.list());
+    if (teams.length === 0)
+      return message(`No teams yet. CoE members add them with ${commandWords(platform, 'team add <name>')}.`);
+    return message(
+      `Teams: ${teams.map((t) => t.name).join(', ')}`,
+      { type: 'heading', text: 'Teams' },
+      {
+        type: 'facts',
+        facts: teams.slice(0, 50).map((t) => ({
+          label: t.name,
+          value: `${t.members} member${t.members === 1 ? '' : 's'}, ${t.managers.length} manager${t.managers.length === 1 ? '' : 's'}, ${t.channels} channel${t.channels === 1 ? '' : 's'}`,
+        })),
+      },
+    );
   }
 
   help(platform: Platform, intro = 'I help your Center of Excellence run its improvement loop.'): Message {
-    const cmd = (words: string) => `\`${commandWords(platform, words)}\``;
-    const friction = platform === 'slack' ? '`/friction [what happened]`' : '`friction [what happened]`';
+    const typed = (entry: HelpEntry) =>
+      entry.slash ? (platform === 'slack' ? `/${entry.slash}` : entry.teams) : commandWords(platform, entry.words);
     return message(
-      `${intro} Commands: ${commandWords(platform, 'help')}, ${friction.replaceAll('`', '')}, ${commandWords(platform, USAGE.status)}, ${commandWords(platform, 'my reports')}, ${commandWords(platform, 'setup review-channel')}, ${commandWords(platform, 'role …')}`,
+      `${intro} Commands: ${HELP.map(typed).join(', ')}.`,
       { type: 'paragraph', text: intro },
-      {
-        type: 'facts',
-        facts: [
-          { label: cmd('help'), value: 'This list.' },
-          {
-            label: friction,
-            value: 'Report friction: a tool, a failure pattern, a training gap, quality variance, a cross-team issue.',
-          },
-          { label: cmd(USAGE.status), value: 'Where a report stands.' },
-          { label: cmd('my reports'), value: 'Your reports and their status.' },
-          { label: cmd('queue'), value: 'Open reports waiting for the CoE (CoE only).' },
-          {
-            label: cmd(USAGE.setup),
-            value: 'Make this channel the CoE review channel, where reports are triaged (CoE only).',
-          },
-          { label: cmd(USAGE.role), value: "Set a person's layer (CoE only)." },
-          { label: cmd(USAGE.team), value: 'Add or list the teams reports name (CoE only to add).' },
-        ],
-      },
+      { type: 'facts', facts: HELP.map((entry) => ({ label: `\`${typed(entry)}\``, value: entry.does })) },
       { type: 'note', text: 'Every change to how we work goes through the CoE. Nobody is monitored individually.' },
     );
   }
@@ -162,15 +277,15 @@ export class CoeAdminService {
         key: `${request.key}:notify`,
         platform: target.platform,
         target: { kind: 'dm', externalId: target.externalId },
-        body: message(`You are now ${aOrAn(LAYER_LABELS[layer])} in the CoE bot.`),
+        body: message(`You are now ${withArticle(LAYER_LABELS[layer])} in the CoE bot.`),
       });
       return true;
     });
     if (outcome.duplicate) return message('Already done.');
     return message(
       outcome.value
-        ? `Done: ${name} is now ${aOrAn(LAYER_LABELS[layer])}.`
-        : `${name} is already ${aOrAn(LAYER_LABELS[layer])}.`,
+        ? `Done: ${name} is now ${withArticle(LAYER_LABELS[layer])}.`
+        : `${name} is already ${withArticle(LAYER_LABELS[layer])}.`,
     );
   }
 

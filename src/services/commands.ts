@@ -1,27 +1,92 @@
 /**
  * Routes a parsed `/coe` command (Slack) or bot command (Teams) to the service that answers it.
  */
+import { parseChangeId } from '../domain/change.ts';
+import { changeListMessage } from '../domain/change-messages.ts';
 import type { CoeCommand } from '../domain/coe-command.ts';
+import { CoeError } from '../domain/errors.ts';
+import { parseFrictionId } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
+import type { PersonRef } from '../domain/people.ts';
+import type { ChangeService } from './change.ts';
 import type { CoeAdminService, CoeRequest } from './coe-admin.ts';
+import { commandWords } from './coe-admin.ts';
 import type { FrictionService } from './friction.ts';
+import type { StandardsService } from './standards.ts';
+
+export interface CommandServices {
+  admin: CoeAdminService;
+  friction: FrictionService;
+  changes: ChangeService;
+  standards: StandardsService;
+}
 
 export class CoeCommands {
-  constructor(
-    private readonly admin: CoeAdminService,
-    private readonly friction: FrictionService,
-  ) {}
+  constructor(private readonly services: CommandServices) {}
 
   async handle(request: CoeRequest, command: CoeCommand): Promise<Message> {
+    const { admin, friction, changes, standards } = this.services;
     switch (command.kind) {
       case 'status':
-        return this.friction.status(command.id);
+        return this.status(request, command.id);
       case 'myReports':
-        return this.friction.myReports(request.actor);
+        return this.myReports(request);
       case 'triageQueue':
-        return this.friction.triageQueue(request.actor);
+        return friction.triageQueue(request.actor);
+      case 'constraintAdd':
+        return standards.addConstraint(request, command.constraint);
+      case 'constraintList':
+        return standards.listConstraints();
+      case 'sopNew':
+        return standards.registerSop(request, command.key, command.title);
+      case 'sopShow':
+        return standards.showSop(command.key);
+      case 'sopList':
+        return standards.listSops();
+      case 'ai':
+        return standards.aiRule(request.actor, command.tool);
+      case 'withdraw':
+        return changes.withdraw(request, command.id);
+      case 'release':
+        // A form: the platform opens it before a command gets here. Say how, rather than nothing.
+        throw new CoeError(
+          'SETUP.WRONG_PLACE',
+          `Publishing a release opens a form: send ${commandWords(request.actor.platform, 'release')} again.`,
+        );
       default:
-        return this.admin.handle(request, command);
+        return admin.handle(request, command);
     }
+  }
+
+  /** `status FR-12`, `status CR-7`: a friction report or a change request, whichever the id names. */
+  private status(request: CoeRequest, id: string): Promise<Message> {
+    if (/^\s*cr-?\d/i.test(id) && parseChangeId(id) !== undefined) return this.services.changes.status(id);
+    if (parseFrictionId(id) !== undefined) return this.services.friction.status(id);
+    throw new CoeError(
+      'INPUT.INVALID',
+      `Give an id like FR-12 or CR-7: ${commandWords(request.actor.platform, 'status FR-12')}.`,
+    );
+  }
+
+  /**
+   * What a person follows, as sections (the Slack App Home shows them one under the other): their reports, their
+   * change requests when they raised any, and for CoE members the triage queue.
+   */
+  async overview(actor: PersonRef): Promise<Message[]> {
+    const { friction, changes } = this.services;
+    const sections = [await friction.myReports(actor)];
+    const mine = await changes.mine(actor);
+    if (mine.length > 0) sections.push(changeListMessage('My change requests', mine));
+    if (await friction.isCoe(actor)) sections.push(await friction.triageQueue(actor));
+    return sections;
+  }
+
+  /** `my reports`: the overview in one message. */
+  private async myReports(request: CoeRequest): Promise<Message> {
+    const sections = await this.overview(request.actor);
+    return {
+      text: sections.map((s) => s.text).join(' '),
+      blocks: sections.flatMap((s, i) => (i === 0 ? s.blocks : [{ type: 'divider' as const }, ...s.blocks])),
+    };
   }
 }

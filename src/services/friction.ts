@@ -12,6 +12,7 @@ import {
   isOpen,
   LIMITS,
   looksAlike,
+  movesWithChange,
   parseFrictionId,
   STATUS_LABELS,
   toolKey,
@@ -30,6 +31,7 @@ import {
 import { type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
 import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
+import { postReview, replyInThread, tellPerson, updateReview } from './review-thread.ts';
 
 export interface FrictionSettings {
   /** N reports about one tool or process… */
@@ -107,17 +109,7 @@ export class FrictionService {
         action: 'friction.submitted',
         to: 'new',
       });
-      const view = await this.view(repos, report);
-      for (const platform of PLATFORMS) {
-        const channelId = await repos.reviewChannels.get(platform);
-        if (!channelId) continue;
-        await repos.outbox.enqueue({
-          key: reviewKey(report.number, platform),
-          platform,
-          target: { kind: 'channel', channelId },
-          body: reviewMessage(view),
-        });
-      }
+      await postReview(repos, frictionId(report.number), reviewMessage(await this.view(repos, report)));
       await this.alertOnRecurrence(repos, report);
       return this.confirmation(repos, report);
     };
@@ -265,6 +257,19 @@ export class FrictionService {
     return message(outcome.duplicate ? 'Already done.' : outcome.value);
   }
 
+  /**
+   * Moves the reports linked to a change request along with it (DOMAIN.md): approved → in change, released →
+   * resolved; their reporters and supporters are told. Runs inside the caller's transaction.
+   */
+  async followChange(repos: Repositories, numbers: readonly number[], to: 'in_change' | 'resolved', why: string) {
+    for (const number of numbers) {
+      const report = await repos.friction.getForUpdate(number);
+      if (!report || !movesWithChange(report.status, to)) continue;
+      const next = await repos.friction.update(number, { status: to });
+      await this.changed(repos, null, report, next, why);
+    }
+  }
+
   /** `/coe status FR-12`: anyone may look. */
   async status(text: string): Promise<Message> {
     const number = parseFrictionId(text);
@@ -371,48 +376,20 @@ export class FrictionService {
       ...(reason ? { reason } : {}),
     });
     const view = await this.refreshReview(repos, after);
-    for (const platform of PLATFORMS) {
-      if (!(await repos.outbox.has(reviewKey(after.number, platform)))) continue;
-      await repos.outbox.enqueue({
-        key: `${reviewKey(after.number, platform)}:reply:${after.version}`,
-        platform,
-        target: {
-          kind: 'channel',
-          channelId: (await repos.reviewChannels.get(platform)) ?? '',
-          threadOf: reviewKey(after.number, platform),
-        },
-        body: message(what),
-      });
-    }
+    await replyInThread(repos, id, after.version, message(what));
     if (before.status === after.status) return;
     const told = new Set<number>();
     for (const personId of [after.reporterPersonId, ...(await repos.friction.supporters(after.number))]) {
       if (personId === null || told.has(personId) || personId === actor?.id) continue;
       told.add(personId);
-      const [identity] = await repos.people.identitiesOf(personId);
-      if (!identity) continue;
-      await repos.outbox.enqueue({
-        key: `${id}:v${after.version}:dm:${personId}`,
-        platform: identity.platform,
-        target: { kind: 'dm', externalId: identity.externalId },
-        body: statusChangeMessage(view, what),
-      });
+      await tellPerson(repos, personId, `${id}:v${after.version}:dm:${personId}`, statusChangeMessage(view, what));
     }
   }
 
   /** Queues the review message's new content on every platform it was posted to. */
   private async refreshReview(repos: Repositories, report: FrictionReport): Promise<FrictionView> {
     const view = await this.view(repos, report);
-    for (const platform of PLATFORMS) {
-      const key = reviewKey(report.number, platform);
-      if (!(await repos.outbox.has(key))) continue;
-      await repos.outbox.enqueue({
-        key: `${key}:v${report.version}`,
-        platform,
-        target: { kind: 'update', of: key },
-        body: reviewMessage(view),
-      });
-    }
+    await updateReview(repos, frictionId(report.number), report.version, reviewMessage(view));
     return view;
   }
 
@@ -457,8 +434,4 @@ export class FrictionService {
       ownerName: await nameOf(report.ownerPersonId),
     };
   }
-}
-
-export function reviewKey(number: number, platform: string): string {
-  return `${frictionId(number)}:review:${platform}`;
 }

@@ -35,12 +35,15 @@ export interface DelivererOptions {
   pollMs?: number;
   /** Transient failures are retried for this long before a row is given up as failed. */
   giveUpAfterMs?: number;
+  /** Told about every row that reached its platform or failed for good (a fan-out counts its progress). */
+  onSettled?: (row: OutboxRow, outcome: 'sent' | 'failed') => void;
 }
 
 const SECOND = 1000;
 
 export class OutboxDeliverer {
-  private readonly o: Required<Omit<DelivererOptions, 'logger'>> & { logger?: DeliveryLogger };
+  private readonly o: Required<Omit<DelivererOptions, 'logger' | 'onSettled'>> &
+    Pick<DelivererOptions, 'logger' | 'onSettled'>;
   private readonly pausedUntil = new Map<Platform, number>();
   private readonly lastSentToChannel = new Map<string, number>();
   private running = false;
@@ -163,7 +166,7 @@ export class OutboxDeliverer {
     if (parentKey) {
       const ref = await queue.refOf(parentKey);
       if (ref === null) {
-        await queue.markFailed(row.id, worker, `the message it refers to (${parentKey}) was never delivered`);
+        await this.markFailed(row, `the message it refers to (${parentKey}) was never delivered`);
         return;
       }
       if (ref === undefined) {
@@ -179,19 +182,30 @@ export class OutboxDeliverer {
       if (row.inDoubt && sender.findDelivered) {
         const found = await sender.findDelivered(row, parent);
         if (found) {
-          await queue.markSent(row.id, worker, found);
+          await this.markSent(row, found);
           this.o.logger?.info({ key: row.key }, 'outbox: in-doubt message was already delivered');
           return;
         }
       }
       const ref = await sender.send(row, parent);
       this.lastSentToChannel.set(lane, clock.now().getTime());
-      if (!(await queue.markSent(row.id, worker, ref))) {
+      if (!(await this.markSent(row, ref))) {
         this.o.logger?.warn({ key: row.key }, 'outbox: lease lost while sending; the new owner will reconcile');
       }
     } catch (error) {
       await this.failed(row, error);
     }
+  }
+
+  private async markSent(row: OutboxRow, ref: MessageRef): Promise<boolean> {
+    const marked = await this.o.queue.markSent(row.id, this.o.worker, ref);
+    if (marked) this.o.onSettled?.(row, 'sent');
+    return marked;
+  }
+
+  private async markFailed(row: OutboxRow, error: string): Promise<void> {
+    await this.o.queue.markFailed(row.id, this.o.worker, error);
+    this.o.onSettled?.(row, 'failed');
   }
 
   /** While a 429 holds the row's platform, puts the row back until the pause ends and says so. */
@@ -208,11 +222,11 @@ export class OutboxDeliverer {
     const e = error instanceof DeliveryError ? error : new DeliveryError('transient', errorText(error));
     if (e.kind === 'permanent') {
       this.o.logger?.error({ key: row.key, error: e.message }, 'outbox: message refused for good');
-      await queue.markFailed(row.id, worker, e.message);
+      await this.markFailed(row, e.message);
       return;
     }
     if (now - row.createdAt.getTime() > this.o.giveUpAfterMs) {
-      await queue.markFailed(row.id, worker, `gave up after ${row.attempts} attempts: ${e.message}`);
+      await this.markFailed(row, `gave up after ${row.attempts} attempts: ${e.message}`);
       return;
     }
     let at: number;

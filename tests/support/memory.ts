@@ -12,9 +12,15 @@
  * connection) it would wait forever for the outer one, and here it would too.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AiRule } from '../../src/domain/ai-rules.ts';
+import type { ExecutiveConstraint } from '../../src/domain/constraint.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import type {
+  AiRuleRepository,
+  ChangeRepository,
+  ChangeRequest,
   Clock,
+  ConstraintRepository,
   FrictionReport,
   FrictionRepository,
   MessageRef,
@@ -22,8 +28,13 @@ import type {
   OutboxQueue,
   OutboxRow,
   Repositories,
+  Sop,
+  SopRelease,
+  SopRepository,
   StateChange,
   Store,
+  TeamChannel,
+  TeamRepository,
 } from '../../src/ports.ts';
 
 /** A clock that stands still until the test moves it. */
@@ -94,6 +105,33 @@ export interface StoredTeam {
   createdAt: Date;
 }
 
+export interface StoredMember {
+  teamId: number;
+  personId: number;
+  isManager: boolean;
+}
+
+/** A change request with every column of `change_request`. */
+export interface StoredChange extends ChangeRequest {
+  submissionKey: string;
+  updatedAt: Date;
+}
+
+export interface StoredRelease extends SopRelease {
+  submissionKey: string;
+}
+
+export interface StoredAck {
+  releaseId: number;
+  teamId: number;
+  personId: number | null;
+  at: Date;
+}
+
+export interface StoredConstraint extends ExecutiveConstraint {
+  createdByPersonId: number;
+}
+
 interface Tables {
   people: Map<number, StoredPerson>;
   /** `platform:externalId` → person id. */
@@ -105,6 +143,15 @@ interface Tables {
   supporters: StoredSupporter[];
   patterns: StoredPattern[];
   teams: StoredTeam[];
+  teamChannels: TeamChannel[];
+  teamMembers: StoredMember[];
+  changes: Map<number, StoredChange>;
+  approvals: { changeNumber: number; personId: number; at: Date }[];
+  sops: Map<string, Sop>;
+  releases: Map<number, StoredRelease>;
+  acks: StoredAck[];
+  constraints: StoredConstraint[];
+  aiRules: Map<string, AiRule>;
 }
 
 /** Postgres sequences: outside the transactions, so a rolled-back insert leaves a gap. */
@@ -113,6 +160,9 @@ interface Sequences {
   friction: number;
   pattern: number;
   team: number;
+  change: number;
+  release: number;
+  constraint: number;
 }
 
 /** What `PrismaStore` returns for a row: the columns the ports know, copied. */
@@ -150,8 +200,25 @@ export class MemoryStore implements Store {
     supporters: [],
     patterns: [],
     teams: [],
+    teamChannels: [],
+    teamMembers: [],
+    changes: new Map(),
+    approvals: [],
+    sops: new Map(),
+    releases: new Map(),
+    acks: [],
+    constraints: [],
+    aiRules: new Map(),
   };
-  private readonly sequences: Sequences = { person: 1, friction: 1, pattern: 1, team: 1 };
+  private readonly sequences: Sequences = {
+    person: 1,
+    friction: 1,
+    pattern: 1,
+    team: 1,
+    change: 1,
+    release: 1,
+    constraint: 1,
+  };
   /** The outbox table; share it with `MemoryOutboxQueue`. */
   readonly outbox: MemoryOutboxRow[] = [];
   private nextOutboxId = 1;
@@ -200,6 +267,26 @@ export class MemoryStore implements Store {
   }
   get teams(): string[] {
     return this.tables.teams.map((t) => t.name);
+  }
+  /** Every change request with all its columns, by number. */
+  get changes(): StoredChange[] {
+    return structuredClone([...this.tables.changes.values()].sort((a, b) => a.number - b.number));
+  }
+  change(number: number): StoredChange | undefined {
+    const row = this.tables.changes.get(number);
+    return row && structuredClone(row);
+  }
+  get releases(): StoredRelease[] {
+    return structuredClone([...this.tables.releases.values()].sort((a, b) => a.id - b.id));
+  }
+  get acks(): StoredAck[] {
+    return structuredClone(this.tables.acks);
+  }
+  get aiRules(): AiRule[] {
+    return structuredClone([...this.tables.aiRules.values()]);
+  }
+  get sops(): Sop[] {
+    return structuredClone([...this.tables.sops.values()]);
   }
   /** Everything the store holds (tables, processed keys, outbox), as plain data to serialise and search. */
   snapshot(): unknown {
@@ -311,6 +398,29 @@ export class MemoryStore implements Store {
           if (outbox.some((r) => r.key === message.key) || queued.some((m) => m.key === message.key)) return;
           queued.push(structuredClone(message));
         },
+        async enqueueMany(messages) {
+          for (const message of messages) await this.enqueue(message);
+        },
+        async batchProgress(batch, maxFailures) {
+          // Queued in this transaction but not committed: counted as pending, as in the database.
+          const rows = [
+            ...outbox.filter((r) => r.batch === batch),
+            ...queued
+              .filter((m) => m.batch === batch)
+              .map((m) => ({ ...m, status: 'pending' as const, lastError: null })),
+          ];
+          const failed = rows.filter((r) => r.status === 'failed');
+          return {
+            total: rows.length,
+            sent: rows.filter((r) => r.status === 'sent').length,
+            failed: failed.length,
+            failures: failed.slice(0, maxFailures).map((r) => ({
+              platform: r.platform,
+              target: structuredClone(r.target),
+              error: r.lastError ?? 'unknown error',
+            })),
+          };
+        },
         async has(key) {
           return outbox.some((r) => r.key === key) || queued.some((m) => m.key === key);
         },
@@ -324,17 +434,11 @@ export class MemoryStore implements Store {
           t.patterns.push({ id: seq.pattern++, ...structuredClone(pattern), alertedAt: clock.now() });
         },
       },
-      teams: {
-        async names() {
-          // PGlite sorts with the C collation: by code point, capitals first.
-          return t.teams.map((team) => team.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        },
-        async add(name) {
-          if (t.teams.some((team) => team.name.toLowerCase() === name.toLowerCase())) return false;
-          t.teams.push({ id: seq.team++, name, createdAt: clock.now() });
-          return true;
-        },
-      },
+      teams: teamRepository(t, seq, clock),
+      changes: changeRepository(t, seq, clock),
+      sops: sopRepository(t, seq, clock),
+      constraints: constraintRepository(t, seq, clock),
+      aiRules: aiRuleRepository(t, clock),
     };
   }
 
@@ -449,6 +553,266 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
   };
 }
 
+/** `teamRepository` of src/db/change-repositories.ts over the in-memory tables. */
+function teamRepository(t: Tables, seq: Sequences, clock: Clock): TeamRepository {
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const find = (name: string) => t.teams.find((team) => team.name.toLowerCase() === name.trim().toLowerCase());
+  return {
+    async names() {
+      // PGlite sorts with the C collation: by code point, capitals first.
+      return t.teams.map((team) => team.name).sort(byCodePoint);
+    },
+    async add(name) {
+      if (find(name)) return false;
+      t.teams.push({ id: seq.team++, name, createdAt: clock.now() });
+      return true;
+    },
+    async byName(name) {
+      const team = find(name);
+      return team && { id: team.id, name: team.name };
+    },
+    async list() {
+      return [...t.teams]
+        .sort((a, b) => byCodePoint(a.name, b.name))
+        .map((team) => ({
+          id: team.id,
+          name: team.name,
+          channels: t.teamChannels.filter((c) => c.teamId === team.id).length,
+          members: t.teamMembers.filter((m) => m.teamId === team.id).length,
+          managers: t.teamMembers.filter((m) => m.teamId === team.id && m.isManager).map((m) => m.personId),
+        }));
+    },
+    async addChannel(teamId, platform, channelId) {
+      const existing = t.teamChannels.find((c) => c.platform === platform && c.channelId === channelId);
+      if (existing?.teamId === teamId) return 'same';
+      if (existing) {
+        existing.teamId = teamId;
+        return 'moved';
+      }
+      t.teamChannels.push({ teamId, platform, channelId });
+      return 'added';
+    },
+    async channels(teamIds) {
+      return t.teamChannels
+        .filter((c) => !teamIds || teamIds.includes(c.teamId))
+        .sort(
+          (a, b) => a.teamId - b.teamId || byCodePoint(a.platform, b.platform) || byCodePoint(a.channelId, b.channelId),
+        )
+        .map((c) => ({ ...c }));
+    },
+    async setMember(teamId, personId, isManager) {
+      const member = t.teamMembers.find((m) => m.teamId === teamId && m.personId === personId);
+      if (member) member.isManager = isManager;
+      else t.teamMembers.push({ teamId, personId, isManager });
+    },
+    async manages(personId, teamId) {
+      return t.teamMembers.some((m) => m.teamId === teamId && m.personId === personId && m.isManager);
+    },
+    async members(teamId) {
+      return t.teamMembers
+        .filter((m) => m.teamId === teamId)
+        .sort((a, b) => a.personId - b.personId)
+        .map((m) => ({ personId: m.personId, isManager: m.isManager }));
+    },
+  };
+}
+
+function toChange(row: StoredChange): ChangeRequest {
+  const { submissionKey: _key, updatedAt: _updated, ...change } = structuredClone(row);
+  return change;
+}
+
+/** `changeRepository` of src/db/change-repositories.ts over the in-memory tables. */
+function changeRepository(t: Tables, seq: Sequences, clock: Clock): ChangeRepository {
+  const all = () => [...t.changes.values()].sort((a, b) => a.number - b.number);
+  return {
+    async create(change) {
+      if (all().some((c) => c.submissionKey === change.submissionKey)) {
+        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
+      }
+      const now = clock.now();
+      const row: StoredChange = {
+        ...structuredClone(change),
+        number: seq.change++,
+        decisionReason: null,
+        releaseId: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      t.changes.set(row.number, row);
+      return toChange(row);
+    },
+    async get(number) {
+      const row = t.changes.get(number);
+      return row && toChange(row);
+    },
+    async getForUpdate(number) {
+      const row = t.changes.get(number);
+      return row && toChange(row);
+    },
+    async bySubmissionKey(key) {
+      const row = all().find((c) => c.submissionKey === key);
+      return row && toChange(row);
+    },
+    async update(number, changes) {
+      const row = t.changes.get(number);
+      if (!row) throw new Error(`No record was found for an update (change request ${number}).`);
+      for (const [field, value] of Object.entries(changes)) {
+        if (value !== undefined) Object.assign(row, { [field]: structuredClone(value) });
+      }
+      row.version += 1;
+      row.updatedAt = clock.now();
+      return toChange(row);
+    },
+    async approve(number, personId) {
+      if (!t.changes.has(number)) throw new Error(`Foreign key constraint violated: no change request ${number}`);
+      if (t.approvals.some((a) => a.changeNumber === number && a.personId === personId)) return false;
+      t.approvals.push({ changeNumber: number, personId, at: clock.now() });
+      return true;
+    },
+    async approvals(number) {
+      return t.approvals.filter((a) => a.changeNumber === number).map((a) => a.personId);
+    },
+    async clearApprovals(number) {
+      t.approvals = t.approvals.filter((a) => a.changeNumber !== number);
+    },
+    async approved() {
+      return all()
+        .filter((c) => c.status === 'approved')
+        .map(toChange);
+    },
+    async bySop(sopKey) {
+      return all()
+        .filter((c) => c.sopKey === sopKey)
+        .map(toChange);
+    },
+    async byRequester(personId, limit) {
+      return all()
+        .filter((c) => c.requesterPersonId === personId)
+        .reverse()
+        .slice(0, limit)
+        .map(toChange);
+    },
+    async linking(frictionNumber) {
+      return all()
+        .filter((c) => c.friction.includes(frictionNumber))
+        .map(toChange);
+    },
+  };
+}
+
+function toRelease(row: StoredRelease): SopRelease {
+  const { submissionKey: _key, ...release } = structuredClone(row);
+  return release;
+}
+
+/** `sopRepository` of src/db/change-repositories.ts over the in-memory tables. */
+function sopRepository(t: Tables, seq: Sequences, clock: Clock): SopRepository {
+  const releases = () => [...t.releases.values()];
+  return {
+    async get(key) {
+      const sop = t.sops.get(key);
+      return sop && structuredClone(sop);
+    },
+    // Transactions here run one at a time, so there is nothing to lock.
+    async lock() {},
+    async create(sop) {
+      if (t.sops.has(sop.key)) throw new Error('Unique constraint failed on the fields: (`key`)');
+      const row: Sop = { ...sop, createdAt: clock.now() };
+      t.sops.set(sop.key, row);
+      return structuredClone(row);
+    },
+    async list() {
+      return [...t.sops.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((s) => structuredClone(s));
+    },
+    async releases(key) {
+      return releases()
+        .filter((r) => r.sopKey === key)
+        .sort((a, b) => b.major - a.major || b.minor - a.minor)
+        .map(toRelease);
+    },
+    async createRelease(release) {
+      if (!t.sops.has(release.sopKey)) throw new Error(`Foreign key constraint violated: no SOP ${release.sopKey}`);
+      const clash = releases().find(
+        (r) =>
+          r.submissionKey === release.submissionKey ||
+          (r.sopKey === release.sopKey && r.major === release.major && r.minor === release.minor),
+      );
+      if (clash) throw new Error('Unique constraint failed on sop_release');
+      const row: StoredRelease = {
+        ...structuredClone(release),
+        id: seq.release++,
+        publishedAt: clock.now(),
+        delivered: false,
+      };
+      t.releases.set(row.id, row);
+      return toRelease(row);
+    },
+    async release(id) {
+      const row = t.releases.get(id);
+      return row && toRelease(row);
+    },
+    async releaseBySubmissionKey(key) {
+      const row = releases().find((r) => r.submissionKey === key);
+      return row && toRelease(row);
+    },
+    async undelivered() {
+      return releases()
+        .filter((r) => !r.delivered)
+        .sort((a, b) => a.id - b.id)
+        .map(toRelease);
+    },
+    async markDelivered(id) {
+      const row = t.releases.get(id);
+      if (!row || row.delivered) return false;
+      row.delivered = true;
+      return true;
+    },
+    async acknowledge(releaseId, teamId, personId) {
+      if (t.acks.some((a) => a.releaseId === releaseId && a.teamId === teamId)) return false;
+      t.acks.push({ releaseId, teamId, personId, at: clock.now() });
+      return true;
+    },
+    async acknowledgements(releaseId) {
+      return t.acks
+        .filter((a) => a.releaseId === releaseId)
+        .map((a) => ({ teamId: a.teamId, personId: a.personId, at: a.at }));
+    },
+  };
+}
+
+/** `constraintRepository` of src/db/change-repositories.ts over the in-memory tables. */
+function constraintRepository(t: Tables, seq: Sequences, clock: Clock): ConstraintRepository {
+  const shape = ({ createdByPersonId: _by, ...c }: StoredConstraint): ExecutiveConstraint => structuredClone(c);
+  return {
+    async create(constraint) {
+      const row: StoredConstraint = { ...constraint, number: seq.constraint++, createdAt: clock.now() };
+      t.constraints.push(row);
+      return shape(row);
+    },
+    async get(number) {
+      const row = t.constraints.find((c) => c.number === number);
+      return row && shape(row);
+    },
+    async list() {
+      return [...t.constraints].sort((a, b) => b.number - a.number).map(shape);
+    },
+  };
+}
+
+/** `aiRuleRepository` of src/db/change-repositories.ts over the in-memory tables. */
+function aiRuleRepository(t: Tables, clock: Clock): AiRuleRepository {
+  return {
+    async all() {
+      return [...t.aiRules.values()].sort((a, b) => (a.tool < b.tool ? -1 : 1)).map((r) => structuredClone(r));
+    },
+    async put(rule) {
+      t.aiRules.set(rule.toolKey, { ...structuredClone(rule), updatedAt: clock.now() });
+    },
+  };
+}
+
 /** `PrismaOutboxQueue` over an in-memory outbox table, on the given clock. Each call is atomic. */
 export class MemoryOutboxQueue implements OutboxQueue {
   constructor(
@@ -488,6 +852,7 @@ export class MemoryOutboxQueue implements OutboxQueue {
         attempts: r.attempts,
         createdAt: r.createdAt,
         inDoubt,
+        ...(r.batch ? { batch: r.batch } : {}),
       };
     });
   }

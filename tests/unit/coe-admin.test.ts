@@ -38,23 +38,30 @@ async function expectCoeError(promise: Promise<unknown>, code: CoeError['code'])
 
 describe('help', () => {
   it.each([
-    ['slack', '/coe ', '/friction'],
-    ['teams', '', 'friction'],
-  ] as const)('names the commands as they are typed on %s', async (platform, coe, friction) => {
+    ['slack', '/coe ', '/friction', '/change-request'],
+    ['teams', '', 'friction', 'change request'],
+  ] as const)('names the commands as they are typed on %s', async (platform, coe, friction, change) => {
     const reply = await handle(request({ platform, externalId: 'x' }), parseCoeCommand(''));
     const facts = reply.blocks.find((b) => b.type === 'facts');
     expect(facts?.type === 'facts' && facts.facts.map((f) => f.label)).toEqual([
       `\`${coe}help\``,
       `\`${friction} [what happened]\``,
+      `\`${change} [what changes]\``,
       `\`${coe}status FR-12\``,
       `\`${coe}my reports\``,
+      `\`${coe}ai <tool>\``,
+      `\`${coe}sop show <key>\``,
+      `\`${coe}constraint list\``,
+      `\`${coe}withdraw CR-7\``,
       `\`${coe}queue\``,
+      `\`${coe}release [sop key]\``,
+      `\`${coe}sop new <key> <title>\``,
       `\`${coe}setup review-channel\``,
       `\`${coe}role @person coe|manager|executive|worker\``,
-      `\`${coe}team add <name> | team list\``,
+      `\`${coe}team add <name>\``,
     ]);
     expect(reply.text).toContain(
-      `Commands: ${coe}help, ${friction} [what happened], ${coe}status FR-12, ${coe}my reports, ${coe}setup review-channel,`,
+      `Commands: ${coe}help, ${friction} [what happened], ${change} [what changes], ${coe}status FR-12, ${coe}my reports, ${coe}ai <tool>,`,
     );
     if (platform === 'teams') expect(JSON.stringify(reply)).not.toContain('/coe');
   });

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: './data' },
       coeMembers: [],
       friction: { recurrenceThreshold: 3, recurrenceWindowDays: 14 },
+      change: { quorum: 1 },
       logLevel: 'info',
       teams: { appType: 'MultiTenant' },
     });
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       COE_MEMBERS: ' slack:U0123ABC , teams:00000000-0000-0000-0000-000000000000,',
       FRICTION_PATTERN_THRESHOLD: '5',
       FRICTION_PATTERN_DAYS: '30',
+      CHANGE_APPROVAL_QUORUM: '2',
       TZ: 'Europe/Berlin',
       LOG_LEVEL: 'debug',
     });
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
         { platform: 'teams', externalId: '00000000-0000-0000-0000-000000000000' },
       ],
       friction: { recurrenceThreshold: 5, recurrenceWindowDays: 30 },
+      change: { quorum: 2 },
       timeZone: 'Europe/Berlin',
       logLevel: 'debug',
     });

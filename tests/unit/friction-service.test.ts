@@ -4,9 +4,11 @@ import { FRICTION_ACTIONS, parsePlusOneValue } from '../../src/domain/friction-m
 import type { Message, MessageAction } from '../../src/domain/message.ts';
 import type { PersonRef } from '../../src/domain/people.ts';
 import type { OutboxTarget } from '../../src/ports.ts';
+import { ChangeService } from '../../src/services/change.ts';
 import { CoeAdminService } from '../../src/services/coe-admin.ts';
 import { CoeCommands } from '../../src/services/commands.ts';
 import { FrictionService, type SubmitResult } from '../../src/services/friction.ts';
+import { StandardsService } from '../../src/services/standards.ts';
 import { ManualClock, MemoryStore } from '../support/memory.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -805,7 +807,8 @@ describe('the triage queue', () => {
 
 describe('CoeCommands', () => {
   it('sends status, my reports and the queue to the friction service, everything else to admin', async () => {
-    const commands = new CoeCommands(admin, friction);
+    const changes = new ChangeService(store, clock, { quorum: 1 }, friction, () => '/friction');
+    const commands = new CoeCommands({ admin, friction, changes, standards: new StandardsService(store, clock) });
     await submit(worker);
     const spies = {
       status: vi.spyOn(friction, 'status'),
@@ -825,7 +828,7 @@ describe('CoeCommands', () => {
     expect(spies.admin).not.toHaveBeenCalled();
 
     expect((await commands.handle(req, { kind: 'teamList' })).text).toBe(
-      'No teams yet. CoE members add them with team add <name>.',
+      'No teams yet. CoE members add them with /coe team add <name>.',
     );
     expect((await commands.handle(req, { kind: 'help' })).text).toMatch(/^I help your Center of Excellence/);
     expect(spies.admin.mock.calls.map(([, command]) => command.kind)).toEqual(['teamList', 'help']);
@@ -849,7 +852,13 @@ describe('teams (admin)', () => {
     ]);
     const list = await admin.handle(request(worker), { kind: 'teamList' });
     expect(list.text).toBe('Teams: Night shift, Warehouse');
-    expect(list.blocks).toContainEqual({ type: 'paragraph', text: 'Night shift\nWarehouse' });
+    expect(list.blocks).toContainEqual({
+      type: 'facts',
+      facts: [
+        { label: 'Night shift', value: '0 members, 0 managers, 0 channels' },
+        { label: 'Warehouse', value: '0 members, 0 managers, 0 channels' },
+      ],
+    });
   });
 
   it('are refused to a worker, and nothing changes', async () => {

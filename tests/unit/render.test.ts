@@ -5,12 +5,10 @@ import type { PersonRef, Platform } from '../../src/domain/people.ts';
 import { mrkdwn, renderMessage } from '../../src/platforms/slack/render.ts';
 import { renderCard } from '../../src/platforms/teams/cards.ts';
 import { answer, UNEXPECTED } from '../../src/services/answer.ts';
-import { CoeAdminService } from '../../src/services/coe-admin.ts';
-import { CoeCommands } from '../../src/services/commands.ts';
-import { FrictionService } from '../../src/services/friction.ts';
 import { adaptiveCardProblems } from '../support/adaptive-card.ts';
 import { BLOCK_KIT_LIMITS, blockKitProblems } from '../support/block-kit-limits.ts';
 import { ManualClock, MemoryStore } from '../support/memory.ts';
+import { buildServices } from '../support/services.ts';
 
 const silent = { error: () => {} };
 
@@ -18,11 +16,11 @@ const silent = { error: () => {} };
 async function producedMessages(platform: Platform): Promise<[string, Message][]> {
   const clock = new ManualClock();
   const store = new MemoryStore(clock);
-  const coe = new CoeAdminService(store);
-  const friction = new FrictionService(store, clock, { recurrenceThreshold: 3, recurrenceWindowDays: 14 }, () => {
-    throw new Error('no report is made here');
+  const { admin: coe, commands } = buildServices(store, clock, {
+    newToken: () => {
+      throw new Error('no report is made here');
+    },
   });
-  const commands = new CoeCommands(coe, friction);
   const boss: PersonRef = { platform, externalId: 'BOSS', displayName: 'Boss & <Co>' };
   const other: PersonRef = { platform, externalId: 'OTHER', displayName: 'Ana **Bold**' };
   await coe.bootstrapCoeMembers([boss]);

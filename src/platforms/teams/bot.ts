@@ -89,12 +89,10 @@ export class TeamsBot extends TeamsActivityHandler {
     const actor = actorOf(activity);
     const reply = await answer(
       () =>
-        command.kind === 'myReports'
-          ? this.myReports(actor)
-          : this.services.commands.handle(
-              { actor, key: interactionKey(activity), ...(channelId ? { channelId } : {}) },
-              command,
-            ),
+        this.services.commands.handle(
+          { actor, key: interactionKey(activity), ...(channelId ? { channelId } : {}) },
+          command,
+        ),
       this.log,
     );
     // Teams has no ephemeral messages: in a channel only guidance is answered in the thread; anything about the
@@ -105,14 +103,6 @@ export class TeamsBot extends TeamsActivityHandler {
       return;
     }
     await this.answerPrivately(context, reply);
-  }
-
-  /** `my reports`: the person's reports, and for CoE members the triage queue under them. */
-  private async myReports(actor: PersonRef): Promise<Message> {
-    const mine = await this.services.friction.myReports(actor);
-    if (!(await this.services.friction.isCoe(actor))) return mine;
-    const queue = await this.services.friction.triageQueue(actor);
-    return { text: `${mine.text} ${queue.text}`, blocks: [...mine.blocks, { type: 'divider' }, ...queue.blocks] };
   }
 
   /** A plain button on a card (the review message's Triage): the outcome goes to the presser only. */

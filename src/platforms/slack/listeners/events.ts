@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import type { Message } from '../../../domain/message.ts';
 import { appHomeOpened } from '../payloads.ts';
 import { homeView } from '../views/home.ts';
 import { attempt, type ListenerDeps } from './deps.ts';
@@ -10,10 +9,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const parsed = appHomeOpened.safeParse(event);
     if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
     const actor = { platform: 'slack' as const, externalId: parsed.data.user };
-    const sections = await attempt(async (): Promise<Message[]> => {
-      const mine = await deps.friction.myReports(actor);
-      return (await deps.friction.isCoe(actor)) ? [mine, await deps.friction.triageQueue(actor)] : [mine];
-    }, deps.log);
+    const sections = await attempt(() => deps.commands.overview(actor), deps.log);
     try {
       await client.views.publish({
         user_id: parsed.data.user,

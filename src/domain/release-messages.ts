@@ -1,0 +1,251 @@
+/**
+ * What people see about standards and their releases: the announcement in team channels, the CoE's progress and
+ * summary of a fan-out, and the registry (`sop show`, `sop list`). Pure functions.
+ */
+import { CHANGE_STATUS_LABELS, type ChangeStatus, changeId, IMPROVEMENT_LABELS, type Improvement } from './change.ts';
+import type { Fact, Message, MessageBlock } from './message.ts';
+import { releaseName, type SopVersion, sopId, versionText } from './sop.ts';
+
+/** Neutral action ids: each platform routes these back to the release service. */
+export const RELEASE_ACTIONS = {
+  deployed: 'release.deployed',
+} as const;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+export interface ReleaseView {
+  id: number;
+  sopKey: string;
+  sopTitle: string;
+  version: SopVersion;
+  notes: string;
+  tags: Improvement[];
+  changes: { number: number; title: string }[];
+}
+
+const tagText = (tags: readonly Improvement[]) => tags.map((t) => IMPROVEMENT_LABELS[t]).join(', ');
+
+/** The value of a "Deployed in my team" button: which release, for which team. */
+export const deployedValue = (releaseId: number, teamId: number) => `${releaseId}:${teamId}`;
+
+export function parseDeployedValue(value: string): { releaseId: number; teamId: number } | undefined {
+  const match = /^(\d{1,9}):(\d{1,9})$/.exec(value);
+  return match ? { releaseId: Number(match[1]), teamId: Number(match[2]) } : undefined;
+}
+
+/** The announcement in a team's channel, with the button its managers press once the team works to it. */
+export function announcementMessage(
+  release: ReleaseView,
+  team: { id: number; name: string },
+  deployed?: { by: string | null; at: Date },
+): Message {
+  const name = releaseName(release.sopKey, release.version);
+  const blocks: MessageBlock[] = [
+    { type: 'heading', text: clip(`New standard: ${name}`, 150) },
+    {
+      type: 'paragraph',
+      text: `**${clip(release.sopTitle, 200)}** has a new version for ${clip(team.name, 80)}. What changed:`,
+    },
+    { type: 'paragraph', text: clip(release.notes, 2500) },
+    {
+      type: 'facts',
+      facts: [
+        { label: 'Improvement', value: tagText(release.tags) },
+        { label: 'Changes', value: release.changes.map((c) => changeId(c.number)).join(', ') },
+      ],
+    },
+  ];
+  if (deployed) {
+    blocks.push({
+      type: 'note',
+      text: `Deployed in ${clip(team.name, 80)}${deployed.by ? ` by ${deployed.by}` : ''} on ${day(deployed.at)}.`,
+    });
+  } else {
+    blocks.push(
+      { type: 'note', text: 'Managers: press the button once your team works to this version.' },
+      {
+        type: 'actions',
+        actions: [
+          {
+            id: RELEASE_ACTIONS.deployed,
+            label: 'Deployed in my team',
+            value: deployedValue(release.id, team.id),
+            style: 'primary',
+          },
+        ],
+      },
+    );
+  }
+  return { text: `New standard: ${name}. ${clip(release.notes, 300)}`, blocks };
+}
+
+export interface FanOutView {
+  total: number;
+  sent: number;
+  failed: number;
+  teams: number;
+  deployed: number;
+}
+
+/** The CoE's view of a release going out, updated in place as announcements are delivered and teams deploy. */
+export function releaseProgressMessage(release: ReleaseView, fanOut: FanOutView): Message {
+  const name = releaseName(release.sopKey, release.version);
+  const settled = fanOut.sent + fanOut.failed;
+  const state =
+    settled < fanOut.total
+      ? `Announcing: sent ${fanOut.sent}/${fanOut.total}${fanOut.failed > 0 ? `, ${fanOut.failed} failed` : ''}.`
+      : `Announced: sent ${fanOut.sent}/${fanOut.total}${fanOut.failed > 0 ? `, ${fanOut.failed} failed` : ''}.`;
+  return {
+    text: `${name} published. ${state}`,
+    blocks: [
+      { type: 'heading', text: clip(`Published: ${name}`, 150) },
+      { type: 'paragraph', text: clip(release.notes, 2000) },
+      {
+        type: 'facts',
+        facts: [
+          { label: 'Announcements', value: state },
+          { label: 'Deployed', value: `${fanOut.deployed}/${fanOut.teams} teams` },
+          { label: 'Changes', value: release.changes.map((c) => changeId(c.number)).join(', ') },
+          { label: 'Improvement', value: tagText(release.tags) },
+        ],
+      },
+    ],
+  };
+}
+
+/** Once every announcement went out or failed for good: the count, and where it failed. */
+export function releaseSummaryMessage(
+  release: ReleaseView,
+  progress: { total: number; sent: number; failed: number },
+  failures: readonly { where: string; error: string }[],
+): Message {
+  const name = releaseName(release.sopKey, release.version);
+  if (progress.total === 0) {
+    const text = `${name}: no team channel to announce it in. Link channels with \`team channel <team>\`.`;
+    return { text, blocks: [{ type: 'paragraph', text }] };
+  }
+  const text =
+    progress.failed === 0
+      ? `${name}: announced in all ${progress.total} channels.`
+      : `${name}: announced in ${progress.sent} of ${progress.total} channels; ${progress.failed} failed.`;
+  const blocks: MessageBlock[] = [{ type: 'paragraph', text: `**${text}**` }];
+  if (failures.length > 0) {
+    blocks.push({
+      type: 'facts',
+      facts: failures.map((f) => ({ label: clip(f.where, 100), value: clip(f.error, 300) })),
+    });
+    if (progress.failed > failures.length) {
+      blocks.push({ type: 'note', text: `…and ${progress.failed - failures.length} more.` });
+    }
+  }
+  return { text, blocks };
+}
+
+/** What the publisher sees once the release is stored. */
+export function releaseConfirmation(release: ReleaseView, channels: number): Message {
+  const name = releaseName(release.sopKey, release.version);
+  const text = `Published ${name}: announcing it in ${channels} team channel${channels === 1 ? '' : 's'}. The review channel shows the progress.`;
+  return {
+    text,
+    blocks: [
+      { type: 'heading', text: clip(`Published ${name}`, 150) },
+      { type: 'paragraph', text },
+    ],
+  };
+}
+
+export interface SopSummary {
+  key: string;
+  title: string;
+  version: SopVersion | undefined;
+  ownerName: string | null;
+}
+
+export interface SopHistoryEntry {
+  version: SopVersion;
+  notes: string;
+  tags: Improvement[];
+  changes: number[];
+  publishedAt: Date;
+  deployed: number;
+  teams: number;
+}
+
+export interface SopDetails extends SopSummary {
+  baseline: { at: Date } | undefined;
+  history: SopHistoryEntry[];
+  changes: { number: number; title: string; status: ChangeStatus }[];
+  /** More sections from other parts of the CoE loop (training, audits). */
+  extra?: MessageBlock[];
+}
+
+const versionOrNone = (v: SopVersion | undefined) => (v ? versionText(v) : 'not released yet');
+
+/** `sop show <key>`. */
+export function sopMessage(sop: SopDetails): Message {
+  const blocks: MessageBlock[] = [
+    { type: 'heading', text: clip(`${sopId(sop.key)} · ${sop.title}`, 150) },
+    {
+      type: 'facts',
+      facts: [
+        { label: 'Current version', value: versionOrNone(sop.version) },
+        { label: 'Owner', value: sop.ownerName ?? '—' },
+      ],
+    },
+  ];
+  const history: Fact[] = sop.history.slice(0, 10).map((h) => ({
+    label: `${versionText(h.version)} · ${day(h.publishedAt)}`,
+    value: `${clip(h.notes, 400)} (${tagText(h.tags)}; ${h.changes.map(changeId).join(', ')}; deployed ${h.deployed}/${h.teams} teams)`,
+  }));
+  if (sop.baseline) {
+    history.push({ label: `v1.0 · ${day(sop.baseline.at)}`, value: 'Registered as the baseline.' });
+  }
+  blocks.push({ type: 'paragraph', text: '**History**' });
+  blocks.push(history.length > 0 ? { type: 'facts', facts: history } : { type: 'paragraph', text: 'No versions yet.' });
+  if (sop.history.length > 10) blocks.push({ type: 'note', text: `…and ${sop.history.length - 10} older versions.` });
+  const changes = sop.changes.filter((c) => c.status !== 'released').slice(0, 15);
+  if (changes.length > 0) {
+    blocks.push(
+      { type: 'paragraph', text: '**Change requests**' },
+      {
+        type: 'facts',
+        facts: changes.map((c) => ({
+          label: `${changeId(c.number)} · ${CHANGE_STATUS_LABELS[c.status]}`,
+          value: clip(c.title, 200),
+        })),
+      },
+    );
+  }
+  blocks.push(...(sop.extra ?? []));
+  return { text: `${sopId(sop.key)} ${versionOrNone(sop.version)}: ${sop.title}`, blocks };
+}
+
+/** `sop list`. */
+export function sopListMessage(sops: readonly SopSummary[]): Message {
+  if (sops.length === 0) {
+    return {
+      text: 'No standards registered yet.',
+      blocks: [
+        { type: 'heading', text: 'Standards' },
+        { type: 'paragraph', text: 'None registered yet. CoE members add them with `sop new <key> <title>`.' },
+      ],
+    };
+  }
+  return {
+    text: `Standards: ${sops.map((s) => `${sopId(s.key)} ${versionOrNone(s.version)}`).join(', ')}`,
+    blocks: [
+      { type: 'heading', text: 'Standards' },
+      {
+        type: 'facts',
+        facts: sops.slice(0, 50).map((s) => ({
+          label: `${sopId(s.key)} · ${versionOrNone(s.version)}`,
+          value: clip(s.title, 200),
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,456 @@
+/**
+ * Change requests and their review (seed §8: every change goes through the CoE), for both platforms. Managers,
+ * executives and the CoE raise them; CoE members other than the requester approve (a quorum of them), request
+ * changes or reject, each with the decision in the review thread, the review message updated in place, and the
+ * requester told. Approval moves the linked friction reports to "in change".
+ */
+import {
+  afterApproval,
+  CHANGE_LIMITS,
+  CHANGE_STATUS_LABELS,
+  type ChangeDecision,
+  type ChangeFieldErrors,
+  type ChangeFormValues,
+  type ChangeInput,
+  changeFormValues,
+  changeId,
+  constraintId,
+  isDecidable,
+  isWithdrawable,
+  parseChangeId,
+  validateChange,
+} from '../domain/change.ts';
+import {
+  type ChangeView,
+  changeConfirmation,
+  changeDecisionMessage,
+  changeReviewMessage,
+  changeStatusMessage,
+  frictionInstead,
+} from '../domain/change-messages.ts';
+import { isActive } from '../domain/constraint.ts';
+import { CoeError } from '../domain/errors.ts';
+import { frictionId } from '../domain/friction.ts';
+import { type Message, message } from '../domain/message.ts';
+import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import { releaseName } from '../domain/sop.ts';
+import type { ChangeContent, ChangeRequest, Clock, Repositories, Store } from '../ports.ts';
+import type { FrictionService } from './friction.ts';
+import { postReview, replyInThread, tellPerson, updateReview } from './review-thread.ts';
+
+export interface ChangeSettings {
+  /** Distinct CoE approvals a change request needs. */
+  quorum: number;
+}
+
+export interface ChangeRequestContext {
+  actor: PersonRef;
+  /** The inbound interaction's idempotency key. */
+  key: string;
+}
+
+export type ChangeSubmitResult =
+  | { ok: false; errors: ChangeFieldErrors }
+  | { ok: true; number: number; confirmation: Message };
+
+/** What the change-request form offers. */
+export interface ChangeFormOptions {
+  sops: { key: string; title: string }[];
+  constraints: { number: number; text: string }[];
+  /** The values to start from: a request sent back for changes. */
+  values?: ChangeFormValues;
+}
+
+const DECISION_WORDS: Record<
+  Exclude<ChangeDecision, 'approve'>,
+  { status: 'changes_requested' | 'rejected'; verb: string }
+> = {
+  requestChanges: { status: 'changes_requested', verb: 'asked for changes' },
+  reject: { status: 'rejected', verb: 'rejected it' },
+};
+
+export class ChangeService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly settings: ChangeSettings,
+    private readonly friction: FrictionService,
+    /** How a person reports friction on their platform (`/friction` in Slack), for the kind refusal to workers. */
+    private readonly frictionCommand: (actor: PersonRef) => string,
+  ) {}
+
+  /**
+   * What the form offers, checked before it opens: a worker is pointed to `/friction` instead. `revise` opens it on
+   * a request that was sent back for changes, for its requester only.
+   */
+  async formOptions(actor: PersonRef, revise?: string): Promise<ChangeFormOptions> {
+    return this.store.transaction(async (repos) => {
+      const person = await repos.people.find(actor);
+      if (!person || !may(person.layer, 'raiseChange')) {
+        throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(actor)).text);
+      }
+      const options = await this.options(repos);
+      if (revise === undefined) return options;
+      const change = await this.revisable(repos, person, revise);
+      const registered = options.sops.some((s) => s.key === change.sopKey);
+      return {
+        ...options,
+        values: changeFormValues(
+          { ...change, constraint: change.constraint ?? undefined, aiRule: change.aiRule ?? undefined },
+          registered,
+        ),
+      };
+    });
+  }
+
+  /**
+   * Stores a change request, or says what to fix in the form. The same submission twice finds the first request.
+   * `revise` resubmits a request that was sent back for changes (its requester only).
+   */
+  async submit(
+    request: ChangeRequestContext,
+    raw: Record<string, unknown>,
+    revise?: string,
+  ): Promise<ChangeSubmitResult> {
+    const run = async (repos: Repositories): Promise<ChangeSubmitResult> => {
+      const person = await repos.people.identify(request.actor);
+      if (!may(person.layer, 'raiseChange')) {
+        throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(request.actor)).text);
+      }
+      const existing = await repos.changes.bySubmissionKey(request.key);
+      if (existing) return this.confirmation(repos, existing);
+      const checked = await this.check(repos, raw);
+      if (!checked.ok) return checked;
+      const content = contentOf(checked.value);
+      if (revise !== undefined) return this.resubmit(repos, person, revise, content, request.key);
+      const change = await repos.changes.create({
+        ...content,
+        status: 'submitted',
+        requesterPersonId: person.id,
+        origin: null,
+        submissionKey: request.key,
+      });
+      await repos.events.record({
+        actorPersonId: person.id,
+        subject: changeId(change.number),
+        action: 'change.submitted',
+        to: 'submitted',
+      });
+      await postReview(repos, changeId(change.number), changeReviewMessage(await this.view(repos, change)));
+      return this.confirmation(repos, change);
+    };
+    try {
+      return await this.store.transaction(run);
+    } catch (error) {
+      if (error instanceof CoeError) throw error;
+      // Two copies of one submission racing: the loser finds the winner's request.
+      return this.store.transaction(run);
+    }
+  }
+
+  /**
+   * Drafts a change request the bot raises itself (an audit breach, seed §7), posted to the CoE for review. `key`
+   * makes it once per cause.
+   */
+  async draft(repos: Repositories, key: string, content: ChangeContent, origin: string): Promise<ChangeRequest> {
+    const existing = await repos.changes.bySubmissionKey(key);
+    if (existing) return existing;
+    const change = await repos.changes.create({
+      ...content,
+      status: 'draft',
+      requesterPersonId: null,
+      origin,
+      submissionKey: key,
+    });
+    await repos.events.record({
+      actorPersonId: null,
+      subject: changeId(change.number),
+      action: 'change.drafted',
+      to: 'draft',
+      reason: origin,
+    });
+    await postReview(repos, changeId(change.number), changeReviewMessage(await this.view(repos, change)));
+    return change;
+  }
+
+  /** Refuses early (before a reason form opens) anyone who may not decide on this request. */
+  async ensureMayDecide(actor: PersonRef, id: string): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      const change = await this.existing(repos, id);
+      await this.decider(repos, actor, change);
+    });
+  }
+
+  /** Checks a decision's reason (required for "request changes" and "reject"). */
+  checkReason(decision: ChangeDecision, reason: string | undefined): string | undefined {
+    if (decision === 'approve') return undefined;
+    const text = reason?.trim() ?? '';
+    if (!text) return 'Please say why, so the requester knows what to do next.';
+    if (text.length > CHANGE_LIMITS.reason) return `Keep the reason under ${CHANGE_LIMITS.reason} characters.`;
+    return undefined;
+  }
+
+  /** A CoE decision from the review message: approve, request changes or reject (the last two with a reason). */
+  async decide(request: ChangeRequestContext, decision: ChangeDecision, id: string, reason?: string): Promise<Message> {
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const number = parseChangeId(id);
+      const before = number === undefined ? undefined : await repos.changes.getForUpdate(number);
+      if (!before) throw new CoeError('NOT_FOUND', `There is no ${id.trim() || 'such change request'}.`);
+      const actor = await this.decider(repos, request.actor, before);
+      const problem = this.checkReason(decision, reason);
+      if (problem) throw new CoeError('INPUT.INVALID', problem);
+      const who = actor.displayName ?? 'A CoE member';
+      const cr = changeId(before.number);
+      if (decision === 'approve') {
+        if (!(await repos.changes.approve(before.number, actor.id))) return `You approved ${cr} already.`;
+        const approvals = (await repos.changes.approvals(before.number)).length;
+        const status = afterApproval(approvals, this.settings.quorum);
+        const after = await repos.changes.update(before.number, { status });
+        const what =
+          status === 'approved'
+            ? `${who} approved it${this.settings.quorum > 1 ? ` (${approvals}/${this.settings.quorum}: approved)` : ''}.`
+            : `${who} approved it (${approvals}/${this.settings.quorum}; ${this.settings.quorum - approvals} more needed).`;
+        await this.changed(repos, actor, before, after, what);
+        if (status === 'approved' && after.friction.length > 0) {
+          await this.friction.followChange(
+            repos,
+            after.friction,
+            'in_change',
+            `${cr} "${after.title}" was approved: the CoE is changing what caused it.`,
+          );
+        }
+        return status === 'approved'
+          ? `${cr} is approved.`
+          : `Your approval of ${cr} is recorded (${approvals}/${this.settings.quorum}).`;
+      }
+      const { status, verb } = DECISION_WORDS[decision];
+      const text = (reason ?? '').trim();
+      const after = await repos.changes.update(before.number, { status, decisionReason: text });
+      await repos.changes.clearApprovals(before.number);
+      await this.changed(repos, actor, before, after, `${who} ${verb}: ${text}`, text);
+      return decision === 'reject' ? `${cr} is rejected.` : `${cr} went back to its requester for changes.`;
+    });
+    return message(outcome.duplicate ? 'Already done.' : outcome.value);
+  }
+
+  /** `withdraw CR-7`: the requester takes back a request the CoE has not approved yet. */
+  async withdraw(request: ChangeRequestContext, id: string): Promise<Message> {
+    const outcome = await this.store.once(request.key, async (repos) => {
+      const before = await this.existing(repos, id, true);
+      const person = await repos.people.find(request.actor);
+      if (!person || before.requesterPersonId !== person.id) {
+        throw new CoeError(
+          'PERMISSION.DENIED',
+          `Only the person who raised ${changeId(before.number)} can withdraw it.`,
+        );
+      }
+      if (!isWithdrawable(before.status)) {
+        throw new CoeError(
+          'INPUT.INVALID',
+          `${changeId(before.number)} is ${CHANGE_STATUS_LABELS[before.status].toLowerCase()}, so it can no longer be withdrawn.`,
+        );
+      }
+      const after = await repos.changes.update(before.number, { status: 'withdrawn' });
+      await this.changed(repos, person, before, after, `${person.displayName ?? 'The requester'} withdrew it.`);
+      return changeId(after.number);
+    });
+    return message(outcome.duplicate ? 'Already done.' : `${outcome.value} is withdrawn.`);
+  }
+
+  /** `status CR-7`: anyone may look. */
+  async status(id: string): Promise<Message> {
+    return this.store.transaction(async (repos) =>
+      changeStatusMessage(await this.view(repos, await this.existing(repos, id))),
+    );
+  }
+
+  /** The person's own change requests, newest first (for "my reports"). */
+  async mine(actor: PersonRef): Promise<ChangeView[]> {
+    return this.store.transaction(async (repos) => {
+      const person = await repos.people.find(actor);
+      if (!person) return [];
+      const changes = await repos.changes.byRequester(person.id, 20);
+      return Promise.all(changes.map((c) => this.view(repos, c)));
+    });
+  }
+
+  /** The record as the messages show it. */
+  async view(repos: Repositories, change: ChangeRequest): Promise<ChangeView> {
+    const nameOf = async (id: number | null) =>
+      id === null ? null : ((await repos.people.get(id))?.displayName ?? null);
+    const approvers = await repos.changes.approvals(change.number);
+    const release = change.releaseId === null ? undefined : await repos.sops.release(change.releaseId);
+    return {
+      ...change,
+      requesterName: await nameOf(change.requesterPersonId),
+      approverNames: (await Promise.all(approvers.map(nameOf))).map((n) => n ?? 'a CoE member'),
+      quorum: this.settings.quorum,
+      ...(release ? { release: releaseName(release.sopKey, release) } : {}),
+    };
+  }
+
+  /** Records a state change and tells everyone concerned: the review thread, the message in place, the requester. */
+  async changed(
+    repos: Repositories,
+    actor: Person | null,
+    before: ChangeRequest,
+    after: ChangeRequest,
+    what: string,
+    reason?: string,
+  ): Promise<void> {
+    const id = changeId(after.number);
+    await repos.events.record({
+      actorPersonId: actor?.id ?? null,
+      subject: id,
+      action: `change.${after.status}`,
+      from: before.status,
+      to: after.status,
+      ...(reason ? { reason } : {}),
+    });
+    const view = await this.view(repos, after);
+    await updateReview(repos, id, after.version, changeReviewMessage(view));
+    await replyInThread(repos, id, after.version, message(what));
+    const requester = after.requesterPersonId;
+    if (before.status !== after.status && requester !== null && requester !== actor?.id) {
+      await tellPerson(repos, requester, `${id}:v${after.version}:dm:${requester}`, changeDecisionMessage(view, what));
+    }
+  }
+
+  private async resubmit(
+    repos: Repositories,
+    person: Person,
+    id: string,
+    content: ChangeContent,
+    key: string,
+  ): Promise<ChangeSubmitResult> {
+    const before = await this.revisable(repos, person, id);
+    const after = await repos.changes.update(before.number, { ...content, status: 'submitted', decisionReason: null });
+    await this.changed(
+      repos,
+      person,
+      before,
+      after,
+      `${person.displayName ?? 'The requester'} revised and resubmitted it.`,
+    );
+    await repos.events.record({
+      actorPersonId: person.id,
+      subject: changeId(after.number),
+      action: 'change.revised',
+      reason: key,
+    });
+    return this.confirmation(repos, after);
+  }
+
+  /** A request the person may revise: theirs, and sent back for changes. */
+  private async revisable(repos: Repositories, person: Person, id: string): Promise<ChangeRequest> {
+    const change = await this.existing(repos, id, true);
+    if (change.requesterPersonId !== person.id) {
+      throw new CoeError('PERMISSION.DENIED', `Only the person who raised ${changeId(change.number)} can revise it.`);
+    }
+    if (change.status !== 'changes_requested') {
+      throw new CoeError(
+        'INPUT.INVALID',
+        `${changeId(change.number)} is not waiting for changes, so there is nothing to revise.`,
+      );
+    }
+    return change;
+  }
+
+  private async check(
+    repos: Repositories,
+    raw: Record<string, unknown>,
+  ): Promise<{ ok: true; value: ChangeInput } | { ok: false; errors: ChangeFieldErrors }> {
+    const now = this.clock.now();
+    const sops = (await repos.sops.list()).map((s) => s.key);
+    const activeConstraints = (await repos.constraints.list()).filter((c) => isActive(c, now)).map((c) => c.number);
+    const checked = validateChange(raw, { sops, activeConstraints });
+    if (!checked.ok) return checked;
+    for (const number of checked.value.friction) {
+      const report = await repos.friction.get(number);
+      if (!report) return { ok: false, errors: { friction: `There is no ${frictionId(number)}.` } };
+      if (report.status === 'duplicate' && report.duplicateOf !== null) {
+        return {
+          ok: false,
+          errors: {
+            friction: `${frictionId(number)} was merged into ${frictionId(report.duplicateOf)}; link that one.`,
+          },
+        };
+      }
+    }
+    return checked;
+  }
+
+  private async options(repos: Repositories): Promise<ChangeFormOptions> {
+    const now = this.clock.now();
+    const sops = (await repos.sops.list()).map((s) => ({ key: s.key, title: s.title }));
+    const constraints = (await repos.constraints.list())
+      .filter((c) => isActive(c, now))
+      .map((c) => ({ number: c.number, text: `${constraintId(c.number)} ${c.text}` }));
+    return { sops, constraints };
+  }
+
+  private async confirmation(repos: Repositories, change: ChangeRequest): Promise<ChangeSubmitResult> {
+    let reviewChannel = false;
+    for (const platform of PLATFORMS) reviewChannel ||= (await repos.reviewChannels.get(platform)) !== undefined;
+    return {
+      ok: true,
+      number: change.number,
+      confirmation: changeConfirmation(change.number, change.title, reviewChannel),
+    };
+  }
+
+  private async existing(repos: Repositories, id: string, forUpdate = false): Promise<ChangeRequest> {
+    const number = parseChangeId(id);
+    const change =
+      number === undefined
+        ? undefined
+        : forUpdate
+          ? await repos.changes.getForUpdate(number)
+          : await repos.changes.get(number);
+    if (!change)
+      throw new CoeError(
+        'NOT_FOUND',
+        `There is no ${number === undefined ? 'such change request' : changeId(number)}.`,
+      );
+    return change;
+  }
+
+  /** CoE members decide, never on a request of their own (DOMAIN.md), and only while it is in front of the CoE. */
+  private async decider(repos: Repositories, ref: PersonRef, change: ChangeRequest): Promise<Person> {
+    const person = await repos.people.find(ref);
+    if (!person || !may(person.layer, 'decideChange')) {
+      throw new CoeError(
+        'PERMISSION.DENIED',
+        'Only CoE members approve, send back or reject change requests. Nothing was changed.',
+      );
+    }
+    if (change.requesterPersonId === person.id) {
+      throw new CoeError(
+        'PERMISSION.DENIED',
+        `You raised ${changeId(change.number)}, so another CoE member decides it. Nothing was changed.`,
+      );
+    }
+    if (!isDecidable(change.status)) {
+      throw new CoeError(
+        'INPUT.INVALID',
+        `${changeId(change.number)} is ${CHANGE_STATUS_LABELS[change.status].toLowerCase()} now, so that no longer applies.`,
+      );
+    }
+    return person;
+  }
+}
+
+function contentOf(input: ChangeInput): ChangeContent {
+  return {
+    kind: input.kind,
+    sopKey: input.sopKey,
+    title: input.title,
+    change: input.change,
+    why: input.why,
+    friction: input.friction,
+    constraint: input.constraint ?? null,
+    risk: input.risk,
+    improvement: input.improvement,
+    aiRule: input.aiRule ?? null,
+  };
+}

@@ -1,0 +1,377 @@
+/**
+ * SOP releases (seed §4 "CoE publishes updated standards. Managers deploy them."), for both platforms: the CoE
+ * publishes a version of one standard from its approved change requests; the release is announced in every target
+ * team's channels through the outbox, with a "Deployed in my team" button for that team's managers; the CoE watches
+ * the fan-out's progress and gets a summary of what failed. Publishing releases the change requests, resolves their
+ * friction reports, and for the AI usage rules standard writes the rules it carries.
+ */
+import { aiToolKey } from '../domain/ai-rules.ts';
+import { changeId, type Improvement } from '../domain/change.ts';
+import { CoeError } from '../domain/errors.ts';
+import { type Message, message } from '../domain/message.ts';
+import { may, type Person, type PersonRef } from '../domain/people.ts';
+import {
+  defaultNotes,
+  defaultTags,
+  planRelease,
+  type ReleaseCandidate,
+  type ReleaseFieldErrors,
+} from '../domain/release.ts';
+import {
+  announcementMessage,
+  parseDeployedValue,
+  type ReleaseView,
+  releaseConfirmation,
+  releaseProgressMessage,
+  releaseSummaryMessage,
+} from '../domain/release-messages.ts';
+import { AI_RULES_SOP, nextVersion, releaseName, sopId, titleFromKey } from '../domain/sop.ts';
+import type { Clock, OutboundMessage, OutboxRow, Repositories, SopRelease, Store, Team } from '../ports.ts';
+import type { ChangeService } from './change.ts';
+import type { FrictionService } from './friction.ts';
+import { postReview, replyInThread, updateReview } from './review-thread.ts';
+import { currentVersion } from './standards.ts';
+
+export interface ReleaseRequest {
+  actor: PersonRef;
+  /** The inbound interaction's idempotency key. */
+  key: string;
+}
+
+/** What the release form offers: approved change requests by standard, and the teams to announce to. */
+export interface ReleaseFormOptions {
+  standards: { sopKey: string; sopTitle: string; changes: ReleaseCandidate[] }[];
+  teams: Team[];
+  /** The notes and tags to start from, when the form is for one standard. */
+  prefill?: { notes: string; tags: Improvement[] };
+}
+
+export type PublishResult = { ok: false; errors: ReleaseFieldErrors } | { ok: true; confirmation: Message };
+
+/** How many failures the CoE's summary names. */
+const SUMMARY_FAILURES = 20;
+/** The CoE's progress message is refreshed at most this often while announcements go out. */
+const PROGRESS_EVERY_MS = 1000;
+
+const batchOf = (releaseId: number) => `release:${releaseId}`;
+const subjectOf = (releaseId: number) => `release:${releaseId}`;
+const announcementKey = (releaseId: number, platform: string, channelId: string) =>
+  `release:${releaseId}:ann:${platform}:${channelId}`;
+
+export interface ReleaseLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class ReleaseService {
+  private readonly pendingRefresh = new Map<number, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly friction: FrictionService,
+    private readonly changes: ChangeService,
+    private readonly log: ReleaseLogger,
+  ) {}
+
+  /** The form's choices (CoE only). Refused with a reason when no approved change request waits for a release. */
+  async formOptions(actor: PersonRef, sopKey?: string): Promise<ReleaseFormOptions> {
+    return this.store.transaction(async (repos) => {
+      await this.publisher(repos, actor);
+      const candidates = (await this.candidates(repos)).filter((c) => !sopKey || c.sopKey === sopKey);
+      if (candidates.length === 0) {
+        throw new CoeError(
+          'INPUT.INVALID',
+          `No approved change request waits for a release${sopKey ? ` of ${sopId(sopKey)}` : ''}: a release ships approved changes only, so there is nothing to publish yet.`,
+        );
+      }
+      const standards: ReleaseFormOptions['standards'] = [];
+      for (const candidate of candidates) {
+        let standard = standards.find((s) => s.sopKey === candidate.sopKey);
+        if (!standard) {
+          const sop = await repos.sops.get(candidate.sopKey);
+          standard = { sopKey: candidate.sopKey, sopTitle: sop?.title ?? defaultTitle(candidate.sopKey), changes: [] };
+          standards.push(standard);
+        }
+        standard.changes.push(candidate);
+      }
+      const teams = (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name }));
+      const [only] = standards;
+      return {
+        standards,
+        teams,
+        ...(standards.length === 1 && only
+          ? { prefill: { notes: defaultNotes(only.changes), tags: defaultTags(only.changes) } }
+          : {}),
+      };
+    });
+  }
+
+  /**
+   * Publishes a release from the form, or says what to fix. The same submission twice publishes once. Everything
+   * it starts (announcements, progress, notes to requesters and reporters) is queued in the same transaction.
+   */
+  async publish(request: ReleaseRequest, raw: Record<string, unknown>): Promise<PublishResult> {
+    return this.store.transaction(async (repos) => {
+      const actor = await this.publisher(repos, request.actor);
+      const done = await repos.sops.releaseBySubmissionKey(request.key);
+      if (done)
+        return {
+          ok: true,
+          confirmation: releaseConfirmation(await this.view(repos, done), (await this.channelsOf(repos, done)).length),
+        };
+      const allTeams = (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name }));
+      const planned = planRelease(raw, await this.candidates(repos), allTeams);
+      if (!planned.ok) return planned;
+      const plan = planned.value;
+      if (allTeams.length === 0) {
+        return {
+          ok: false,
+          errors: { teams: 'There are no teams to announce it to yet: add them with `team add <name> #channel`.' },
+        };
+      }
+
+      await repos.sops.lock(plan.sopKey);
+      const sop =
+        (await repos.sops.get(plan.sopKey)) ??
+        (await repos.sops.create({
+          key: plan.sopKey,
+          title: defaultTitle(plan.sopKey),
+          ownerPersonId: actor.id,
+          baseline: false,
+        }));
+      const version = nextVersion(currentVersion(sop, await repos.sops.releases(sop.key)), plan.bump);
+      const release = await repos.sops.createRelease({
+        sopKey: sop.key,
+        major: version.major,
+        minor: version.minor,
+        notes: plan.notes,
+        tags: plan.tags,
+        changes: plan.changes,
+        teamIds: plan.teamIds.length > 0 ? plan.teamIds : allTeams.map((t) => t.id),
+        publishedByPersonId: actor.id,
+        submissionKey: request.key,
+      });
+      const name = releaseName(sop.key, version);
+      await repos.events.record({
+        actorPersonId: actor.id,
+        subject: sopId(sop.key),
+        action: 'sop.released',
+        to: name,
+        data: { changes: plan.changes },
+      });
+
+      const linkedFriction: number[] = [];
+      for (const number of plan.changes) {
+        const before = await repos.changes.getForUpdate(number);
+        if (before?.status !== 'approved') {
+          throw new CoeError(
+            'INPUT.INVALID',
+            `${changeId(number)} is no longer approved; open the release form again.`,
+          );
+        }
+        const after = await repos.changes.update(number, { status: 'released', releaseId: release.id });
+        await this.changes.changed(repos, actor, before, after, `Released in ${name}.`);
+        linkedFriction.push(...after.friction);
+        if (sop.key === AI_RULES_SOP.key && after.aiRule) {
+          await repos.aiRules.put({
+            ...after.aiRule,
+            toolKey: aiToolKey(after.aiRule.tool),
+            changeNumber: number,
+            release: name,
+          });
+        }
+      }
+      if (linkedFriction.length > 0) {
+        await this.friction.followChange(
+          repos,
+          [...new Set(linkedFriction)],
+          'resolved',
+          `Resolved by ${name}: the standard changed to fix it.`,
+        );
+      }
+
+      const view = await this.view(repos, release);
+      const channels = await this.channelsOf(repos, release);
+      const teams = new Map(allTeams.map((t) => [t.id, t]));
+      const announcements: OutboundMessage[] = channels.map((c) => ({
+        key: announcementKey(release.id, c.platform, c.channelId),
+        platform: c.platform,
+        target: { kind: 'channel', channelId: c.channelId },
+        body: announcementMessage(view, teams.get(c.teamId) ?? { id: c.teamId, name: 'your team' }),
+        batch: batchOf(release.id),
+      }));
+      await repos.outbox.enqueueMany(announcements);
+      await postReview(
+        repos,
+        subjectOf(release.id),
+        releaseProgressMessage(view, {
+          total: channels.length,
+          sent: 0,
+          failed: 0,
+          teams: release.teamIds.length,
+          deployed: 0,
+        }),
+      );
+      if (channels.length === 0) await this.summarise(repos, release, view);
+      return { ok: true, confirmation: releaseConfirmation(view, channels.length) };
+    });
+  }
+
+  /**
+   * "Deployed in my team": a manager of that team, or a CoE member, records that the team works to the release.
+   * Counted once per team, however often it is pressed.
+   */
+  async acknowledge(request: ReleaseRequest, value: string): Promise<Message> {
+    const parsed = parseDeployedValue(value);
+    if (!parsed) throw new CoeError('INPUT.INVALID', 'That button is out of date. Nothing was changed.');
+    return this.store.transaction(async (repos) => {
+      const release = await repos.sops.release(parsed.releaseId);
+      const team = (await repos.teams.list()).find((t) => t.id === parsed.teamId);
+      if (!release || !team || !release.teamIds.includes(team.id)) {
+        throw new CoeError('INPUT.INVALID', 'That button is out of date. Nothing was changed.');
+      }
+      const name = releaseName(release.sopKey, release);
+      const person = await repos.people.find(request.actor);
+      const allowed =
+        person !== undefined &&
+        may(person.layer, 'acknowledgeDeployment') &&
+        (person.layer === 'coe' || (await repos.teams.manages(person.id, team.id)));
+      if (!person || !allowed) {
+        throw new CoeError(
+          'PERMISSION.DENIED',
+          `Only ${team.name}'s managers (or the CoE) can say ${name} is deployed there. Nothing was changed.`,
+        );
+      }
+      if (!(await repos.sops.acknowledge(release.id, team.id, person.id))) {
+        return message(`Already recorded: ${team.name} works to ${name}.`);
+      }
+      await repos.events.record({
+        actorPersonId: person.id,
+        subject: sopId(release.sopKey),
+        action: 'release.deployed',
+        to: name,
+        data: { team: team.name },
+      });
+      const view = await this.view(repos, release);
+      const deployed = { by: person.displayName, at: this.clock.now() };
+      for (const channel of await repos.teams.channels([team.id])) {
+        const key = announcementKey(release.id, channel.platform, channel.channelId);
+        if (!(await repos.outbox.has(key))) continue;
+        await repos.outbox.enqueue({
+          key: `${key}:deployed`,
+          platform: channel.platform,
+          target: { kind: 'update', of: key },
+          body: announcementMessage(view, team, deployed),
+        });
+      }
+      await this.refreshProgress(repos, release, view);
+      return message(`Recorded: ${team.name} works to ${name}. Thank you.`);
+    });
+  }
+
+  /** The deliverer's hook: an announcement was sent or failed, so the CoE's progress message is due a refresh. */
+  onSettled(row: OutboxRow): void {
+    const id = /^release:(\d+)$/.exec(row.batch ?? '')?.[1];
+    if (id === undefined) return;
+    const releaseId = Number(id);
+    if (this.pendingRefresh.has(releaseId)) return;
+    const timer = setTimeout(() => {
+      this.pendingRefresh.delete(releaseId);
+      this.refresh(releaseId).catch((error: unknown) =>
+        this.log.error({ err: error, releaseId }, 'release: could not refresh the progress'),
+      );
+    }, PROGRESS_EVERY_MS);
+    timer.unref();
+    this.pendingRefresh.set(releaseId, timer);
+  }
+
+  /** Refreshes the progress of every release still going out (start-up: a crash may have cut one short). */
+  async resume(): Promise<void> {
+    const open = await this.store.transaction((repos) => repos.sops.undelivered());
+    for (const release of open) await this.refresh(release.id);
+  }
+
+  /** Brings a release's progress message up to date; once every announcement settled, posts the summary once. */
+  async refresh(releaseId: number): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      const release = await repos.sops.release(releaseId);
+      if (release) await this.refreshProgress(repos, release, await this.view(repos, release));
+    });
+  }
+
+  /** Drops pending refreshes (shutdown). */
+  stop(): void {
+    for (const timer of this.pendingRefresh.values()) clearTimeout(timer);
+    this.pendingRefresh.clear();
+  }
+
+  private async refreshProgress(repos: Repositories, release: SopRelease, view: ReleaseView): Promise<void> {
+    const progress = await repos.outbox.batchProgress(batchOf(release.id), 0);
+    const deployed = (await repos.sops.acknowledgements(release.id)).length;
+    await updateReview(
+      repos,
+      subjectOf(release.id),
+      `${progress.sent}-${progress.failed}-${deployed}`,
+      releaseProgressMessage(view, { ...progress, teams: release.teamIds.length, deployed }),
+    );
+    if (progress.sent + progress.failed >= progress.total && !release.delivered)
+      await this.summarise(repos, release, view);
+  }
+
+  private async summarise(repos: Repositories, release: SopRelease, view: ReleaseView): Promise<void> {
+    if (!(await repos.sops.markDelivered(release.id))) return;
+    const progress = await repos.outbox.batchProgress(batchOf(release.id), SUMMARY_FAILURES);
+    const channels = await repos.teams.channels();
+    const teams = new Map((await repos.teams.list()).map((t) => [t.id, t.name]));
+    const failures = progress.failures.map((f) => {
+      const channelId = f.target.kind === 'channel' ? f.target.channelId : '?';
+      const team = channels.find((c) => c.platform === f.platform && c.channelId === channelId);
+      return {
+        where: `${team ? `${teams.get(team.teamId)}: ` : ''}${f.platform} channel ${channelId}`,
+        error: f.error,
+      };
+    });
+    await replyInThread(repos, subjectOf(release.id), 'summary', releaseSummaryMessage(view, progress, failures));
+  }
+
+  private async channelsOf(repos: Repositories, release: SopRelease) {
+    return repos.teams.channels(release.teamIds);
+  }
+
+  private async candidates(repos: Repositories): Promise<ReleaseCandidate[]> {
+    return (await repos.changes.approved()).map((c) => ({
+      number: c.number,
+      sopKey: c.sopKey,
+      title: c.title,
+      improvement: c.improvement,
+    }));
+  }
+
+  private async view(repos: Repositories, release: SopRelease): Promise<ReleaseView> {
+    const sop = await repos.sops.get(release.sopKey);
+    const changes = [];
+    for (const number of release.changes) {
+      const change = await repos.changes.get(number);
+      changes.push({ number, title: change?.title ?? changeId(number) });
+    }
+    return {
+      id: release.id,
+      sopKey: release.sopKey,
+      sopTitle: sop?.title ?? defaultTitle(release.sopKey),
+      version: { major: release.major, minor: release.minor },
+      notes: release.notes,
+      tags: release.tags,
+      changes,
+    };
+  }
+
+  private async publisher(repos: Repositories, actor: PersonRef): Promise<Person> {
+    const person = await repos.people.find(actor);
+    if (!person || !may(person.layer, 'publishRelease')) {
+      throw new CoeError('PERMISSION.DENIED', 'Only CoE members publish releases. Nothing was changed.');
+    }
+    return person;
+  }
+}
+
+const defaultTitle = (key: string) => (key === AI_RULES_SOP.key ? AI_RULES_SOP.title : titleFromKey(key));
