@@ -2,13 +2,15 @@
  * `npm run bench`: a few figures about the real process, measured the way an operator meets it (spawned like
  * `npm start`, on loopback only, embedded database in a temp DATA_DIR):
  *
- *   (a) start-up: spawn → `/readyz` 200 on an existing embedded database (median of 3 starts);
- *   (b) idle memory: VmRSS of the bot process 5 s after it became ready;
- *   (c) outbox throughput: 500 queued messages to a local fake Slack Web API, one channel each (so Slack's
- *       one-message-per-second-per-channel spacing does not apply), messages per second.
+ *   startup   (a) spawn → `/readyz` 200 on an existing embedded database (median of 3 starts);
+ *             (b) idle memory: VmRSS of the bot process 5 s after it became ready;
+ *   outbox    (c) outbox throughput: 500 queued messages to a local fake Slack Web API, one channel each (so Slack's
+ *                 one-message-per-second-per-channel spacing does not apply), messages per second;
+ *   friction  (d) `/friction` under 50 concurrent users: ack latency against a bare Bolt app and the bot, and
+ *                 submit → stored latency (bench/friction.ts).
  *
- * Bounded: every wait has a time limit, the whole run takes about a minute. Everything it starts it stops, and its
- * temp folders are removed.
+ * `npm run bench -- <part>` runs one part; no argument runs them all. Bounded: every wait has a time limit, the whole
+ * run takes a minute or two. Everything it starts it stops, and its temp folders are removed.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,21 +28,20 @@ import {
   stopAllBots,
 } from '../tests/process/bot-process.ts';
 import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
+import { ms, type Row, say, sleep, stopClean } from './common.ts';
+import { benchFriction } from './friction.ts';
 
 const START_RUNS = 3;
 const IDLE_MS = 5_000;
 const OUTBOX_MESSAGES = 500;
 
-interface Row {
-  metric: string;
-  value: string;
-  note: string;
-}
+const PARTS: Record<string, (rows: Row[]) => Promise<void>> = {
+  startup: benchStartup,
+  outbox: benchOutbox,
+  friction: benchFriction,
+};
 
-const rows: Row[] = [];
-const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
-
-async function main(): Promise<void> {
+async function benchStartup(rows: Row[]): Promise<void> {
   const dataDir = path.join(await makeTempDir('coe-bench-'), 'data');
 
   // The database is created once (PGlite's initdb is slow and a one-off); the measured starts reopen it.
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
     note: `median of ${START_RUNS} (${starts.map(ms).join(', ')}); spawn → /readyz 200; listening after ${ms(median(listening))}`,
   });
   rows.push({ metric: 'idle RSS, 5 s after ready', value: rss, note: `VmRSS of the node process; peak VmHWM ${peak}` });
+}
 
+async function benchOutbox(rows: Row[]): Promise<void> {
+  const dataDir = path.join(await makeTempDir('coe-bench-'), 'data');
   say(`queueing ${OUTBOX_MESSAGES} outbox messages…`);
   await seedOutbox(dataDir, OUTBOX_MESSAGES);
   const fake = await FakeSlackApi.start();
@@ -130,11 +134,6 @@ async function timedStart(
   return { bot, readyMs: performance.now() - started, listeningMs };
 }
 
-async function stopClean(bot: BotProcess): Promise<void> {
-  const result = await bot.stop('SIGTERM', 15_000);
-  if (result.code !== 0) throw new Error(`the bot did not stop cleanly: ${JSON.stringify(result)}\n${bot.stderr()}`);
-}
-
 async function seedOutbox(dataDir: string, count: number): Promise<void> {
   const db = await openDatabase({ kind: 'pglite', dataDir });
   try {
@@ -164,10 +163,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
-const sleep = (time: number) => new Promise<void>((resolve) => setTimeout(resolve, time));
-
-function printTable(): void {
+function printTable(rows: Row[]): void {
   const header: Row = { metric: 'metric', value: 'value', note: 'how' };
   const widths = {
     metric: Math.max(...[header, ...rows].map((r) => r.metric.length)),
@@ -180,6 +176,12 @@ function printTable(): void {
   for (const r of rows) console.log(line(r));
 }
 
+const only = process.argv[2];
+if (only !== undefined && !Object.hasOwn(PARTS, only)) {
+  console.error(`npm run bench -- ${only}: no such part; use one of ${Object.keys(PARTS).join(', ')}, or none for all`);
+  process.exit(2);
+}
+const rows: Row[] = [];
 let failed = false;
 const interrupted = async () => {
   await stopAllBots();
@@ -189,7 +191,9 @@ const interrupted = async () => {
 process.once('SIGINT', interrupted);
 process.once('SIGTERM', interrupted);
 try {
-  await main();
+  for (const [name, part] of Object.entries(PARTS)) {
+    if (only === undefined || only === name) await part(rows);
+  }
 } catch (error) {
   failed = true;
   console.error(error);
@@ -197,5 +201,5 @@ try {
   await stopAllBots();
   await removeTempDirs();
 }
-printTable();
+printTable(rows);
 process.exit(failed ? 1 : 0);
