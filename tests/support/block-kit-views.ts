@@ -34,6 +34,7 @@ export const VIEW_LIMITS = {
   inputHint: max('input', 'hint text (chars)', 2000),
   placeholder: max('input elements', 'placeholder text (chars)', 150),
   selectOptions: max('static_select / multi_static_select', 'options', 100),
+  optionGroups: max('static_select / multi_static_select', 'option_groups', 100),
   checkboxOptions: max('checkboxes', 'options', 10),
   optionText: max('option object', 'text (chars)', 75),
   optionDescription: max('option object', 'description (chars)', 75),
@@ -83,6 +84,15 @@ export function viewProblems(view: Json): string[] {
     length(`${path}.value`, o.value, L.optionValue);
   };
 
+  /** Slack refuses initial options that are not exactly among the offered ones. */
+  const initialOptions = (el: string, element: Json, offered: Json[]) => {
+    for (const initial of (element.initial_options ?? []) as Json[]) {
+      if (!offered.some((o) => JSON.stringify(o) === JSON.stringify(initial))) {
+        problems.push(`${el}.initial_options: ${String(initial.value)} is not one of the options`);
+      }
+    }
+  };
+
   blocks.forEach((block, i) => {
     const at = `blocks[${i}]`;
     if (block.type !== 'input') {
@@ -122,6 +132,33 @@ export function viewProblems(view: Json): string[] {
         }
         break;
       }
+      case 'multi_static_select': {
+        const options = (element.options ?? []) as Json[];
+        const groups = (element.option_groups ?? []) as Json[];
+        if ((element.options === undefined) === (element.option_groups === undefined)) {
+          problems.push(`${el}: needs options or option_groups, not both`);
+        }
+        if (element.options !== undefined && (options.length < 1 || options.length > L.selectOptions)) {
+          problems.push(`${el}.options: ${options.length}, allowed 1-${L.selectOptions}`);
+        }
+        if (element.option_groups !== undefined && (groups.length < 1 || groups.length > L.optionGroups)) {
+          problems.push(`${el}.option_groups: ${groups.length}, allowed 1-${L.optionGroups}`);
+        }
+        const offered = [...options];
+        groups.forEach((g, j) => {
+          text(`${el}.option_groups[${j}].label`, g.label, L.optionText, true);
+          const inGroup = (g.options ?? []) as Json[];
+          if (inGroup.length < 1 || inGroup.length > L.selectOptions) {
+            problems.push(`${el}.option_groups[${j}].options: ${inGroup.length}, allowed 1-${L.selectOptions}`);
+          }
+          offered.push(...inGroup);
+        });
+        offered.forEach((o, j) => {
+          option(`${el}.options[${j}]`, o);
+        });
+        initialOptions(el, element, offered);
+        break;
+      }
       case 'checkboxes': {
         const options = (element.options ?? []) as Json[];
         if (options.length < 1 || options.length > L.checkboxOptions) {
@@ -130,6 +167,7 @@ export function viewProblems(view: Json): string[] {
         options.forEach((o, j) => {
           option(`${el}.options[${j}]`, o);
         });
+        initialOptions(el, element, options);
         break;
       }
       default:

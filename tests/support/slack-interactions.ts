@@ -24,8 +24,19 @@ function userOf(user: SlackUserRef): Json {
 const triggerId = () => `${Date.now()}.${randomUUID()}`;
 const actionTs = () => `${(Date.now() / 1000).toFixed(6)}`;
 
-/** A value a test puts in a form input: text, a select's option value, a checkbox's state; null = left empty. */
-export type InputValue = string | boolean | null;
+/**
+ * A value a test puts in a form input: text, a select's option value, the option values of a multi-select or of a
+ * group of checkboxes (`true` ticks a single checkbox); null = left empty.
+ */
+export type InputValue = string | boolean | readonly string[] | null;
+
+/** The options of `values`, as Slack sends them back: the offered option, or a forged one when it is not offered. */
+function chosenOptions(offered: Json[], values: readonly string[]): Json[] {
+  return values.map(
+    (value) =>
+      offered.find((o) => o.value === value) ?? { text: { type: 'plain_text', text: value, emoji: true }, value },
+  );
+}
 
 /**
  * `view.state.values` for a modal, as Slack would send it when the person changed nothing but `values` (keyed by
@@ -40,6 +51,9 @@ export function formState(view: Json, values: Record<string, InputValue | undefi
     const element = block.element as Json;
     const actionId = String(element.action_id);
     const given = values[blockId];
+    const initialValues = ((element.initial_options ?? []) as Json[]).map((o) => String(o.value));
+    const many = (fallback: () => readonly string[]) =>
+      given === undefined ? initialValues : Array.isArray(given) ? given : fallback();
     let entry: Json;
     switch (element.type) {
       case 'plain_text_input': {
@@ -50,19 +64,29 @@ export function formState(view: Json, values: Record<string, InputValue | undefi
       case 'static_select': {
         const initial = (element.initial_option as Json | undefined)?.value as string | undefined;
         const value = given === undefined ? initial : given;
-        const offered = ((element.options ?? []) as Json[]).find((o) => o.value === value);
         entry = {
           type: 'static_select',
           selected_option:
             value === null || value === undefined
               ? null
-              : (offered ?? { text: { type: 'plain_text', text: String(value), emoji: true }, value: String(value) }),
+              : (chosenOptions((element.options ?? []) as Json[], [String(value)])[0] ?? null),
         };
+        break;
+      }
+      case 'multi_static_select': {
+        const offered = [
+          ...((element.options ?? []) as Json[]),
+          ...((element.option_groups ?? []) as Json[]).flatMap((g) => (g.options ?? []) as Json[]),
+        ];
+        const chosen = many(() => (typeof given === 'string' ? [given] : []));
+        entry = { type: 'multi_static_select', selected_options: chosenOptions(offered, chosen) };
         break;
       }
       case 'checkboxes': {
         const options = (element.options ?? []) as Json[];
-        entry = { type: 'checkboxes', selected_options: given === true ? options.slice(0, 1) : [] };
+        const first = options[0]?.value;
+        const chosen = many(() => (given === true && first !== undefined ? [String(first)] : []));
+        entry = { type: 'checkboxes', selected_options: chosenOptions(options, chosen) };
         break;
       }
       default:

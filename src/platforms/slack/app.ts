@@ -6,14 +6,18 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
+import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
+import type { ReleaseService } from '../../services/release.ts';
 import { registerListeners } from './listeners/index.ts';
 import { SlackSender } from './sender.ts';
 
 export interface SlackServices {
   commands: CoeCommands;
   friction: FrictionService;
+  changes: ChangeService;
+  releases: ReleaseService;
 }
 
 export interface SlackPlatform {

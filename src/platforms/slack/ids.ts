@@ -2,14 +2,19 @@
  * Every Slack identifier the app answers to lives here, so a listener and the view that renders its buttons can never
  * drift apart, and the manifest test can check the manifest against the code.
  */
+import type { ChangeField } from '../../domain/change.ts';
+import { CHANGE_ACTIONS } from '../../domain/change-messages.ts';
 import type { FrictionField } from '../../domain/friction.ts';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
+import type { ReleaseField } from '../../domain/release.ts';
+import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
 /** Slash commands this app handles; each one must be declared in manifests/slack/manifest.json. */
 export const SLASH_COMMANDS = {
   coe: '/coe',
   friction: '/friction',
+  changeRequest: '/change-request',
 } as const;
 
 export type SlashCommand = (typeof SLASH_COMMANDS)[keyof typeof SLASH_COMMANDS];
@@ -29,6 +34,12 @@ export const VIEWS = {
   decideRootCause: 'friction_decide_root_cause',
   decideDuplicate: 'friction_decide_duplicate',
   decideDecline: 'friction_decide_decline',
+  changeForm: 'change_form',
+  changeConfirmation: 'change_confirmation',
+  changeRequestChanges: 'change_decide_request_changes',
+  changeReject: 'change_decide_reject',
+  releaseForm: 'release_form',
+  releaseConfirmation: 'release_confirmation',
 } as const;
 
 /** Every input in our modals has one element, with this action id; the block id says which field it is. */
@@ -57,5 +68,38 @@ export const DECISION_BLOCKS: Record<keyof DecisionInput, string> = {
   reason: 'decision.reason',
 };
 
+/** The change-request form's block ids, one per field of `CHANGE_FIELDS`, so the core's errors map back one to one. */
+export const CHANGE_FORM_BLOCKS: Record<ChangeField, string> = {
+  kind: 'change.kind',
+  sop: 'change.sop',
+  newSop: 'change.new_sop',
+  title: 'change.title',
+  change: 'change.change',
+  why: 'change.why',
+  friction: 'change.friction',
+  constraint: 'change.constraint',
+  risk: 'change.risk',
+  improvement: 'change.improvement',
+  aiTool: 'change.ai_tool',
+  aiStatus: 'change.ai_status',
+  aiDataClasses: 'change.ai_data_classes',
+  aiForbiddenInputs: 'change.ai_forbidden_inputs',
+  aiHumanReview: 'change.ai_human_review',
+  aiLayers: 'change.ai_layers',
+};
+
+/** The value of the "human review required" checkbox. */
+export const HUMAN_REVIEW_OPTION = 'required';
+
+/** The release form's block ids, one per field of `RELEASE_FIELDS`. */
+export const RELEASE_FORM_BLOCKS: Record<ReleaseField, string> = {
+  changes: 'release.changes',
+  notes: 'release.notes',
+  tags: 'release.tags',
+  teams: 'release.teams',
+};
+
 /** Buttons: the core's neutral action ids are used as Slack action ids as they are. */
 export const ACTIONS = FRICTION_ACTIONS;
+export const CHANGE_BUTTONS = CHANGE_ACTIONS;
+export const RELEASE_BUTTONS = RELEASE_ACTIONS;

@@ -1,18 +1,28 @@
-import { MENTION } from '../../domain/coe-command.ts';
+/**
+ * Turning Slack's escaped text into what the core reads: mentions of people and channels as neutral tokens, and
+ * text as a person would read it.
+ */
+import { CHANNEL_MENTION, MENTION } from '../../domain/coe-command.ts';
 import type { PersonRef } from '../../domain/people.ts';
 
 /**
- * Slack's escaped command text → plain text with the neutral `@mention` token for each `<@U123|name>`, plus the
- * people mentioned, in order. Slack encodes `&`, `<` and `>` as entities; they are decoded last, so a typed `<`
- * can never pass for a mention.
+ * Slack's escaped command text → plain text with the neutral `@mention` token for each `<@U123|name>` and `#channel`
+ * for each `<#C123|name>`, plus the people and the channel ids mentioned, in order. Slack encodes `&`, `<` and `>`
+ * as entities; they are decoded last, so a typed `<` can never pass for a mention.
  */
-export function extractMentions(text: string): { text: string; mentions: PersonRef[] } {
+export function extractMentions(text: string): { text: string; mentions: PersonRef[]; channels: string[] } {
   const mentions: PersonRef[] = [];
-  const replaced = text.replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
-    mentions.push({ platform: 'slack', externalId: id, ...(name ? { displayName: decodeEntities(name) } : {}) });
-    return ` ${MENTION} `;
-  });
-  return { text: decodeEntities(replaced), mentions };
+  const channels: string[] = [];
+  const replaced = text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
+      mentions.push({ platform: 'slack', externalId: id, ...(name ? { displayName: decodeEntities(name) } : {}) });
+      return ` ${MENTION} `;
+    })
+    .replace(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g, (_all, id: string) => {
+      channels.push(id);
+      return ` ${CHANNEL_MENTION} `;
+    });
+  return { text: decodeEntities(replaced), mentions, channels };
 }
 
 function decodeEntities(text: string): string {

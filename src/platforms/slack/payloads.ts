@@ -3,10 +3,18 @@
  * read, and the values typed into our modals. Unknown keys are dropped; a malformed input reads as empty.
  */
 import { z } from 'zod';
+import { CHANGE_FIELDS, type ChangeField } from '../../domain/change.ts';
 import type { FrictionField } from '../../domain/friction.ts';
 import type { PersonRef } from '../../domain/people.ts';
-import type { DecisionInput } from '../../services/friction.ts';
-import { ANONYMOUS_OPTION, DECISION_BLOCKS, FRICTION_FORM_BLOCKS, INPUT_ACTION } from './ids.ts';
+import type { ReleaseField } from '../../domain/release.ts';
+import {
+  ANONYMOUS_OPTION,
+  CHANGE_FORM_BLOCKS,
+  FRICTION_FORM_BLOCKS,
+  HUMAN_REVIEW_OPTION,
+  INPUT_ACTION,
+  RELEASE_FORM_BLOCKS,
+} from './ids.ts';
 
 const id = z.string().min(1).max(255);
 
@@ -33,6 +41,7 @@ export function actorOf(u: z.infer<typeof user>): PersonRef {
 
 /** `view.state.values`: block id → action id → element state, each element checked on its own when read. */
 const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
+export type FormState = z.infer<typeof stateValues>;
 
 export const viewSubmission = z.object({
   user,
@@ -88,20 +97,25 @@ const elementState = z.object({
   selected_options: z.array(z.object({ value: z.string() })).nullish(),
 });
 
-function element(values: z.infer<typeof stateValues>, blockId: string) {
+function element(values: FormState, blockId: string) {
   const parsed = elementState.safeParse(values[blockId]?.[INPUT_ACTION]);
   return parsed.success ? parsed.data : undefined;
 }
 
-function inputValue(values: z.infer<typeof stateValues>, blockId: string): string | undefined {
+/** What was typed or picked in one input: its text, or its one chosen option's value. */
+export function formValue(values: FormState, blockId: string): string | undefined {
   const e = element(values, blockId);
   return e?.value ?? e?.selected_option?.value ?? undefined;
 }
 
+/** The values chosen in a multi-select or a group of checkboxes. */
+function chosen(values: FormState, blockId: string): string[] {
+  return (element(values, blockId)?.selected_options ?? []).map((o) => o.value);
+}
+
 /** The friction form's values, by field name, as the core's `submit` takes them (it validates them). */
-export function readFrictionForm(values: z.infer<typeof stateValues>): Record<FrictionField, unknown> {
-  const field = (name: FrictionField) => inputValue(values, FRICTION_FORM_BLOCKS[name]);
-  const anonymous = element(values, FRICTION_FORM_BLOCKS.anonymous);
+export function readFrictionForm(values: FormState): Record<FrictionField, unknown> {
+  const field = (name: FrictionField) => formValue(values, FRICTION_FORM_BLOCKS[name]);
   return {
     kind: field('kind'),
     title: field('title'),
@@ -111,17 +125,34 @@ export function readFrictionForm(values: z.infer<typeof stateValues>): Record<Fr
     frequency: field('frequency'),
     impact: field('impact'),
     relatedSop: field('relatedSop'),
-    anonymous: anonymous?.selected_options?.some((o) => o.value === ANONYMOUS_OPTION) ?? false,
+    anonymous: chosen(values, FRICTION_FORM_BLOCKS.anonymous).includes(ANONYMOUS_OPTION),
   };
 }
 
-export function readDecisionForm(values: z.infer<typeof stateValues>): DecisionInput {
-  const input: DecisionInput = {};
-  for (const field of Object.keys(DECISION_BLOCKS) as (keyof DecisionInput)[]) {
-    const value = inputValue(values, DECISION_BLOCKS[field]);
-    if (value !== undefined) input[field] = value;
-  }
-  return input;
+/** The change-request form's values, by field name, as the core's `submit` takes them (it validates them). */
+export function readChangeForm(values: FormState): Record<ChangeField, unknown> {
+  const raw = Object.fromEntries(CHANGE_FIELDS.map((f) => [f, formValue(values, CHANGE_FORM_BLOCKS[f])])) as Record<
+    ChangeField,
+    unknown
+  >;
+  raw.aiHumanReview = chosen(values, CHANGE_FORM_BLOCKS.aiHumanReview).includes(HUMAN_REVIEW_OPTION);
+  raw.aiLayers = chosen(values, CHANGE_FORM_BLOCKS.aiLayers);
+  return raw;
+}
+
+/** Whether the submitted view had this input (a form leaves out the choices it has none of). */
+export function hasInput(values: FormState, blockId: string): boolean {
+  return values[blockId] !== undefined;
+}
+
+/** The release form's values, as the core's `publish` takes them (it validates them). */
+export function readReleaseForm(values: FormState): Record<ReleaseField, unknown> {
+  return {
+    changes: chosen(values, RELEASE_FORM_BLOCKS.changes),
+    notes: formValue(values, RELEASE_FORM_BLOCKS.notes),
+    tags: chosen(values, RELEASE_FORM_BLOCKS.tags),
+    teams: chosen(values, RELEASE_FORM_BLOCKS.teams),
+  };
 }
 
 const frictionFormMetadata = z.object({ sourceLink: z.url().max(2000).optional() });
@@ -134,6 +165,18 @@ const decisionMetadata = z.object({ number: z.number().int().positive(), channel
 
 export function readDecisionMetadata(text: string): z.infer<typeof decisionMetadata> | undefined {
   return parseJson(text, decisionMetadata);
+}
+
+const changeFormMetadata = z.object({
+  revise: z
+    .string()
+    .regex(/^CR-\d{1,9}$/)
+    .optional(),
+});
+
+/** The change-request form's `private_metadata`: which request it revises, if any; undefined when malformed. */
+export function readChangeFormMetadata(text: string): { revise?: string } | undefined {
+  return text ? parseJson(text, changeFormMetadata) : {};
 }
 
 function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {

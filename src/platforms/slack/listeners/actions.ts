@@ -1,14 +1,16 @@
+/**
+ * The friction buttons: Triage and the buttons that open a decision form on the review message, and "+1 instead"
+ * in the confirmation modal.
+ */
 import type { App } from '@slack/bolt';
-import { CoeError } from '../../../domain/errors.ts';
-import { parseFrictionId } from '../../../domain/friction.ts';
-import { message } from '../../../domain/message.ts';
+import { frictionId, parseFrictionId } from '../../../domain/friction.ts';
 import { ACTIONS } from '../ids.ts';
-import { actorOf, type BlockActionPayload, blockAction } from '../payloads.ts';
-import { decisionFormView, type FormDecision } from '../views/decision-form.ts';
-import { messageView } from '../views/friction-form.ts';
-import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
-
-const OUT_OF_DATE = 'That button is out of date. Nothing was changed.';
+import { actorOf, blockAction } from '../payloads.ts';
+import { DECISION_FORMS, decisionFormView, type FormDecision } from '../views/decision-form.ts';
+import { frictionMessageView } from '../views/friction-form.ts';
+import { registerFormButton, registerPressButton } from './buttons.ts';
+import { attempt, type ListenerDeps } from './deps.ts';
+import { recordOf } from './interactions.ts';
 
 /** The review message's buttons that open a form first, by the decision they lead to. */
 const FORM_BUTTONS: [FormDecision, string][] = [
@@ -17,58 +19,30 @@ const FORM_BUTTONS: [FormDecision, string][] = [
   ['decline', ACTIONS.decline],
 ];
 
+const reportOf = (value: string) => recordOf(value, parseFrictionId);
+
 export function registerActions(app: App, deps: ListenerDeps): void {
   // Triage: decided on the press. A double click presses with the same message, button and person: one decision.
-  app.action({ type: 'block_actions', action_id: ACTIONS.triage }, async ({ ack, body, client, respond }) => {
-    await ack();
-    const press = readPress(body, deps);
-    if (!press) return;
-    const outcome = await attempt(() => {
-      if (press.number === undefined) throw new CoeError('INPUT.INVALID', OUT_OF_DATE);
-      return deps.friction.decide({ actor: press.actor, key: press.key }, 'triage', press.number);
-    }, deps.log);
-    await tellPrivately(
-      client,
-      { channel: press.channel, user: press.userId, respond },
-      outcome.ok ? outcome.value : outcome.reply,
-      deps.log,
-    );
-  });
+  registerPressButton(app, deps, ACTIONS.triage, (press) =>
+    deps.friction.decide({ actor: press.actor, key: press.key }, 'triage', reportOf(press.value)),
+  );
 
   // Root cause, duplicate, decline: only a CoE member gets the form; the decision is taken when it is submitted.
   for (const [decision, actionId] of FORM_BUTTONS) {
-    app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, client, respond }) => {
-      await ack();
-      const press = readPress(body, deps);
-      if (!press) return;
-      const where = { channel: press.channel, user: press.userId, respond };
-      const allowed = await attempt(async () => {
+    registerFormButton(
+      app,
+      deps,
+      actionId,
+      async (press) => {
         await deps.friction.ensureMayDecide(press.actor);
-        if (press.number === undefined) throw new CoeError('INPUT.INVALID', OUT_OF_DATE);
-        return press.number;
-      }, deps.log);
-      if (!allowed.ok) {
-        await tellPrivately(client, where, allowed.reply, deps.log);
-        return;
-      }
-      try {
-        await client.views.open({
-          trigger_id: press.triggerId,
-          view: decisionFormView(decision, {
-            number: allowed.value,
-            ...(press.channel ? { channel: press.channel } : {}),
-          }),
-        });
-      } catch (error) {
-        deps.log.error({ err: error }, 'slack: could not open a decision form');
-        await tellPrivately(
-          client,
-          where,
-          message('Sorry, the form did not open (Slack gives it only a few seconds). Please press the button again.'),
-          deps.log,
-        );
-      }
-    });
+        return reportOf(press.value);
+      },
+      (number, press) =>
+        decisionFormView(DECISION_FORMS[decision], frictionId(number), {
+          number,
+          ...(press.channel ? { channel: press.channel } : {}),
+        }),
+    );
   }
 
   // "+1 FR-4 instead", in the confirmation modal: the answer replaces the modal's content.
@@ -92,43 +66,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: messageView(outcome.ok ? outcome.value : outcome.reply),
+        view: frictionMessageView(outcome.ok ? outcome.value : outcome.reply),
       });
     } catch (error) {
       // A hash conflict means another press updated the modal first; its answer stands.
       deps.log.warn({ err: error }, 'slack: could not update the confirmation modal');
     }
   });
-}
-
-interface Press {
-  actor: ReturnType<typeof actorOf>;
-  userId: string;
-  triggerId: string;
-  channel: string | undefined;
-  number: number | undefined;
-  key: string;
-}
-
-/** A review-message button press: who, where, which report, and the press's idempotency key. */
-function readPress(body: unknown, deps: ListenerDeps): Press | undefined {
-  const parsed = blockAction.safeParse(body);
-  if (!parsed.success) {
-    deps.log.warn({ issues: parsed.error.issues.length }, 'slack: a button press arrived malformed');
-    return undefined;
-  }
-  const b: BlockActionPayload = parsed.data;
-  const action = b.actions[0];
-  if (!action) return undefined;
-  const channel = b.container?.channel_id ?? b.channel?.id;
-  const messageTs = b.container?.message_ts;
-  const where = messageTs ? `${channel ?? ''}:${messageTs}` : (action.action_ts ?? b.trigger_id);
-  return {
-    actor: actorOf(b.user),
-    userId: b.user.id,
-    triggerId: b.trigger_id,
-    channel,
-    number: parseFrictionId(action.value),
-    key: `slack:action:${where}:${action.action_id}:${b.user.id}`,
-  };
 }

@@ -1,3 +1,7 @@
+/**
+ * The slash commands: `/coe …` (every text command, and `release`, which opens the release form), `/friction
+ * [text]` and `/change-request [text]`.
+ */
 import type { App } from '@slack/bolt';
 import { parseCoeCommand } from '../../../domain/coe-command.ts';
 import { answer } from '../../../services/answer.ts';
@@ -5,31 +9,50 @@ import { SLASH_COMMANDS } from '../ids.ts';
 import { extractMentions, readableText } from '../mentions.ts';
 import { slashCommand } from '../payloads.ts';
 import { renderMessage } from '../render.ts';
+import { changeFormView, changePrefillFromText } from '../views/change-form.ts';
 import { prefillFromText } from '../views/friction-form.ts';
+import { releaseFormView } from '../views/release-form.ts';
 import type { ListenerDeps } from './deps.ts';
+import { openFormFromCommand } from './open-form.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
 
 const INCOMPLETE = 'That command arrived incomplete, so I did nothing. Please try again.';
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command(SLASH_COMMANDS.coe, async ({ command, ack }) => {
+  app.command(SLASH_COMMANDS.coe, async ({ command, ack, client, respond }) => {
     const parsed = slashCommand.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: INCOMPLETE });
       return;
     }
     const c = parsed.data;
-    const { text, mentions } = extractMentions(c.text);
+    const { text, mentions, channels } = extractMentions(c.text);
+    const coeCommand = parseCoeCommand(text, mentions, { channels, today: new Date() });
+    const actor = {
+      platform: 'slack' as const,
+      externalId: c.user_id,
+      ...(c.user_name ? { displayName: c.user_name } : {}),
+    };
+    // `release` is a form, opened on this command's trigger (refused with a reason when nothing can be released).
+    if (coeCommand.kind === 'release') {
+      await openFormFromCommand(
+        deps,
+        { ack, respond, client, triggerId: c.trigger_id },
+        () => deps.releases.formOptions(actor, coeCommand.sopKey),
+        releaseFormView,
+      );
+      return;
+    }
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(
       () =>
         deps.commands.handle(
           {
-            actor: { platform: 'slack', externalId: c.user_id, ...(c.user_name ? { displayName: c.user_name } : {}) },
+            actor,
             key: `slack:command:${c.trigger_id}`,
             ...(inDirectMessage ? {} : { channelId: c.channel_id }),
           },
-          parseCoeCommand(text, mentions),
+          coeCommand,
         ),
       deps.log,
     );
@@ -55,5 +78,21 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
         deps.log.warn({ err: error }, 'slack: could not answer through the response_url');
       });
     }
+  });
+
+  // `/change-request [text]`: workers are pointed to /friction instead of getting a form; nothing is stored yet.
+  app.command(SLASH_COMMANDS.changeRequest, async ({ command, ack, client, respond }) => {
+    const parsed = slashCommand.safeParse(command);
+    if (!parsed.success) {
+      await ack({ response_type: 'ephemeral', text: INCOMPLETE });
+      return;
+    }
+    const c = parsed.data;
+    await openFormFromCommand(
+      deps,
+      { ack, respond, client, triggerId: c.trigger_id },
+      () => deps.changes.formOptions({ platform: 'slack', externalId: c.user_id }),
+      (options) => changeFormView({ options, prefill: changePrefillFromText(readableText(c.text)) }),
+    );
   });
 }

@@ -5,8 +5,10 @@
 import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../../domain/message.ts';
 import { answer } from '../../../services/answer.ts';
+import type { ChangeService } from '../../../services/change.ts';
 import type { CoeCommands } from '../../../services/commands.ts';
 import type { FrictionService } from '../../../services/friction.ts';
+import type { ReleaseService } from '../../../services/release.ts';
 import { renderMessage } from '../render.ts';
 
 export interface ListenerLog {
@@ -17,6 +19,8 @@ export interface ListenerLog {
 export interface ListenerDeps {
   commands: CoeCommands;
   friction: FrictionService;
+  changes: ChangeService;
+  releases: ReleaseService;
   log: ListenerLog;
 }
 

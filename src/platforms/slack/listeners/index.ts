@@ -1,8 +1,13 @@
+/**
+ * Registers every Slack listener, by surface (commands, shortcuts, modals, buttons, events) and by capability.
+ */
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions.ts';
+import { registerChangeRequests } from './change-requests.ts';
 import { registerCommands } from './commands.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerEvents } from './events.ts';
+import { registerReleases } from './releases.ts';
 import { registerShortcuts } from './shortcuts.ts';
 import { registerViews } from './views.ts';
 
@@ -12,5 +17,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerShortcuts(app, deps);
   registerViews(app, deps);
   registerActions(app, deps);
+  registerChangeRequests(app, deps);
+  registerReleases(app, deps);
   registerEvents(app, deps);
 }

@@ -14,6 +14,9 @@ export async function openFrictionForm(
   request: { triggerId: string; actor: PersonRef; prefill: FrictionPrefill; sourceLink?: string | undefined },
 ): Promise<boolean> {
   try {
+    // The ack is out; let the acks of requests already waiting go out too before this one's reads (a burst of
+    // commands would otherwise wait for each other's form work). The trigger's 3 s leave room for one turn.
+    await new Promise((resolve) => setImmediate(resolve));
     const defaults = await deps.friction.formDefaults(request.actor);
     await client.views.open({
       trigger_id: request.triggerId,

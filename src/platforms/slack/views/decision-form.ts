@@ -1,32 +1,36 @@
 /**
- * The small modals a CoE member fills before a decision on a report: the root cause, the report it duplicates, or
- * why it is declined. Pure functions: no Slack client, no state.
+ * The small one-input modals a CoE member fills before a decision: on a friction report the root cause, the report
+ * it duplicates, or why it is declined; on a change request what should change, or why it is rejected. Pure
+ * functions: no Slack client, no state.
  */
 import type { ModalView } from '@slack/web-api';
-import { type FrictionDecision, frictionId, LIMITS } from '../../../domain/friction.ts';
+import { CHANGE_LIMITS, type ChangeDecision } from '../../../domain/change.ts';
+import { type FrictionDecision, LIMITS } from '../../../domain/friction.ts';
 import type { DecisionInput } from '../../../services/friction.ts';
-import { DECISION_BLOCKS, INPUT_ACTION, VIEWS } from '../ids.ts';
+import { DECISION_BLOCKS, VIEWS } from '../ids.ts';
+import { text, textInput } from './inputs.ts';
 
-/** The decisions that ask for more than a button press. */
+/** Which modal, which input, and the words around it. */
+export interface DecisionForm {
+  callbackId: string;
+  blockId: string;
+  title: string;
+  submit: string;
+  label: (id: string) => string;
+  max: number;
+  multiline: boolean;
+  placeholder: string;
+}
+
+/** The decisions on a friction report that ask for more than a button press. */
 export type FormDecision = Exclude<FrictionDecision, 'triage'>;
 
-/** Which modal, which input, and the words around it, per decision. */
-export const DECISION_FORMS: Record<
-  FormDecision,
-  {
-    callbackId: string;
-    field: keyof DecisionInput;
-    title: string;
-    submit: string;
-    label: (id: string) => string;
-    max: number;
-    multiline: boolean;
-    placeholder: string;
-  }
-> = {
+/** The friction decision forms, each with the `DecisionInput` field its input fills. */
+export const DECISION_FORMS: Record<FormDecision, DecisionForm & { field: keyof DecisionInput }> = {
   rootCause: {
     callbackId: VIEWS.decideRootCause,
     field: 'rootCause',
+    blockId: DECISION_BLOCKS.rootCause,
     title: 'Record root cause',
     submit: 'Record',
     label: (id) => `Root cause of ${id}`,
@@ -37,6 +41,7 @@ export const DECISION_FORMS: Record<
   duplicate: {
     callbackId: VIEWS.decideDuplicate,
     field: 'duplicateOf',
+    blockId: DECISION_BLOCKS.duplicateOf,
     title: 'Mark duplicate',
     submit: 'Merge',
     label: (id) => `${id} duplicates which report?`,
@@ -47,6 +52,7 @@ export const DECISION_FORMS: Record<
   decline: {
     callbackId: VIEWS.decideDecline,
     field: 'reason',
+    blockId: DECISION_BLOCKS.reason,
     title: 'Decline report',
     submit: 'Decline',
     label: (id) => `Why is ${id} declined?`,
@@ -56,35 +62,50 @@ export const DECISION_FORMS: Record<
   },
 };
 
+/** The decisions on a change request that need a reason. */
+export type ChangeFormDecision = Exclude<ChangeDecision, 'approve'>;
+
+export const CHANGE_DECISION_FORMS: Record<ChangeFormDecision, DecisionForm> = {
+  requestChanges: {
+    callbackId: VIEWS.changeRequestChanges,
+    blockId: DECISION_BLOCKS.reason,
+    title: 'Request changes',
+    submit: 'Send back',
+    label: (id) => `What should change in ${id}?`,
+    max: CHANGE_LIMITS.reason,
+    multiline: true,
+    placeholder: 'The requester reads this and revises the request.',
+  },
+  reject: {
+    callbackId: VIEWS.changeReject,
+    blockId: DECISION_BLOCKS.reason,
+    title: 'Reject change request',
+    submit: 'Reject',
+    label: (id) => `Why is ${id} rejected?`,
+    max: CHANGE_LIMITS.reason,
+    multiline: true,
+    placeholder: 'The requester reads this, so explain kindly.',
+  },
+};
+
 export interface DecisionMetadata {
+  /** The report's or change request's number. */
   number: number;
   /** Where the review message is, so the outcome can be told privately there. */
   channel?: string;
 }
 
-export function decisionFormView(decision: FormDecision, metadata: DecisionMetadata): ModalView {
-  const form = DECISION_FORMS[decision];
-  const id = frictionId(metadata.number);
+/** `id` is how the record is shown in the label: `FR-3`, `CR-7`. */
+export function decisionFormView(form: DecisionForm, id: string, metadata: DecisionMetadata): ModalView {
   return {
     type: 'modal',
     callback_id: form.callbackId,
-    title: { type: 'plain_text', text: form.title },
-    submit: { type: 'plain_text', text: form.submit },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: text(form.title),
+    submit: text(form.submit),
+    close: text('Cancel'),
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      {
-        type: 'input',
-        block_id: DECISION_BLOCKS[form.field],
-        label: { type: 'plain_text', text: form.label(id) },
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT_ACTION,
-          max_length: form.max,
-          ...(form.multiline ? { multiline: true } : {}),
-          placeholder: { type: 'plain_text', text: form.placeholder },
-        },
-      },
+      textInput(form.blockId, form.label(id), form.max, { multiline: form.multiline, placeholder: form.placeholder }),
     ],
   };
 }
