@@ -12,8 +12,15 @@ import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTeamsPackage, PLACEHOLDER_APP_ID, TeamsPackageError } from '../scripts/teams-package.mjs';
+import { type CoeCommand, MENTION, parseCoeCommand } from '../src/domain/coe-command.ts';
 import { SLACK_EVENTS, SLASH_COMMANDS } from '../src/platforms/slack/ids.ts';
-import { TEAMS_COMMANDS } from '../src/platforms/teams/ids.ts';
+import {
+  CHANGE_REQUEST_COMMAND,
+  FRICTION_COMMAND,
+  TEAMS_COMMANDS,
+  TEAMS_SCOPES,
+  type TeamsScope,
+} from '../src/platforms/teams/ids.ts';
 import { specPath } from './support/adaptive-card.ts';
 
 const repo = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -365,40 +372,87 @@ describe('Teams app manifest', () => {
     ['an accent colour that is not #rrggbb', ['accentColor'], 'teal', '/accentColor'],
     ['another manifestVersion', ['manifestVersion'], '1.16', '/manifestVersion'],
     ['an unknown top-level property', ['supportsFiles'], false, '/ must NOT have additional properties'],
+    [
+      'a command list of 11 commands',
+      ['bots', 0, 'commandLists', 0, 'commands'],
+      Array.from({ length: 11 }, (_, i) => ({ title: `command ${i}`, description: 'A command' })),
+      '/bots/0/commandLists/0/commands must NOT have more than 10 items',
+    ],
   ])('fails validation with %s', (_label, path, value, expectedError) => {
     expect(check(teams, breakCopy(teamsManifest, path, value))).toContain(expectedError);
   });
 
-  it('declares exactly the bot commands in TEAMS_COMMANDS, with the same descriptions', () => {
+  it('declares one command list per scope, each exactly as TEAMS_COMMANDS offers there, 10 at most', () => {
     const [bot] = teamsManifest.bots;
     expect(bot?.botId).toBe(PLACEHOLDER_APP_ID);
     expect(teamsManifest.id).toBe(PLACEHOLDER_APP_ID);
-    expect([...(bot?.scopes ?? [])].sort()).toEqual(['groupChat', 'personal', 'team']);
+    expect([...(bot?.scopes ?? [])].sort()).toEqual([...TEAMS_SCOPES].sort());
     expect(bot?.supportsFiles).toBe(false);
     const lists = bot?.commandLists ?? [];
-    expect(
-      lists.some((list) => list.scopes.includes('personal')),
-      'no personal command list',
-    ).toBe(true);
-    expect(
-      lists.some((list) => list.scopes.includes('team')),
-      'no team command list',
-    ).toBe(true);
-    const fromCode = new Map<string, string>(TEAMS_COMMANDS.map((c) => [c.title, c.description]));
-    const declared = new Set<string>();
+    expect(lists.map((list) => list.scopes)).toEqual(TEAMS_SCOPES.map((scope) => [scope]));
     for (const list of lists) {
-      const titles = list.commands.map((c) => c.title);
-      expect(new Set(titles).size, `a command is declared twice for ${list.scopes}`).toBe(titles.length);
-      for (const command of list.commands) {
-        declared.add(command.title);
-        expect(fromCode.has(command.title), `"${command.title}" is in the manifest but not in TEAMS_COMMANDS`).toBe(
-          true,
-        );
-        expect(command.description, command.title).toBe(fromCode.get(command.title));
-      }
-      for (const scope of list.scopes) expect(bot?.scopes, `command list scope ${scope}`).toContain(scope);
+      const scope = list.scopes[0] as TeamsScope;
+      const offered = TEAMS_COMMANDS.filter((c) => c.scopes.includes(scope));
+      expect(list.commands, `the ${scope} list`).toEqual(
+        offered.map(({ title, description }) => ({ title, description })),
+      );
+      expect(list.commands.length, `the ${scope} list`).toBeLessThanOrEqual(10);
+      expect(new Set(list.commands.map((c) => c.title)).size, `a command is declared twice for ${scope}`).toBe(
+        list.commands.length,
+      );
+      // Each list on its own is what the schema allows.
+      const alone = { ...teamsManifest, bots: [{ ...bot, commandLists: [list] }] };
+      expect(check(teams, alone), `the ${scope} list`).toBeUndefined();
     }
-    expect([...declared].sort()).toEqual([...fromCode.keys()].sort());
+  });
+
+  it('declares every command the bot answers, and the bot answers every command declared', () => {
+    const declared = new Set(
+      (teamsManifest.bots[0]?.commandLists ?? []).flatMap((list) => list.commands.map((c) => c.title)),
+    );
+    expect([...declared].sort()).toEqual(TEAMS_COMMANDS.map((c) => c.title).sort());
+    // The two forms are opened before a command is parsed; everything else is a /coe command.
+    const forms = [FRICTION_COMMAND, CHANGE_REQUEST_COMMAND];
+    for (const title of declared) {
+      if (forms.includes(title)) continue;
+      expect(parseCoeCommand(title, []).kind, `"${title}" is declared but not answered`).not.toBe('unknown');
+    }
+    // Exhaustive over the parser's commands (a new kind does not compile until it is here): one saying of each,
+    // which must start with a declared command.
+    const person = { platform: 'teams' as const, externalId: 'x' };
+    const sayings: Record<Exclude<CoeCommand['kind'], 'invalid' | 'unknown'>, string> = {
+      help: 'help',
+      setupReviewChannel: 'setup review-channel',
+      grantRole: `role ${MENTION} manager`,
+      status: 'status CR-1',
+      myReports: 'my reports',
+      triageQueue: 'queue',
+      teamAdd: 'team add Warehouse',
+      teamList: 'team list',
+      teamChannel: 'team channel Warehouse',
+      teamMember: `team member ${MENTION} Warehouse manager`,
+      constraintAdd: 'constraint add priority Improve quality',
+      constraintList: 'constraint list',
+      sopNew: 'sop new inventory-scanning Inventory scanning',
+      sopShow: 'sop show inventory-scanning',
+      sopList: 'sop list',
+      release: 'release',
+      withdraw: 'withdraw CR-1',
+      ai: 'ai chatgpt',
+      trainingMine: 'training',
+      trainingAssign: 'training assign',
+      trainingStatus: 'training status TR-1',
+      auditPlan: 'audit plan',
+      auditList: 'audit list',
+      auditRun: 'audit run AUD-1',
+      jobs: 'jobs',
+    };
+    for (const [kind, saying] of Object.entries(sayings)) {
+      expect(parseCoeCommand(saying, [person]).kind, saying).toBe(kind);
+      const command = [...declared].find((title) => saying === title || saying.startsWith(`${title} `));
+      expect(command, `"${saying}" is answered but no command list declares it`).toBeDefined();
+    }
+    for (const form of forms) expect(declared, form).toContain(form);
   });
 
   it('lists the bot domain and no URL outside it', () => {

@@ -73,6 +73,8 @@ export interface TeamsActivityOptions {
   channelData?: Record<string, unknown>;
   id?: string;
   replyToId?: string;
+  /** For channel conversations: the channel (default TEAMS_CHANNEL_ID) and its team (default TEAMS_TEAM_ID). */
+  channel?: { id: string; teamId?: string };
 }
 
 export interface TeamsMessageOptions extends TeamsActivityOptions {
@@ -166,9 +168,11 @@ function baseActivity(type: string, options: TeamsActivityOptions): TeamsActivit
   const conversationType = options.conversation?.conversationType ?? 'personal';
   const tenantId = options.conversation?.tenantId ?? FAKE_TEAMS_TENANT_ID;
   const from = options.from ?? DEFAULT_TEAMS_USER;
+  const channelId = options.channel?.id ?? TEAMS_CHANNEL_ID;
+  const teamId = options.channel?.teamId ?? TEAMS_TEAM_ID;
   const now = new Date();
   const conversation: TeamsConversationAccount = {
-    id: options.conversation?.id ?? defaultConversationId(conversationType, id, from),
+    id: options.conversation?.id ?? defaultConversationId(conversationType, id, from, channelId),
     conversationType,
     tenantId,
     ...(conversationType === 'personal' ? {} : { isGroup: true }),
@@ -177,10 +181,10 @@ function baseActivity(type: string, options: TeamsActivityOptions): TeamsActivit
     tenant: { id: tenantId },
     ...(conversationType === 'channel'
       ? {
-          teamsTeamId: TEAMS_TEAM_ID,
-          teamsChannelId: TEAMS_CHANNEL_ID,
-          team: { id: TEAMS_TEAM_ID },
-          channel: { id: TEAMS_CHANNEL_ID },
+          teamsTeamId: teamId,
+          teamsChannelId: channelId,
+          team: { id: teamId },
+          channel: { id: channelId },
         }
       : {}),
     ...options.channelData,
@@ -211,13 +215,23 @@ function nextActivityId(): string {
   return String(lastActivityId);
 }
 
-/** Stable per user for personal chats (like Teams' 1:1 ids); a new thread per root post in a channel. */
-function defaultConversationId(type: TeamsConversationType, activityId: string, from: TeamsAccount): string {
+/** The id of a user's personal chat with the bot, as the builders make it up (stable per user, like Teams' 1:1 ids). */
+export function personalConversationId(from: TeamsAccount): string {
+  return `a:1${uuidFrom(`personal:${from.id}`).replaceAll('-', '')}`;
+}
+
+/** Stable per user for personal chats; a new thread per root post in a channel. */
+function defaultConversationId(
+  type: TeamsConversationType,
+  activityId: string,
+  from: TeamsAccount,
+  channelId: string,
+): string {
   switch (type) {
     case 'personal':
-      return `a:1${uuidFrom(`personal:${from.id}`).replaceAll('-', '')}`;
+      return personalConversationId(from);
     case 'channel':
-      return `${TEAMS_CHANNEL_ID};messageid=${activityId}`;
+      return `${channelId};messageid=${activityId}`;
     case 'groupChat':
       return '19:group-chat-1@thread.v2';
   }
@@ -230,4 +244,118 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+// ---- reading what the bot sent ----------------------------------------------------------------------------------
+
+export type CardElement = Record<string, unknown> & { type: string; id?: string; text?: string };
+export interface Card {
+  type: string;
+  version: string;
+  body: CardElement[];
+  actions?: CardElement[];
+}
+
+interface TaskAnswer {
+  task?: {
+    type: 'continue' | 'message';
+    value: string | { title: string; card: { contentType: string; content: Card } };
+  };
+}
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** The Adaptive Cards an activity (or a conversation creation's first activity) carries. */
+export function cardsOfActivity(body: unknown): Card[] {
+  const b = body as { attachments?: { contentType: string; content: Card }[]; activity?: unknown } | undefined;
+  const attachments = [...(b?.attachments ?? []), ...((b?.activity as typeof b)?.attachments ?? [])];
+  return attachments.filter((a) => a.contentType === ADAPTIVE_CARD).map((a) => a.content);
+}
+
+/** The card a task module answer shows (`type: 'continue'`); throws when the answer is anything else. */
+export function taskModuleCard(answer: unknown): Card {
+  const task = (answer as TaskAnswer).task;
+  const value = task?.value;
+  if (task?.type !== 'continue' || typeof value !== 'object' || value.card.contentType !== ADAPTIVE_CARD) {
+    throw new Error(`expected a task module card, got ${JSON.stringify(answer)}`);
+  }
+  return value.card.content;
+}
+
+/** The task module's title (`type: 'continue'`). */
+export function taskModuleTitle(answer: unknown): string {
+  taskModuleCard(answer);
+  const value = (answer as TaskAnswer).task?.value as { title: string } | undefined;
+  return value?.title ?? '';
+}
+
+/** The message a task module answer closes the dialog with (`type: 'message'`); throws otherwise. */
+export function taskModuleText(answer: unknown): string {
+  const task = (answer as TaskAnswer).task;
+  if (task?.type !== 'message' || typeof task.value !== 'string') {
+    throw new Error(`expected a task module message, got ${JSON.stringify(answer)}`);
+  }
+  return task.value;
+}
+
+/** The cards of task module answers that show one (to validate them all). */
+export function cardsOfTaskAnswers(answers: readonly unknown[]): Card[] {
+  return answers.flatMap((a) => {
+    const value = (a as TaskAnswer).task?.value;
+    return typeof value === 'object' ? [value.card.content] : [];
+  });
+}
+
+/** Every element of a card, nested containers and action sets included. */
+export function cardElements(card: Card): CardElement[] {
+  const out: CardElement[] = [];
+  const walk = (list: unknown) => {
+    for (const e of (list as CardElement[] | undefined) ?? []) {
+      out.push(e);
+      walk(e.items);
+      walk(e.actions);
+      walk(e.columns);
+    }
+  };
+  walk(card.body);
+  walk(card.actions);
+  return out;
+}
+
+/** A card's inputs by id. */
+export const cardInputs = (card: Card) =>
+  new Map(
+    cardElements(card)
+      .filter((e) => e.type.startsWith('Input.'))
+      .map((e) => [e.id as string, e]),
+  );
+
+export const cardButtons = (card: Card) => cardElements(card).filter((e) => e.type.startsWith('Action.'));
+
+/** The problems shown under a form's inputs, by input id (the banner at the top left out). */
+export const cardErrors = (card: Card) =>
+  Object.fromEntries(
+    cardElements(card)
+      .filter((e) => e.type === 'TextBlock' && e.color === 'Attention' && e.id !== 'form.error')
+      .map((e) => [String(e.id).replace(/\.error$/, ''), e.text]),
+  );
+
+/** Everything a person can read in an activity or a card: text, summary, card texts, facts and button titles. */
+export function readableText(body: unknown): string {
+  const activity = body as { text?: unknown; summary?: unknown } | undefined;
+  const cards = isCard(body) ? [body] : cardsOfActivity(body);
+  const parts: unknown[] = [activity?.text, activity?.summary];
+  for (const card of cards) {
+    for (const e of cardElements(card)) {
+      parts.push(e.text, e.title, e.label);
+      for (const fact of (e.facts as { title: string; value: string }[] | undefined) ?? []) {
+        parts.push(`${fact.title}: ${fact.value}`);
+      }
+    }
+  }
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' | ');
+}
+
+function isCard(body: unknown): body is Card {
+  return (body as Card | undefined)?.type === 'AdaptiveCard';
 }

@@ -1,8 +1,9 @@
 /**
  * The Teams side: a botbuilder activity handler whose messages call the same core services as Slack's listeners.
- * In Teams the `/coe` words are said to the bot: `help`, `friction …`, `status FR-12`, `setup review-channel`, `role
- * @person coe`. Card buttons, dialogs (task modules) and the "Report friction" message action arrive here too; the
- * friction ones are handled in `friction.ts`.
+ * In Teams the `/coe` words are said to the bot: `help`, `friction …`, `change request …`, `release`, `status FR-12`,
+ * `setup review-channel`, `role @person coe`. Card buttons, dialogs (task modules) and the "Report friction" message
+ * action arrive here too and are routed by their card action: friction ones to `friction.ts`, change requests to
+ * `changes.ts`, releases to `releases.ts`.
  */
 import {
   type Activity,
@@ -21,13 +22,24 @@ import { type Message, message } from '../../domain/message.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
 import { answer, type ErrorSink } from '../../services/answer.ts';
+import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
+import type { ReleaseService } from '../../services/release.ts';
 import { actorOf, channelIdOf, externalIdOf, interactionKey } from './activity.ts';
 import { taskMessage } from './cards/task-module.ts';
 import { cardActivity } from './cards.ts';
+import { TeamsChange } from './changes.ts';
 import { TeamsFriction } from './friction.ts';
-import { CARD_ACTIONS, DECISION_FORMS, FRICTION_COMMAND, MESSAGE_ACTIONS } from './ids.ts';
+import {
+  CARD_ACTIONS,
+  CHANGE_DECISION_FORMS,
+  CHANGE_REQUEST_COMMAND,
+  DECISION_FORMS,
+  FRICTION_COMMAND,
+  MESSAGE_ACTIONS,
+} from './ids.ts';
+import { TeamsRelease } from './releases.ts';
 import { channelKey, personKey, type TeamsAddress, type TeamsSender } from './sender.ts';
 
 export { channelIdOf } from './activity.ts';
@@ -35,6 +47,8 @@ export { channelIdOf } from './activity.ts';
 export interface TeamsServices {
   commands: CoeCommands;
   friction: FrictionService;
+  changes: ChangeService;
+  releases: ReleaseService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -42,23 +56,83 @@ export interface TeamsServices {
 
 const MAX_TEXT = 4000;
 
-/** `friction …` said to the bot: the rest of the words pre-fill the form. */
-const FRICTION_WORDS = new RegExp(`^${FRICTION_COMMAND}(?:\\s+([\\s\\S]*))?$`, 'i');
+/** A form's command said to the bot: the rest of the words pre-fill the form. */
+const formWords = (command: string) => new RegExp(`^${command.replace(/ /g, '[-\\s]+')}(?:\\s+([\\s\\S]*))?$`, 'i');
+const FRICTION_WORDS = formWords(FRICTION_COMMAND);
+/** `change request …`, and `change-request …` as the Slack command is spelled. */
+const CHANGE_REQUEST_WORDS = formWords(CHANGE_REQUEST_COMMAND);
 
 /** What every card button (Action.Submit) carries back: which action, plus that action's own fields. */
 const cardAction = z.looseObject({ coeAction: z.string().max(100) });
 
 const UNKNOWN_BUTTON = 'That button is out of date. Nothing was changed.';
 
+/** A dialog invoke's handler (task/fetch or task/submit). */
+interface DialogRoute {
+  run(activity: Activity, data: unknown): Promise<TaskModuleResponse>;
+  /** Whether to keep the person's address first; never where they may be about to report anonymously. */
+  remember: boolean;
+}
+
+/** A plain card button's handler: the outcome, told to the presser privately. */
+type ButtonRoute = (activity: Activity, data: unknown) => Promise<Message>;
+
+const named = (run: DialogRoute['run']): DialogRoute => ({ run, remember: true });
+
 export class TeamsBot extends TeamsActivityHandler {
   private readonly friction: TeamsFriction;
+  private readonly changes: TeamsChange;
+  private readonly releases: TeamsRelease;
+  /** By card action. Maps, not objects: a button's data must not reach `constructor` or `__proto__`. */
+  private readonly buttons: Map<string, ButtonRoute>;
+  private readonly fetches: Map<string, DialogRoute>;
+  private readonly submits: Map<string, DialogRoute>;
 
   constructor(
     private readonly services: TeamsServices,
     private readonly log: ErrorSink,
   ) {
     super();
-    this.friction = new TeamsFriction(services.friction, log);
+    const friction = new TeamsFriction(services.friction, log);
+    const changes = new TeamsChange(services.changes, log);
+    const releases = new TeamsRelease(services.releases, log);
+    this.friction = friction;
+    this.changes = changes;
+    this.releases = releases;
+    this.buttons = new Map<string, ButtonRoute>([
+      [CARD_ACTIONS.triage, (a, d) => friction.triage(a, d)],
+      [CARD_ACTIONS.approve, (a, d) => changes.approve(a, d)],
+      [CARD_ACTIONS.deployed, (a, d) => releases.deployed(a, d)],
+    ]);
+    const frictionDecisions = Object.entries(DECISION_FORMS);
+    const changeDecisions = Object.entries(CHANGE_DECISION_FORMS);
+    this.fetches = new Map<string, DialogRoute>([
+      // Opening the form leaves no trace of the person: they may be about to report anonymously.
+      [CARD_ACTIONS.openFrictionForm, { run: (a, d) => friction.openForm(a, d), remember: false }],
+      [CARD_ACTIONS.openChangeForm, named((a, d) => changes.openForm(a, d))],
+      [CARD_ACTIONS.revise, named((a, d) => changes.openRevision(a, d))],
+      [CARD_ACTIONS.openReleaseForm, named((a, d) => releases.openForm(a, d))],
+      ...frictionDecisions.map(
+        ([action, decision]) => [action, named((a, d) => friction.openDecision(a, decision, d))] as const,
+      ),
+      ...changeDecisions.map(
+        ([action, decision]) => [action, named((a, d) => changes.openDecision(a, decision, d))] as const,
+      ),
+    ]);
+    this.submits = new Map<string, DialogRoute>([
+      // Only a report that names its reporter lets the bot keep their address (`submitFriction` decides).
+      [CARD_ACTIONS.submitFriction, { run: (a, d) => this.submitFriction(a, d), remember: false }],
+      // The reporter of the report being folded in may be anonymous: nothing of them is kept here either.
+      [CARD_ACTIONS.plusOneInstead, { run: (a, d) => friction.plusOneInstead(a, d), remember: false }],
+      [CARD_ACTIONS.submitChange, named((a, d) => changes.submit(a, d))],
+      [CARD_ACTIONS.submitRelease, named((a, d) => releases.submit(a, d))],
+      ...frictionDecisions.map(
+        ([action, decision]) => [action, named((a, d) => friction.submitDecision(a, decision, d))] as const,
+      ),
+      ...changeDecisions.map(
+        ([action, decision]) => [action, named((a, d) => changes.submitDecision(a, decision, d))] as const,
+      ),
+    ]);
     this.onMessage(async (context, next) => {
       // A plain Action.Submit on a card arrives as a message whose `value` is the button's data.
       const pressed = cardAction.safeParse(context.activity.value);
@@ -78,15 +152,24 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     const { text, mentions } = await extractMentions(context);
     const words = text.replace(/^\s*\/?coe\b/i, '').trim();
+    const actor = actorOf(activity);
     // Guidance, so it is answered where it was asked (in a channel: in the thread); the form itself is private.
     const friction = FRICTION_WORDS.exec(words);
     if (friction) {
       await context.sendActivity(this.friction.opener(friction[1] ?? ''));
       return;
     }
+    const change = CHANGE_REQUEST_WORDS.exec(words);
+    if (change) {
+      await this.offerForm(context, () => this.changes.opener(actor, change[1] ?? ''));
+      return;
+    }
     const channelId = channelIdOf(activity);
-    const command = parseCoeCommand(words, mentions);
-    const actor = actorOf(activity);
+    const command = parseCoeCommand(words, mentions, { today: new Date() });
+    if (command.kind === 'release') {
+      await this.offerForm(context, () => this.releases.opener(actor, command.sopKey));
+      return;
+    }
     const reply = await answer(
       () =>
         this.services.commands.handle(
@@ -105,49 +188,56 @@ export class TeamsBot extends TeamsActivityHandler {
     await this.answerPrivately(context, reply);
   }
 
-  /** A plain button on a card (the review message's Triage): the outcome goes to the presser only. */
+  /**
+   * A form's opener card is guidance, answered where it was asked; the check before it (may this person, is there
+   * anything to do) can refuse, and a refusal is about the person, so it goes privately.
+   */
+  private async offerForm(context: TurnContext, open: () => Promise<Partial<Activity>>): Promise<void> {
+    let opener: Partial<Activity>;
+    try {
+      opener = await open();
+    } catch (error) {
+      await this.answerPrivately(context, await answer(() => Promise.reject(error), this.log));
+      return;
+    }
+    await context.sendActivity(opener);
+  }
+
+  /** A plain button on a card (Triage, Approve, Deployed): the outcome goes to the presser only. */
   private async onCardButton(context: TurnContext, data: { coeAction: string }): Promise<void> {
     const activity = context.activity;
     if (!activity.from?.id) return;
     await this.remember(activity);
-    const reply =
-      data.coeAction === CARD_ACTIONS.triage
-        ? await answer(() => this.friction.triage(activity, data), this.log)
-        : message(UNKNOWN_BUTTON);
+    const route = this.buttons.get(data.coeAction);
+    const reply = route ? await answer(() => route(activity, data), this.log) : message(UNKNOWN_BUTTON);
     await this.answerPrivately(context, reply);
   }
 
-  protected override async handleTeamsTaskModuleFetch(
+  protected override handleTeamsTaskModuleFetch(
     context: TurnContext,
     request: TaskModuleRequest,
   ): Promise<TaskModuleResponse> {
-    const activity = context.activity;
-    const pressed = cardAction.safeParse(request?.data);
-    if (!pressed.success) return taskMessage(UNKNOWN_BUTTON);
-    const { coeAction } = pressed.data;
-    // Opening the form leaves no trace of the person: they may be about to report anonymously.
-    if (coeAction === CARD_ACTIONS.openFrictionForm) return this.friction.openForm(activity, pressed.data);
-    const decision = DECISION_FORMS[coeAction];
-    if (!decision) return taskMessage(UNKNOWN_BUTTON);
-    await this.remember(activity);
-    return this.friction.openDecision(activity, decision, pressed.data);
+    return this.dialog(context, this.fetches, request?.data);
   }
 
-  protected override async handleTeamsTaskModuleSubmit(
+  protected override handleTeamsTaskModuleSubmit(
     context: TurnContext,
     request: TaskModuleRequest,
   ): Promise<TaskModuleResponse> {
-    const activity = context.activity;
-    const pressed = cardAction.safeParse(request?.data);
-    if (!pressed.success) return taskMessage(UNKNOWN_BUTTON);
-    const { coeAction } = pressed.data;
-    if (coeAction === CARD_ACTIONS.submitFriction) return this.submitFriction(activity, pressed.data);
-    // The reporter of the report being folded in may be anonymous: nothing of them is kept here either.
-    if (coeAction === CARD_ACTIONS.plusOneInstead) return this.friction.plusOneInstead(activity, pressed.data);
-    const decision = DECISION_FORMS[coeAction];
-    if (!decision) return taskMessage(UNKNOWN_BUTTON);
-    await this.remember(activity);
-    return this.friction.submitDecision(activity, decision, pressed.data);
+    return this.dialog(context, this.submits, request?.data);
+  }
+
+  /** Routes a task/fetch or task/submit by the card action its data carries. */
+  private async dialog(
+    context: TurnContext,
+    routes: Map<string, DialogRoute>,
+    data: unknown,
+  ): Promise<TaskModuleResponse> {
+    const pressed = cardAction.safeParse(data);
+    const route = pressed.success ? routes.get(pressed.data.coeAction) : undefined;
+    if (!pressed.success || !route) return taskMessage(UNKNOWN_BUTTON);
+    if (route.remember) await this.remember(context.activity);
+    return route.run(context.activity, pressed.data);
   }
 
   protected override async handleTeamsMessagingExtensionFetchTask(

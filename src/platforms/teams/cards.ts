@@ -80,7 +80,12 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
 
 /** A message activity carrying the card, with the plain text as its notification summary. */
 export function cardActivity(message: Message): Partial<Activity> {
-  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(message)));
-  activity.summary = message.text;
+  return adaptiveCardActivity(renderCard(message), message.text);
+}
+
+/** A message activity carrying one card; `summary` is what notifications and screen readers say. */
+export function adaptiveCardActivity(card: AdaptiveCard, summary: string): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  activity.summary = summary;
   return activity;
 }

@@ -3,15 +3,9 @@
  * service, and renders the answer: a card in a task module, a task module message, or a `Message` the bot delivers
  * privately. No business rule lives here.
  */
-import {
-  type Activity,
-  CardFactory,
-  MessageFactory,
-  type MessagingExtensionAction,
-  type TaskModuleResponse,
-} from 'botbuilder';
+import type { Activity, MessagingExtensionAction, TaskModuleResponse } from 'botbuilder';
 import { z } from 'zod';
-import { CoeError, isCoeError } from '../../domain/errors.ts';
+import { CoeError } from '../../domain/errors.ts';
 import {
   FRICTION_FIELDS,
   type FrictionDecision,
@@ -21,24 +15,18 @@ import {
   parseFrictionId,
 } from '../../domain/friction.ts';
 import type { Message } from '../../domain/message.ts';
-import { type ErrorSink, UNEXPECTED } from '../../services/answer.ts';
+import type { ErrorSink } from '../../services/answer.ts';
 import type { DecisionInput, FrictionService } from '../../services/friction.ts';
 import { actorOf, htmlToText, interactionKey } from './activity.ts';
-import {
-  decisionFormCard,
-  decisionTitle,
-  frictionFormCard,
-  frictionOpenerCard,
-  frictionPrefill,
-} from './cards/friction.ts';
-import { SMALL_FORM_SIZE, taskCard, taskMessage } from './cards/task-module.ts';
-import { renderCard } from './cards.ts';
+import { frictionDecisionTask, frictionFormCard, frictionOpenerCard, frictionPrefill } from './cards/friction.ts';
+import { taskCard, taskMessage } from './cards/task-module.ts';
+import { adaptiveCardActivity, renderCard } from './cards.ts';
+import { formFields, inDialog, OUT_OF_DATE, parseData as parse } from './dialog.ts';
 import { DECISION_INPUTS } from './ids.ts';
 
 type FormDecision = Exclude<FrictionDecision, 'triage'>;
 
 const FORM_TITLE = 'Report friction';
-const OUT_OF_DATE = 'That form is out of date. Nothing was changed; please start again.';
 
 /** A report id on a button: `FR-12`. */
 const reportId = z.string().max(20);
@@ -84,9 +72,7 @@ export class TeamsFriction {
 
   /** `friction [text]`: a bot cannot open a dialog by itself, so it answers with a card whose button does. */
   opener(text: string): Partial<Activity> {
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(frictionOpenerCard(text.trim())));
-    activity.summary = 'Report friction';
-    return activity;
+    return adaptiveCardActivity(frictionOpenerCard(text.trim()), 'Report friction');
   }
 
   /** task/fetch from the opener's button: the form, pre-filled with what the person wrote. */
@@ -121,14 +107,10 @@ export class TeamsFriction {
     const response = await this.task(async () => {
       const form = parse(formData, data);
       const anonymous = form.anonymous === true || form.anonymous === 'true';
-      const raw: Record<string, unknown> = { anonymous };
-      const values: Partial<Record<FrictionField, string>> = { anonymous: String(anonymous) };
-      for (const field of FRICTION_FIELDS) {
-        const value = form[field];
-        if (field === 'anonymous' || typeof value !== 'string') continue;
-        values[field] = value;
-        if (value.trim() !== '') raw[field] = value;
-      }
+      const texts = FRICTION_FIELDS.filter((f): f is Exclude<FrictionField, 'anonymous'> => f !== 'anonymous');
+      const fields = formFields(texts, form);
+      const raw: Record<string, unknown> = { ...fields.raw, anonymous };
+      const values: Partial<Record<FrictionField, string>> = { ...fields.values, anonymous: String(anonymous) };
       if (form.sourceLink) raw.sourceLink = form.sourceLink;
       const result = await this.friction.submit({ actor: actorOf(activity), key: interactionKey(activity) }, raw);
       if (!result.ok) {
@@ -164,8 +146,7 @@ export class TeamsFriction {
     return this.task(async () => {
       const number = reportNumber(parse(buttonData, data).value);
       await this.friction.ensureMayDecide(actorOf(activity));
-      const id = frictionId(number);
-      return taskCard(decisionTitle(decision, id), decisionFormCard(decision, id), SMALL_FORM_SIZE);
+      return frictionDecisionTask(decision, frictionId(number));
     });
   }
 
@@ -180,11 +161,7 @@ export class TeamsFriction {
         if (value !== undefined) input[field] = value;
       }
       const errors = await this.friction.checkDecisionInput(decision, number, input);
-      const id = frictionId(number);
-      if (Object.keys(errors).length > 0) {
-        const card = decisionFormCard(decision, id, input, errors);
-        return taskCard(decisionTitle(decision, id), card, SMALL_FORM_SIZE);
-      }
+      if (Object.keys(errors).length > 0) return frictionDecisionTask(decision, frictionId(number), input, errors);
       const outcome = await this.friction.decide(
         { actor: actorOf(activity), key: interactionKey(activity) },
         decision,
@@ -213,21 +190,9 @@ export class TeamsFriction {
   }
 
   /** A dialog always gets an answer: a refusal or a mistake closes it with a message saying so. */
-  private async task(work: () => Promise<TaskModuleResponse>): Promise<TaskModuleResponse> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isCoeError(error)) return taskMessage(error.userMessage);
-      this.log.error({ err: error }, 'teams: unexpected error in a dialog');
-      return taskMessage(UNEXPECTED.text);
-    }
+  private task(work: () => Promise<TaskModuleResponse>): Promise<TaskModuleResponse> {
+    return inDialog(this.log, work);
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new CoeError('INPUT.INVALID', OUT_OF_DATE);
-  return parsed.data;
 }
 
 function reportNumber(value: string): number {

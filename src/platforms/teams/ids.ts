@@ -2,27 +2,99 @@
  * Every Teams identifier the app answers to lives here, so a handler and the card that renders its buttons can never
  * drift apart, and the manifest test can check manifests/teams/manifest.json against the code.
  */
+import type { ChangeDecision, ChangeField } from '../../domain/change.ts';
+import { CHANGE_ACTIONS } from '../../domain/change-messages.ts';
 import type { FrictionDecision, FrictionField } from '../../domain/friction.ts';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
+import type { ReleaseField } from '../../domain/release.ts';
+import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
+/** Where a bot command is offered: a personal chat, a team's channels, a group chat (one manifest list each). */
+export const TEAMS_SCOPES = ['personal', 'team', 'groupChat'] as const;
+export type TeamsScope = (typeof TEAMS_SCOPES)[number];
+
+const EVERYWHERE: readonly TeamsScope[] = TEAMS_SCOPES;
+/** About the person or a record they follow: their own chat, or a group chat. */
+const PERSONAL: readonly TeamsScope[] = ['personal', 'groupChat'];
+/** The CoE's work in its channels. */
+const CHANNELS: readonly TeamsScope[] = ['team'];
+
 /**
- * Every Teams bot command the app answers to; each one must be declared in the commandLists of
- * manifests/teams/manifest.json (the manifest test checks both ways). At most 10 per list, titles up to 32 characters.
+ * Every Teams bot command the app answers to, with the scopes whose command list offers it. Teams allows 10 commands
+ * per list, so each scope lists what is used there; the manifest test checks manifests/teams/manifest.json against
+ * this both ways. Titles up to 32 characters, descriptions up to 128.
  */
-export const TEAMS_COMMANDS = [
-  { title: 'help', description: 'What the CoE bot can do for you' },
-  { title: 'friction', description: 'Report friction: friction [what happened] opens the form' },
-  { title: 'status', description: 'Where a report stands: status FR-12' },
-  { title: 'my reports', description: 'Your reports and their status (CoE members: the triage queue too)' },
-  { title: 'queue', description: 'Open reports waiting for the CoE (CoE only)' },
-  { title: 'setup review-channel', description: 'Make this channel the CoE review channel (CoE only)' },
-  { title: 'role', description: 'Give someone a layer: role @person coe|manager|executive|worker (CoE only)' },
-  { title: 'team', description: 'Add or list teams: team add <name> | team list (CoE only to add)' },
-] as const;
+export const TEAMS_COMMANDS: readonly { title: string; description: string; scopes: readonly TeamsScope[] }[] = [
+  { title: 'help', description: 'What the CoE bot can do for you', scopes: EVERYWHERE },
+  {
+    title: 'friction',
+    description: 'Report friction: friction [what happened] opens the form',
+    scopes: EVERYWHERE,
+  },
+  {
+    title: 'change request',
+    description: 'Propose a change: change request [what changes] opens the form (managers, executives, CoE)',
+    scopes: EVERYWHERE,
+  },
+  {
+    title: 'status',
+    description: 'Where a report or change request stands: status FR-12 | status CR-7',
+    scopes: PERSONAL,
+  },
+  {
+    title: 'my reports',
+    description: 'Your reports and change requests (CoE members: the triage queue too)',
+    scopes: PERSONAL,
+  },
+  { title: 'queue', description: 'Open reports waiting for the CoE (CoE only)', scopes: CHANNELS },
+  {
+    title: 'setup review-channel',
+    description: 'Make this channel the CoE review channel (CoE only)',
+    scopes: CHANNELS,
+  },
+  {
+    title: 'role',
+    description: 'Give someone a layer: role @person coe|manager|executive|worker (CoE only)',
+    scopes: CHANNELS,
+  },
+  {
+    title: 'team',
+    description:
+      'team add <name> | team channel <name> (in its channel) | team member @person <name> [manager] | team list',
+    scopes: CHANNELS,
+  },
+  {
+    title: 'constraint',
+    description: 'Executive direction: constraint add priority|constraint|target <text> | constraint list',
+    scopes: ['personal'],
+  },
+  {
+    title: 'sop',
+    description: 'Standards: sop show <key> | sop list | sop new <key> <title> (CoE only)',
+    scopes: PERSONAL,
+  },
+  {
+    title: 'release',
+    description: 'Publish a new version of a standard from approved change requests: release [sop key] (CoE only)',
+    scopes: CHANNELS,
+  },
+  { title: 'withdraw', description: 'Take back a change request of yours: withdraw CR-7', scopes: PERSONAL },
+  { title: 'ai', description: 'Whether and how you may use an AI tool: ai <tool>', scopes: PERSONAL },
+  {
+    title: 'training',
+    description: 'Your training | training status TR-3 | training assign (CoE only)',
+    scopes: PERSONAL,
+  },
+  { title: 'audit', description: 'Audits: audit plan | audit list | audit run AUD-2 (CoE only)', scopes: CHANNELS },
+  { title: 'jobs', description: 'The scheduled jobs: last and next run of each (CoE only)', scopes: CHANNELS },
+];
 
 /** The bot command that opens the friction form: `friction [what happened]`. */
 export const FRICTION_COMMAND = 'friction';
+
+/** The bot command that opens the change-request form: `change request [what changes]` (or `change-request`). */
+export const CHANGE_REQUEST_COMMAND = 'change request';
 
 /**
  * The `coeAction` carried in the data of every card button (Action.Submit), and so in the `task/fetch` and
@@ -33,14 +105,30 @@ export const CARD_ACTIONS = {
   openFrictionForm: 'friction.open',
   /** The friction form's submit button (task/submit, composeExtension/submitAction). */
   submitFriction: 'friction.submit',
+  /** "Propose a change" on the card the bot answers `change request …` with: opens the form (task/fetch). */
+  openChangeForm: 'change.open',
+  /** The change-request form's submit button (task/submit). */
+  submitChange: 'change.submit',
+  /** "Publish a release" on the card the bot answers `release …` with: opens the form (task/fetch). */
+  openReleaseForm: 'release.open',
+  /** The release form's publish button (task/submit). */
+  submitRelease: 'release.submit',
   ...FRICTION_ACTIONS,
+  ...CHANGE_ACTIONS,
+  ...RELEASE_ACTIONS,
 } as const;
 
-/** The decisions whose buttons open a form first (task/fetch), by their card action. */
+/** The friction decisions whose buttons open a form first (task/fetch), by their card action. */
 export const DECISION_FORMS: Record<string, Exclude<FrictionDecision, 'triage'>> = {
   [FRICTION_ACTIONS.rootCause]: 'rootCause',
   [FRICTION_ACTIONS.duplicate]: 'duplicate',
   [FRICTION_ACTIONS.decline]: 'decline',
+};
+
+/** The change decisions that ask for a reason first (task/fetch), by their card action. */
+export const CHANGE_DECISION_FORMS: Record<string, Exclude<ChangeDecision, 'approve'>> = {
+  [CHANGE_ACTIONS.requestChanges]: 'requestChanges',
+  [CHANGE_ACTIONS.reject]: 'reject',
 };
 
 /** Message actions (manifest `composeExtensions[0].commands`, type `action`, context `message`), by command id. */
@@ -60,6 +148,37 @@ export const FRICTION_FORM_INPUTS: Record<FrictionField, FrictionField> = {
   relatedSop: 'relatedSop',
   anonymous: 'anonymous',
 };
+
+/** The change-request form's input ids: the core's field names as they are (CHANGE_FIELDS). */
+export const CHANGE_FORM_INPUTS: Record<ChangeField, ChangeField> = {
+  kind: 'kind',
+  sop: 'sop',
+  newSop: 'newSop',
+  title: 'title',
+  change: 'change',
+  why: 'why',
+  friction: 'friction',
+  constraint: 'constraint',
+  risk: 'risk',
+  improvement: 'improvement',
+  aiTool: 'aiTool',
+  aiStatus: 'aiStatus',
+  aiDataClasses: 'aiDataClasses',
+  aiForbiddenInputs: 'aiForbiddenInputs',
+  aiHumanReview: 'aiHumanReview',
+  aiLayers: 'aiLayers',
+};
+
+/** The release form's input ids: the core's field names as they are (RELEASE_FIELDS). */
+export const RELEASE_FORM_INPUTS: Record<ReleaseField, ReleaseField> = {
+  changes: 'changes',
+  notes: 'notes',
+  tags: 'tags',
+  teams: 'teams',
+};
+
+/** The input of the reason a change decision asks for. */
+export const CHANGE_REASON_INPUT = 'reason';
 
 /** The decision forms' input ids, keyed by the `DecisionInput` field each one fills. */
 export const DECISION_INPUTS: Record<keyof DecisionInput, keyof DecisionInput> = {

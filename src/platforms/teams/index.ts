@@ -5,11 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Config } from '../../config.ts';
-import type { AddressBook } from '../../ports.ts';
 import type { ErrorSink } from '../../services/answer.ts';
-import type { CoeCommands } from '../../services/commands.ts';
-import type { FrictionService } from '../../services/friction.ts';
-import { TeamsBot } from './bot.ts';
+import { TeamsBot, type TeamsServices } from './bot.ts';
 import { TeamsSender } from './sender.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -24,7 +21,7 @@ export interface TeamsPlatform {
 
 export function createTeamsPlatform(
   config: Config['teams'],
-  services: { commands: CoeCommands; friction: FrictionService; addresses: AddressBook },
+  services: Omit<TeamsServices, 'sender'>,
   log: ErrorSink & { warn(obj: object, msg: string): void },
 ): TeamsPlatform {
   const auth = new ConfigurationBotFrameworkAuthentication({

@@ -3,6 +3,7 @@
  * `friction …` with, the friction form shown in a task module, and the small forms of the CoE's decisions.
  * Pure functions: what to show in, a card out.
  */
+import type { TaskModuleResponse } from 'botbuilder';
 import {
   FREQUENCIES,
   FREQUENCY_LABELS,
@@ -15,10 +16,22 @@ import {
   LIMITS,
 } from '../../../domain/friction.ts';
 import type { DecisionInput } from '../../../services/friction.ts';
-import type { AdaptiveCard, CardElement } from '../cards.ts';
-import { CARD_ACTIONS, DECISION_INPUTS, errorId, FRICTION_FORM_INPUTS } from '../ids.ts';
-
-const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+import type { AdaptiveCard } from '../cards.ts';
+import { CARD_ACTIONS, DECISION_INPUTS, FRICTION_FORM_INPUTS } from '../ids.ts';
+import { type DecisionFormSpec, decisionTask } from './decision.ts';
+import {
+  card,
+  choiceSet,
+  choices,
+  FormLayout,
+  heading,
+  note,
+  openerCard,
+  prefillOf,
+  submitButton,
+  textInput,
+  toggle,
+} from './elements.ts';
 
 /** What the form shows: the organisation's teams, the values so far, and what is wrong with them. */
 export interface FrictionFormState {
@@ -32,84 +45,48 @@ export interface FrictionFormState {
   errors?: Partial<Record<string, string>>;
 }
 
-/** The button data of the opener card: Teams turns `msteams.type: 'task/fetch'` into a task/fetch invoke. */
-export interface OpenFormData {
-  msteams: { type: 'task/fetch' };
-  coeAction: typeof CARD_ACTIONS.openFrictionForm;
-  prefill: string;
-}
-
 /** A bot cannot open a task module by itself: it answers `friction …` with this card, whose button does. */
 export function frictionOpenerCard(prefill: string): AdaptiveCard {
-  const data: OpenFormData = { msteams: { type: 'task/fetch' }, coeAction: CARD_ACTIONS.openFrictionForm, prefill };
-  return card(
-    [
-      heading('Report friction'),
-      {
-        type: 'TextBlock',
-        text: prefill
-          ? 'Open the form to tell the CoE what got in the way; it starts with what you wrote.'
-          : 'Open the form to tell the CoE what got in the way: a tool, a failure pattern, a training gap, quality variance or a cross-team issue.',
-        wrap: true,
-      },
-    ],
-    [{ type: 'Action.Submit', title: 'Report friction', style: 'positive', data }],
+  return openerCard(
     'Report friction',
+    prefill
+      ? 'Open the form to tell the CoE what got in the way; it starts with what you wrote.'
+      : 'Open the form to tell the CoE what got in the way: a tool, a failure pattern, a training gap, quality variance or a cross-team issue.',
+    'Report friction',
+    { coeAction: CARD_ACTIONS.openFrictionForm, prefill },
   );
 }
 
 /** Short text is a title; anything longer (or on several lines) is what happened. */
 export function frictionPrefill(text: string): Partial<Record<FrictionField, string>> {
-  const trimmed = text.trim();
-  if (!trimmed) return {};
-  if (trimmed.length <= LIMITS.title && !trimmed.includes('\n')) return { title: trimmed };
-  return { description: trimmed.slice(0, LIMITS.description) };
+  return prefillOf(text, LIMITS.title, 'description', LIMITS.description);
 }
 
 /** The friction form, with the fields of `FRICTION_FIELDS`; Teams checks required fields and lengths client-side. */
 export function frictionFormCard(state: FrictionFormState): AdaptiveCard {
   const { values, teams } = state;
-  const errors = state.errors ?? {};
-  const inputs = new Set<string>(Object.values(FRICTION_FORM_INPUTS));
-  const unplaced = Object.entries(errors).filter(([field, text]) => text && !inputs.has(field));
-  const body: CardElement[] = [
-    heading('Report friction'),
-    note('The CoE reads every report, and nobody is judged for what they report.'),
-  ];
-  if (Object.keys(errors).length > 0) {
-    body.push(errorLine('Please fix what is marked below; nothing was stored yet.', 'form'));
-    for (const [field, text] of unplaced) body.push(errorLine(text as string, field));
-  }
-  if (state.sourceLink) body.push(note(`From [this message](${state.sourceLink})`));
-  const field = (element: CardElement, input: FrictionField) => {
-    body.push(element);
-    const problem = errors[input];
-    if (problem) body.push(errorLine(problem, input));
-  };
-  field(
+  const layout = new FormLayout(state.errors);
+  layout.input(
     choiceSet(FRICTION_FORM_INPUTS.kind, 'What kind of friction is it?', choices(FRICTION_KINDS, KIND_LABELS), {
       value: values.kind,
       required: 'Please choose what kind of friction this is.',
     }),
-    'kind',
   );
-  field(
+  layout.input(
     textInput(FRICTION_FORM_INPUTS.title, 'Short title', LIMITS.title, {
       value: values.title,
       placeholder: 'Inventory scanners fail after 30 minutes',
       required: 'Please fill in a short title.',
     }),
-    'title',
   );
-  field(
+  layout.input(
     textInput(FRICTION_FORM_INPUTS.description, 'What happened?', LIMITS.description, {
       value: values.description,
       multiline: true,
       required: 'Please fill in what happened.',
     }),
-    'description',
   );
-  field(
+  layout.input(
     teams.length > 0
       ? choiceSet(
           FRICTION_FORM_INPUTS.team,
@@ -121,71 +98,55 @@ export function frictionFormCard(state: FrictionFormState): AdaptiveCard {
           value: values.team,
           placeholder: 'No teams are set up yet: name yours',
         }),
-    'team',
   );
-  field(
+  layout.input(
     textInput(FRICTION_FORM_INPUTS.tool, 'Tool or process affected', LIMITS.tool, {
       value: values.tool,
       placeholder: 'Inventory scanner',
       required: 'Please fill in the tool or process affected.',
     }),
-    'tool',
   );
-  field(
+  layout.input(
     choiceSet(FRICTION_FORM_INPUTS.frequency, 'How often?', choices(FREQUENCIES, FREQUENCY_LABELS), {
       value: values.frequency,
       required: 'Please choose how often it happens.',
     }),
-    'frequency',
   );
-  field(
+  layout.input(
     choiceSet(FRICTION_FORM_INPUTS.impact, 'Impact', choices(IMPACTS, IMPACT_LABELS), {
       value: values.impact,
       required: 'Please choose the impact.',
     }),
-    'impact',
   );
-  field(
+  layout.input(
     textInput(FRICTION_FORM_INPUTS.relatedSop, 'Related SOP (optional)', LIMITS.relatedSop, {
       value: values.relatedSop,
       placeholder: 'SOP-inventory-scanning',
     }),
-    'relatedSop',
   );
-  field(
-    {
-      type: 'Input.Toggle',
-      id: FRICTION_FORM_INPUTS.anonymous,
-      title: 'Submit anonymously (your name is stored nowhere; keep the report id to follow it)',
-      value: values.anonymous === 'true' ? 'true' : 'false',
-      valueOn: 'true',
-      valueOff: 'false',
-      wrap: true,
-    },
-    'anonymous',
+  layout.input(
+    toggle(
+      FRICTION_FORM_INPUTS.anonymous,
+      'Submit anonymously (your name is stored nowhere; keep the report id to follow it)',
+      values.anonymous,
+    ),
   );
+  const body = [
+    heading('Report friction'),
+    note('The CoE reads every report, and nobody is judged for what they report.'),
+    ...layout.problems(),
+    ...(state.sourceLink ? [note(`From [this message](${state.sourceLink})`)] : []),
+    ...layout.fields,
+  ];
   const data = {
     coeAction: CARD_ACTIONS.submitFriction,
     ...(state.sourceLink ? { sourceLink: state.sourceLink } : {}),
   };
-  return card(body, [{ type: 'Action.Submit', title: 'Submit', style: 'positive', data }], 'Report friction');
+  return card(body, [submitButton('Submit', data)], 'Report friction');
 }
 
 /** What each decision's form asks for. */
-const DECISION_FORM: Record<
-  Exclude<FrictionDecision, 'triage'>,
-  {
-    title: (id: string) => string;
-    input: keyof typeof DECISION_INPUTS;
-    label: string;
-    max: number;
-    multiline: boolean;
-    placeholder?: string;
-    required: string;
-    submit: string;
-    action: string;
-  }
-> = {
+const DECISION_FORM: Record<Exclude<FrictionDecision, 'triage'>, DecisionFormSpec> = {
   rootCause: {
     title: (id) => `Root cause of ${id}`,
     input: DECISION_INPUTS.rootCause,
@@ -216,113 +177,18 @@ const DECISION_FORM: Record<
     required: 'Please say why, so the reporter understands the decision.',
     submit: 'Decline',
     action: CARD_ACTIONS.decline,
+    destructive: true,
   },
 };
 
-/** The title of a decision's task module. */
-export const decisionTitle = (decision: Exclude<FrictionDecision, 'triage'>, reportId: string) =>
-  DECISION_FORM[decision].title(reportId);
-
-/** A decision's small form: one input, and a button that carries the report id back. */
-export function decisionFormCard(
+/** A decision's small form in its dialog, with what was typed and what is wrong with it. */
+export function frictionDecisionTask(
   decision: Exclude<FrictionDecision, 'triage'>,
   reportId: string,
   values: DecisionInput = {},
   errors: Partial<Record<keyof DecisionInput, string>> = {},
-): AdaptiveCard {
-  const form = DECISION_FORM[decision];
-  const body: CardElement[] = [
-    heading(form.title(reportId)),
-    textInput(form.input, form.label, form.max, {
-      value: values[form.input],
-      multiline: form.multiline,
-      placeholder: form.placeholder,
-      required: form.required,
-    }),
-  ];
-  const problem = errors[form.input];
-  if (problem) body.push(errorLine(problem, form.input));
-  const data = { coeAction: form.action, value: reportId };
-  return card(
-    body,
-    [
-      {
-        type: 'Action.Submit',
-        title: form.submit,
-        data,
-        ...(decision === 'decline' ? { style: 'destructive' } : { style: 'positive' }),
-      },
-    ],
-    form.title(reportId),
-  );
-}
-
-// ---- elements -------------------------------------------------------------------------------------------------------
-
-function card(body: CardElement[], actions: CardElement[], fallbackText: string): AdaptiveCard {
-  return { type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body, actions, fallbackText };
-}
-
-function heading(text: string): CardElement {
-  return { type: 'TextBlock', text, size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' };
-}
-
-function note(text: string): CardElement {
-  return { type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' };
-}
-
-/** The line under a bad input, as Teams shows its own validation errors. */
-function errorLine(text: string, input: string): CardElement {
-  return {
-    type: 'TextBlock',
-    id: errorId(input),
-    text,
-    color: 'Attention',
-    wrap: true,
-    size: 'Small',
-    spacing: 'None',
-  };
-}
-
-function choices<T extends string>(values: readonly T[], labels: Record<T, string>) {
-  return values.map((value) => ({ title: labels[value], value }));
-}
-
-interface InputOptions {
-  value?: string | undefined;
-  placeholder?: string | undefined;
-  /** The message Teams shows when the input is left empty; absent → optional. */
-  required?: string;
-  multiline?: boolean;
-}
-
-function textInput(id: string, label: string, maxLength: number, options: InputOptions): CardElement {
-  return {
-    type: 'Input.Text',
-    id,
-    label,
-    maxLength,
-    ...(options.multiline ? { isMultiline: true } : {}),
-    ...(options.placeholder ? { placeholder: options.placeholder } : {}),
-    ...(options.value ? { value: options.value } : {}),
-    ...(options.required ? { isRequired: true, errorMessage: options.required } : {}),
-  };
-}
-
-function choiceSet(
-  id: string,
-  label: string,
-  list: { title: string; value: string }[],
-  options: InputOptions,
-): CardElement {
-  return {
-    type: 'Input.ChoiceSet',
-    id,
-    label,
-    style: 'compact',
-    choices: list,
-    ...(options.placeholder ? { placeholder: options.placeholder } : {}),
-    ...(options.value ? { value: options.value } : {}),
-    ...(options.required ? { isRequired: true, errorMessage: options.required } : {}),
-  };
+): TaskModuleResponse {
+  const spec = DECISION_FORM[decision];
+  const input = spec.input as keyof DecisionInput;
+  return decisionTask(spec, reportId, values[input], errors[input]);
 }
