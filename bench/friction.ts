@@ -9,13 +9,15 @@
  *       (Slack takes a trigger for 3 s);
  *   (c) submit → stored: a `view_submission` of the form the bot opened for that person's trigger, filled in, until
  *       the response (the bot stores the report before it acks with the confirmation, `response_action: update`);
- *       the friction_report rows are counted in DATA_DIR after the bot stopped, and must match. No review channel
- *       is set: 200 review messages to one channel go out 1 s apart, 16 to a claimed batch, and the bot's stop waits
- *       for the batch in flight, past its 10 s shutdown limit (exit 1).
+ *       the friction_report rows are counted in DATA_DIR after the bot stopped, and must match. A review channel is
+ *       set, as in real use: every report also queues its review message (sent a second apart to that one channel;
+ *       the stop leaves what is not sent yet in the outbox).
  *
- * Each of the 50 simulated users is an async worker sending its requests one after another, all started together,
- * over one keep-alive agent per target; a warm-up round per target is not counted. Bounded: each phase has a
- * deadline, the part takes about half a minute. What it starts it stops (bench/index.ts removes the temp folders).
+ * The 50 simulated users send in bursts: all at once, then a pause once the burst's follow-up work is done (the
+ * latency people meet when many report at the same moment); then the same free-running, each sending its next as
+ * soon as it is answered, for the throughput at saturation (where latency is only users ÷ throughput). One keep-alive
+ * agent per target; a warm-up round per target is not counted. Bounded: each phase has a deadline, the part takes
+ * about half a minute. What it starts it stops (bench/index.ts removes the temp folders).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -28,7 +30,7 @@ import { makeTempDir, REPO_ROOT, spawnBot, TSX_LOADER } from '../tests/process/b
 import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
 import { type InputValue, viewSubmissionPayload } from '../tests/support/slack-interactions.ts';
 import { interactionBody, signSlackRequest, slashCommandBody } from '../tests/support/slack-request.ts';
-import { ms, type Row, say, stopClean } from './common.ts';
+import { ms, type Row, say, sleep, stopClean } from './common.ts';
 
 const USERS = 50;
 const WARMUP_PER_USER = 2;
@@ -36,6 +38,8 @@ const ACKS_PER_USER = 10;
 /** At most ACKS_PER_USER: each submission fills the form opened for one of that user's measured commands. */
 const SUBMITS_PER_USER = 4;
 const PHASE_TIMEOUT_MS = 20_000;
+/** The pause after each burst, once its follow-up work is done. */
+const SETTLE_MS = 100;
 const ACK_TARGET = 1.5;
 const SIGNING_SECRET = 'bench-signing-secret';
 const ACKS = `${USERS} users × ${ACKS_PER_USER} /friction`;
@@ -58,20 +62,20 @@ export async function benchFriction(rows: Row[]): Promise<void> {
   try {
     const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url };
     const bare = await ackBareBolt(env);
-    rows.push(latencyRow('/friction ack, bare Bolt', bare.latencies, `${ACKS}; only ack()`, bare.seconds));
+    rows.push(latencyRow('/friction ack, bare Bolt', bare.bursts.latencies, `${ACKS}; only ack()`));
     await benchBot(fake, env, bare, rows);
   } finally {
     await fake.close();
   }
 }
 
-async function ackBareBolt(env: Record<string, string>): Promise<Phase> {
+async function ackBareBolt(env: Record<string, string>): Promise<{ bursts: Phase; saturated: Phase }> {
   say('friction: starting a bare Bolt app…');
   const bare = await startBareBolt(env);
   const target = { url: `${bare.url}/slack/events`, agent: keepAliveAgent() };
   try {
     say(`friction: ${ACKS} against the bare Bolt app…`);
-    return await measureAcks(target);
+    return await measureAcks(target, () => sleep(SETTLE_MS));
   } finally {
     target.agent.destroy();
     await bare.stop();
@@ -79,13 +83,25 @@ async function ackBareBolt(env: Record<string, string>): Promise<Phase> {
 }
 
 /** The bot's acks (compared with `bare`), its views.open lag, the submissions, and the count of what it stored. */
-async function benchBot(fake: FakeSlackApi, env: Record<string, string>, bare: Phase, rows: Row[]): Promise<void> {
+async function benchBot(
+  fake: FakeSlackApi,
+  env: Record<string, string>,
+  bare: { bursts: Phase; saturated: Phase },
+  rows: Row[],
+): Promise<void> {
   say('friction: starting the bot on a new embedded database…');
   const dataDir = path.join(await makeTempDir('coe-bench-friction-'), 'data');
   const bot = spawnBot({
     // LOG_LEVEL info, not warn: the `listening on` line is how spawnBot learns the port of PORT=0. A request logs
     // nothing at info (the last row counts the lines).
-    env: { ...env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      COE_SLACK_CHANNEL_ID: 'C0REVIEW',
+    },
   });
   const target = { url: `${await bot.ready(60_000)}/slack/events`, agent: keepAliveAgent() };
   const startupLines = bot.logs.length;
@@ -94,16 +110,28 @@ async function benchBot(fake: FakeSlackApi, env: Record<string, string>, bare: P
   let submits: Phase;
   try {
     say(`friction: ${ACKS} against the bot…`);
-    const acks = await measureAcks(target, sentAt);
-    rows.push(latencyRow('/friction ack, bot', acks.latencies, `${ACKS}; same run, after the bare app`, acks.seconds));
-    const ratio = stats(acks.latencies).p99 / stats(bare.latencies).p99;
+    let expected = USERS * WARMUP_PER_USER;
+    // After each burst: until the bot opened every form of it (its follow-up work is done), then a breath.
+    const settle = async (round: number) => {
+      if (round >= 0) expected += USERS;
+      await fake.waitForCalls('views.open', expected, 15_000);
+      await sleep(SETTLE_MS);
+    };
+    const acks = await measureAcks(target, settle, sentAt);
+    rows.push(latencyRow('/friction ack, bot', acks.bursts.latencies, `${ACKS}; same run, after the bare app`));
+    const ratio = stats(acks.bursts.latencies).p99 / stats(bare.bursts.latencies).p99;
     rows.push({
       metric: '/friction ack p99, bot / bare',
       value: `${ratio.toFixed(2)}×`,
       note: `target ≤ ${ACK_TARGET}×${ratio > ACK_TARGET ? '; over the target' : ''}`,
     });
+    rows.push({
+      metric: '/friction at saturation',
+      value: `${throughput(acks.saturated)} req/s`,
+      note: `bare Bolt ${throughput(bare.saturated)} req/s; ${USERS} users each sending the next as soon as answered; ack p99 bot ${ms(stats(acks.saturated.latencies).p99)}, bare ${ms(stats(bare.saturated.latencies).p99)}`,
+    });
 
-    const opened = await fake.waitForCalls('views.open', USERS * (WARMUP_PER_USER + ACKS_PER_USER), 15_000);
+    const opened = await fake.waitForCalls('views.open', USERS * (WARMUP_PER_USER + 2 * ACKS_PER_USER), 15_000);
     const views = new Map(opened.map((call) => [String(call.args.trigger_id), call]));
     const lags = [...sentAt].map(([trigger, at]) => {
       const call = views.get(trigger);
@@ -153,8 +181,15 @@ async function benchBot(fake: FakeSlackApi, env: Record<string, string>, bare: P
   }
 }
 
-/** A warm-up round per user (not counted, it also opens the keep-alive sockets), then the measured commands. */
-async function measureAcks(target: Target, sentAt?: Map<string, number>): Promise<Phase> {
+/**
+ * A warm-up round per user (not counted; it also opens the keep-alive sockets), the measured bursts (`settle` runs
+ * after each), then the same commands free-running for the throughput at saturation.
+ */
+async function measureAcks(
+  target: Target,
+  settle: (round: number) => Promise<void>,
+  sentAt?: Map<string, number>,
+): Promise<{ bursts: Phase; saturated: Phase }> {
   const command = async (user: number, trigger: string, signal: AbortSignal) => {
     const body = slashCommandBody({
       command: '/friction',
@@ -172,23 +207,52 @@ async function measureAcks(target: Target, sentAt?: Map<string, number>): Promis
     return answer.ms;
   };
   await runUsers('warm-up', WARMUP_PER_USER, (user, n, signal) => command(user, `warm-${user}-${n}`, signal));
+  await settle(-1);
   sentAt?.clear();
-  return runUsers('acks', ACKS_PER_USER, (user, n, signal) => command(user, triggerId(user, n), signal));
+  const bursts = await runUsers(
+    'acks',
+    ACKS_PER_USER,
+    (user, n, signal) => command(user, triggerId(user, n), signal),
+    settle,
+  );
+  const measured = new Map(sentAt);
+  const saturated = await runUsers('saturation', ACKS_PER_USER, (user, n, signal) =>
+    command(user, `saturate-${user}-${n}`, signal),
+  );
+  await settle(ACKS_PER_USER);
+  sentAt?.clear();
+  for (const [trigger, at] of measured) sentAt?.set(trigger, at);
+  return { bursts, saturated };
 }
 
-/** USERS workers started together, each sending `perUser` requests one after another; `send` returns a latency. */
+/**
+ * USERS people sending `perUser` requests each; `send` returns a latency. With `between`, they send in rounds: all at
+ * the same moment (50 people pressing enter together), then `between` lets the round's follow-up work settle before
+ * the next — the latency of a burst, as people meet it. Without, each sends its next request as soon as the last is
+ * answered: the app at saturation, where latency is just USERS ÷ throughput.
+ */
 async function runUsers(
   what: string,
   perUser: number,
   send: (user: number, n: number, signal: AbortSignal) => Promise<number>,
+  between?: (n: number) => Promise<void>,
 ): Promise<Phase> {
   const signal = AbortSignal.timeout(PHASE_TIMEOUT_MS);
   // Every request in flight listens to it.
   setMaxListeners(USERS, signal);
+  const users = Array.from({ length: USERS }, (_, user) => user);
   const started = performance.now();
   try {
+    if (between) {
+      const latencies: number[] = [];
+      for (let n = 0; n < perUser; n++) {
+        latencies.push(...(await Promise.all(users.map((user) => send(user, n, signal)))));
+        await between(n);
+      }
+      return { latencies, seconds: (performance.now() - started) / 1000 };
+    }
     const perWorker = await Promise.all(
-      Array.from({ length: USERS }, async (_, user) => {
+      users.map(async (user) => {
         const latencies: number[] = [];
         for (let n = 0; n < perUser; n++) latencies.push(await send(user, n, signal));
         return latencies;
@@ -294,6 +358,7 @@ const userId = (user: number) => `UBENCH${user}`;
 const triggerId = (user: number, n: number) => `bench-${user}-${n}`;
 
 const keepAliveAgent = () => new Agent({ keepAlive: true, maxSockets: USERS });
+const throughput = (phase: Phase) => (phase.latencies.length / phase.seconds).toFixed(0);
 
 /** Nearest-rank percentiles. */
 function stats(latencies: number[]): { p50: number; p99: number; max: number } {

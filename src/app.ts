@@ -8,26 +8,28 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { PrismaAddressBook } from './db/address-book.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { JobRuns } from './db/job-runs.ts';
 import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
 import { createHttpServer, type Routes } from './http.ts';
+import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
 import { createSlackPlatform, type SlackPlatform } from './platforms/slack/app.ts';
 import { createTeamsPlatform, type TeamsPlatform } from './platforms/teams/index.ts';
-import type { MessageSender } from './ports.ts';
-import { ChangeService } from './services/change.ts';
-import { CoeAdminService } from './services/coe-admin.ts';
-import { CoeCommands } from './services/commands.ts';
-import { FrictionService } from './services/friction.ts';
+import type { Clock, MessageSender } from './ports.ts';
+import { createServices, type Services } from './services/index.ts';
 import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
-import { ReleaseService } from './services/release.ts';
-import { StandardsService } from './services/standards.ts';
 
 export interface StartOptions {
   logger: Logger;
   /** An already open database (tests share one per worker); otherwise the configured one is opened. */
   database?: Database;
   deliverer?: Partial<Omit<DelivererOptions, 'queue' | 'senders' | 'clock' | 'logger'>>;
+  /** The core's clock (tests move a manual one); the outbox and node-cron keep real time regardless. */
+  clock?: Clock;
+  /** false: jobs are registered (and can be run with `scheduler.execute`) but node-cron does not fire them. */
+  scheduler?: boolean;
 }
 
 export interface Bot {
@@ -36,6 +38,8 @@ export interface Bot {
   deliverer: OutboxDeliverer;
   slack?: SlackPlatform;
   teams?: TeamsPlatform;
+  scheduler: Scheduler;
+  services: Services;
   /** Stops taking requests, finishes what is in flight, flushes the outbox as far as it can, closes the database. */
   stop(options?: { flushMs?: number }): Promise<void>;
 }
@@ -44,7 +48,7 @@ const systemClock = { now: () => new Date() };
 
 export async function startBot(config: Config, options: StartOptions): Promise<Bot> {
   const log = options.logger;
-  let routes: Routes = { ready: async () => false };
+  let routes: Routes = { accepting: false, ready: async () => false };
   const server = createHttpServer(
     () => routes,
     (error) => log.error({ err: error }, 'http: request failed'),
@@ -78,37 +82,44 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     const orphans = await queue.releaseOrphans();
     if (orphans > 0) log.warn({ orphans }, 'outbox: messages interrupted by the last stop will be checked and resent');
   }
+  const clock = options.clock ?? systemClock;
+  const worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
   // The release service counts its announcements as they settle; it is built below, once the store exists.
   let onSettled: DelivererOptions['onSettled'];
   const deliverer = new OutboxDeliverer({
     queue,
     senders,
+    // Real time always: retries and leases are about the network, not about the CoE's calendar.
     clock: systemClock,
-    worker: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    worker,
     logger: log,
     onSettled: (row, outcome) => onSettled?.(row, outcome),
     ...options.deliverer,
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
-  const coe = new CoeAdminService(store);
-  const friction = new FrictionService(store, systemClock, config.friction, () =>
-    randomBytes(12).toString('base64url'),
-  );
-  const changes = new ChangeService(store, systemClock, config.change, friction, (actor) =>
-    actor.platform === 'slack' ? '/friction' : 'friction',
-  );
-  const standards = new StandardsService(store, systemClock);
-  const releases = new ReleaseService(store, systemClock, friction, changes, log);
-  onSettled = (row) => releases.onSettled(row);
-  const commands = new CoeCommands({ admin: coe, friction, changes, standards });
-  const services = { commands, friction, changes, standards, releases };
+  const scheduler = new Scheduler({
+    runs: new JobRuns(database.prisma),
+    timeZone: config.timeZone,
+    instance: worker,
+    logger: log,
+  });
+  let auditPlansChanged = () => {};
+  const core = createServices(store, clock, config, {
+    newToken: () => randomBytes(12).toString('base64url'),
+    jobs: scheduler,
+    schedules: cronRules(config.timeZone),
+    onAuditPlansChanged: () => auditPlansChanged(),
+    log,
+  });
+  onSettled = (row) => core.releases.onSettled(row);
+  const { admin: coe, releases } = core;
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
   const addresses = new PrismaAddressBook(database.prisma);
 
   let slack: SlackPlatform | undefined;
   if (config.slack) {
-    slack = createSlackPlatform(config.slack, services, log);
+    slack = createSlackPlatform(config.slack, core, log);
     senders.slack = slack.sender;
     await slack.start();
     log.info(config.slack.appToken ? 'slack: on, Socket Mode' : `slack: on, events at ${url}/slack/events`);
@@ -121,7 +132,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let teams: TeamsPlatform | undefined;
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   if (config.teams.appId || loopback) {
-    teams = createTeamsPlatform(config.teams, { ...services, addresses }, log);
+    teams = createTeamsPlatform(config.teams, { ...core, addresses }, log);
     senders.teams = teams.sender;
     log.info(
       config.teams.appId
@@ -135,6 +146,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   }
 
   routes = {
+    accepting: true,
     slack: slack?.requestListener,
     teams: teams ? (req, res, body) => teams.handle(req, res, body) : undefined,
     ready: async () => {
@@ -144,16 +156,29 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   };
   deliverer.start();
   await releases.resume();
+  for (const job of staticJobs(core, config.schedules)) await scheduler.add(job);
+  await syncAuditJobs(scheduler, core.audits);
+  auditPlansChanged = () => {
+    syncAuditJobs(scheduler, core.audits).catch((error: unknown) =>
+      log.error({ err: error }, 'jobs: could not follow the audit plans'),
+    );
+  };
+  // Plans added on another replica are picked up within a minute.
+  const planWatch = setInterval(auditPlansChanged, 60_000);
+  planWatch.unref();
+  if (options.scheduler !== false) await scheduler.start();
   log.info('ready');
 
   let stopping: Promise<void> | undefined;
   const stop = (opts: { flushMs?: number } = {}) => {
     stopping ??= (async () => {
-      routes = { ready: async () => false };
+      routes = { accepting: false, ready: async () => false };
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // In-flight requests finish (Slack acks within 3 s); anything still open after that is cut.
       await Promise.race([closed, sleep(4000).then(() => server.closeAllConnections())]);
+      clearInterval(planWatch);
+      await scheduler.stop();
       await deliverer.stop();
       const left = await deliverer.flush(Date.now() + (opts.flushMs ?? 3000));
       if (left > 0) log.warn({ left }, 'outbox: messages left for the next start');
@@ -166,7 +191,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     return stopping;
   };
 
-  return { url, db: database, deliverer, slack, teams, stop };
+  return { url, db: database, deliverer, slack, teams, scheduler, services: core, stop };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

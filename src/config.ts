@@ -2,7 +2,9 @@
  * The runtime contract's environment variables (ARCHITECTURE.md), validated once at start-up. A bad value stops the
  * bot with one line per variable naming it, what is wrong, and how to fix it.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_WORK_CALENDAR, parseWorkDays, parseWorkHours, type WorkCalendar } from './domain/calendar.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -82,6 +84,30 @@ const schema = z
     FRICTION_PATTERN_THRESHOLD: wholeNumber(3, 2, 100, 'reports, e.g. 3'),
     FRICTION_PATTERN_DAYS: wholeNumber(14, 1, 365, 'days, e.g. 14'),
     CHANGE_APPROVAL_QUORUM: wholeNumber(1, 1, 20, 'CoE approvals, e.g. 1'),
+    WORK_DAYS: optionalString.transform((s, ctx) => {
+      const days = s === undefined ? DEFAULT_WORK_CALENDAR.days : parseWorkDays(s);
+      if (!days) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${s}" is not a list of weekdays; write e.g. mon-fri or mon,tue,thu`,
+        });
+        return z.NEVER;
+      }
+      return days;
+    }),
+    WORK_HOURS: optionalString.transform((s, ctx) => {
+      const hours = s === undefined ? DEFAULT_WORK_CALENDAR : parseWorkHours(s);
+      if (!hours) {
+        ctx.addIssue({ code: 'custom', message: `"${s}" is not a span of hours; write e.g. 09:00-17:00` });
+        return z.NEVER;
+      }
+      return { start: hours.start, end: hours.end };
+    }),
+    TRAINING_REMINDER_SCHEDULE: cronExpression('0 9 * * *'),
+    TRAINING_MAX_REMINDERS: wholeNumber(3, 0, 20, 'reminders, e.g. 3'),
+    STALE_NUDGE_SCHEDULE: cronExpression('0 10 * * *'),
+    STALE_TRIAGE_DAYS: wholeNumber(2, 1, 60, 'working days, e.g. 2'),
+    STALE_PROGRESS_DAYS: wholeNumber(10, 1, 120, 'working days, e.g. 10'),
   })
   .superRefine(
     (env, ctx) => {
@@ -129,6 +155,21 @@ function wholeNumber(fallback: number, min: number, max: number, example: string
     });
 }
 
+/** A node-cron expression, checked the way the scheduler will read it. */
+function cronExpression(fallback: string) {
+  return optionalString.transform((s, ctx) => {
+    if (s === undefined) return fallback;
+    if (!cron.validate(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not a cron expression; write e.g. "0 9 * * *" (09:00 daily)`,
+      });
+      return z.NEVER;
+    }
+    return s;
+  });
+}
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -162,6 +203,11 @@ export interface Config {
   friction: { recurrenceThreshold: number; recurrenceWindowDays: number };
   /** Distinct CoE approvals a change request needs. */
   change: { quorum: number };
+  /** Working days and hours in `timeZone`: reminders and nudges go out only then. */
+  calendar: WorkCalendar;
+  schedules: { trainingReminders: string; staleNudges: string };
+  training: { maxReminders: number };
+  stale: { triageDays: number; progressDays: number };
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -180,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const timeZone = e.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const localMode = !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID;
   return {
     port: e.PORT,
@@ -204,7 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     coeMembers: e.COE_MEMBERS,
     friction: { recurrenceThreshold: e.FRICTION_PATTERN_THRESHOLD, recurrenceWindowDays: e.FRICTION_PATTERN_DAYS },
     change: { quorum: e.CHANGE_APPROVAL_QUORUM },
-    timeZone: e.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    calendar: { timeZone, days: e.WORK_DAYS, ...e.WORK_HOURS },
+    schedules: { trainingReminders: e.TRAINING_REMINDER_SCHEDULE, staleNudges: e.STALE_NUDGE_SCHEDULE },
+    training: { maxReminders: e.TRAINING_MAX_REMINDERS },
+    stale: { triageDays: e.STALE_TRIAGE_DAYS, progressDays: e.STALE_PROGRESS_DAYS },
+    timeZone,
     logLevel: e.LOG_LEVEL,
   };
 }

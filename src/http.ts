@@ -9,6 +9,11 @@ export interface Routes {
   slack?: RequestListener;
   /** `POST /api/messages`, when Teams is on; receives the parsed JSON body. */
   teams?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
+  /**
+   * Whether the bot takes requests (database migrated, services wired, not stopping). A flag, not a query: Slack and
+   * Teams requests must not each pay a database round trip before they are even routed.
+   */
+  accepting: boolean;
   /** `GET /readyz`: true once the database answers and migrations are applied. */
   ready(): Promise<boolean>;
 }
@@ -40,16 +45,16 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
   }
   if (path === '/slack/events') {
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+    if (!routes.accepting) return json(res, 503, { error: 'starting' });
     if (!routes.slack)
       return json(res, 404, { error: 'Slack is not enabled here (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)' });
-    if (!(await routes.ready())) return json(res, 503, { error: 'starting' });
     return routes.slack(req, res);
   }
   if (path === '/api/messages') {
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
+    if (!routes.accepting) return json(res, 503, { error: 'starting' });
     if (!routes.teams)
       return json(res, 404, { error: 'Teams is not enabled here (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)' });
-    if (!(await routes.ready())) return json(res, 503, { error: 'starting' });
     const raw = await readBody(req, MAX_ACTIVITY_BYTES);
     if (raw === undefined) return json(res, 413, { error: 'activity too large' });
     let body: unknown;

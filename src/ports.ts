@@ -3,10 +3,12 @@
  * `platforms/` and the in-memory fakes in tests implement them.
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
+import type { AuditItemResult } from './domain/audit.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
 import type { ConstraintKind, ExecutiveConstraint } from './domain/constraint.ts';
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
 import type { Message } from './domain/message.ts';
+import type { NudgeState } from './domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 
 export interface Clock {
@@ -59,6 +61,8 @@ export interface PeopleRepository {
   identitiesOf(personId: number): Promise<PersonRef[]>;
   get(personId: number): Promise<(Person & { lastTeam: string | null }) | undefined>;
   rememberTeam(personId: number, team: string): Promise<void>;
+  /** Everyone in these layers, by id. */
+  withLayers(layers: readonly Layer[]): Promise<Person[]>;
 }
 
 export interface ReviewChannelRepository {
@@ -104,6 +108,8 @@ export interface FrictionReport {
   version: number;
   claimToken: string;
   createdAt: Date;
+  /** When the status last changed (set by the service, from its clock): how long a report has stayed put. */
+  statusChangedAt: Date;
 }
 
 export type NewFrictionReport = Omit<
@@ -120,7 +126,10 @@ export type NewFrictionReport = Omit<
 > & { submissionKey: string };
 
 export type FrictionChanges = Partial<
-  Pick<FrictionReport, 'status' | 'ownerPersonId' | 'rootCause' | 'declineReason' | 'duplicateOf' | 'plusOnes'>
+  Pick<
+    FrictionReport,
+    'status' | 'statusChangedAt' | 'ownerPersonId' | 'rootCause' | 'declineReason' | 'duplicateOf' | 'plusOnes'
+  >
 >;
 
 export interface FrictionRepository {
@@ -135,6 +144,8 @@ export interface FrictionRepository {
   open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
   /** Reports about one tool or process created since a time, any status. */
   aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
+  /** Reports in one of these statuses whose status has not changed since `before`, oldest first. */
+  stuck(statuses: readonly FrictionStatus[], before: Date): Promise<FrictionReport[]>;
   byReporter(personId: number, limit: number): Promise<FrictionReport[]>;
   /** Records a "me too"; false when this person had already said it. */
   addSupporter(number: number, personId: number): Promise<boolean>;
@@ -308,6 +319,97 @@ export interface AiRuleRepository {
   put(rule: Omit<AiRule, 'updatedAt'>): Promise<void>;
 }
 
+/** A training as stored (TR-<number>). */
+export interface Training {
+  number: number;
+  title: string;
+  material: string;
+  sopKey: string | null;
+  sopMajor: number | null;
+  sopMinor: number | null;
+  teamIds: number[];
+  layers: Layer[];
+  /** `YYYY-MM-DD` */
+  dueOn: string;
+  createdByPersonId: number;
+  createdAt: Date;
+}
+
+export interface TrainingAssignment {
+  trainingNumber: number;
+  personId: number;
+  teamId: number | null;
+  completedAt: Date | null;
+}
+
+export interface TrainingRepository {
+  create(training: Omit<Training, 'number' | 'createdAt'> & { submissionKey: string }): Promise<Training>;
+  bySubmissionKey(key: string): Promise<Training | undefined>;
+  get(number: number): Promise<Training | undefined>;
+  /** Trainings due on or after `since` (`YYYY-MM-DD`), or every one when undefined; oldest first. */
+  list(since?: string): Promise<Training[]>;
+  /** Assigns a person (once; the first team it came through stays). */
+  assign(number: number, personId: number, teamId: number | null): Promise<void>;
+  assignments(number: number): Promise<TrainingAssignment[]>;
+  assignmentsOf(personId: number): Promise<TrainingAssignment[]>;
+  /** Marks a person's assignment complete; false when it was complete already (or they have none). */
+  complete(number: number, personId: number, at: Date): Promise<boolean>;
+  bySop(sopKey: string): Promise<Training[]>;
+}
+
+/** Nudges sent about one thing (a reminder to a person, a stale report), by key. */
+export interface NudgeRepository {
+  get(key: string): Promise<NudgeState | undefined>;
+  /** Counts a nudge sent on `on` (a local date). */
+  sent(key: string, on: string): Promise<void>;
+  snooze(key: string, until: Date): Promise<void>;
+}
+
+export interface AuditPlan {
+  number: number;
+  sopKey: string;
+  schedule: string;
+  checklist: string[];
+  acceptableVariance: number;
+  ownerPersonId: number;
+  createdByPersonId: number;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface AuditRun {
+  id: number;
+  planNumber: number;
+  dueAt: Date;
+  results: AuditItemResult[] | null;
+  maxVariance: number | null;
+  breach: boolean | null;
+  changeNumber: number | null;
+  recordedByPersonId: number | null;
+  recordedAt: Date | null;
+}
+
+export interface AuditRepository {
+  createPlan(plan: Omit<AuditPlan, 'number' | 'active' | 'createdAt'> & { submissionKey: string }): Promise<AuditPlan>;
+  planBySubmissionKey(key: string): Promise<AuditPlan | undefined>;
+  plan(number: number): Promise<AuditPlan | undefined>;
+  /** Active plans, or those of one standard. */
+  plans(sopKey?: string): Promise<AuditPlan[]>;
+  /** The run of a plan due at a fire time; undefined when it exists already (another replica, a catch-up). */
+  createRun(planNumber: number, dueAt: Date): Promise<AuditRun | undefined>;
+  run(id: number): Promise<AuditRun | undefined>;
+  /** Locks the run until the transaction ends (two people recording at once record once). */
+  runForUpdate(id: number): Promise<AuditRun | undefined>;
+  /** A plan's runs, newest first. */
+  runs(planNumber: number, limit: number): Promise<AuditRun[]>;
+  record(
+    id: number,
+    result: Pick<AuditRun, 'maxVariance' | 'breach' | 'changeNumber' | 'recordedByPersonId' | 'recordedAt'> & {
+      results: AuditItemResult[];
+    },
+  ): Promise<AuditRun>;
+}
+
 /** Everything a use case may change, inside one transaction. */
 export interface Repositories {
   people: PeopleRepository;
@@ -321,11 +423,19 @@ export interface Repositories {
   sops: SopRepository;
   constraints: ConstraintRepository;
   aiRules: AiRuleRepository;
+  trainings: TrainingRepository;
+  nudges: NudgeRepository;
+  audits: AuditRepository;
 }
 
 export interface Store {
   /** Runs `work` in one transaction: all of its changes land, or none do. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs read-only `work` outside a transaction: for what a form shows, where each read stands alone and the
+   * transaction's round trips would be most of the cost. Writes here are a mistake.
+   */
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one transaction at most once per interaction key (a Slack retry, a double click, a Teams
    * activity delivered twice). A key already handled returns `{ duplicate: true }` and changes nothing.

@@ -18,15 +18,46 @@ import type {
 
 type Tx = Prisma.TransactionClient;
 
-export function teamRepository(tx: Tx): TeamRepository {
+/**
+ * The team names every friction form offers, kept for a few seconds: `/friction` must open its form without a
+ * database round trip under load. A team added through this process is seen at once; one added by another replica
+ * within `ttlMs` (and the form's choice is checked again on submit either way).
+ */
+export class TeamNamesCache {
+  private names: string[] | undefined;
+  private at = 0;
+
+  constructor(private readonly ttlMs = 5000) {}
+
+  get(): string[] | undefined {
+    return this.names && Date.now() - this.at < this.ttlMs ? this.names : undefined;
+  }
+
+  set(names: string[]): void {
+    this.names = names;
+    this.at = Date.now();
+  }
+
+  forget(): void {
+    this.names = undefined;
+  }
+}
+
+export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
   return {
     async names() {
-      return (await tx.team.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
+      const cached = cache?.get();
+      if (cached) return [...cached];
+      const names = (await tx.team.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
+      cache?.set(names);
+      return [...names];
     },
     async add(name: string) {
       const same = await tx.team.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
       if (same) return false;
       await tx.team.create({ data: { name } });
+      // Forgotten at once rather than on commit: a rollback only costs one more read.
+      cache?.forget();
       return true;
     },
     async byName(name) {

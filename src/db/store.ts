@@ -24,8 +24,10 @@ import {
   changeRepository,
   constraintRepository,
   sopRepository,
+  TeamNamesCache,
   teamRepository,
 } from './change-repositories.ts';
+import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,6 +37,8 @@ const ENQUEUE_CHUNK = 1000;
 class Duplicate extends Error {}
 
 export class PrismaStore implements Store {
+  private readonly teamNames = new TeamNamesCache();
+
   /** `afterCommit` runs after every committed transaction: the composition root wakes the outbox deliverer there. */
   constructor(
     private readonly prisma: PrismaClient,
@@ -42,9 +46,16 @@ export class PrismaStore implements Store {
   ) {}
 
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    const value = await this.prisma.$transaction((tx) => work(repositories(tx)), { timeout: 15_000, maxWait: 10_000 });
+    const value = await this.prisma.$transaction((tx) => work(repositories(tx, this.teamNames)), {
+      timeout: 15_000,
+      maxWait: 10_000,
+    });
     this.afterCommit();
     return value;
+  }
+
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return work(repositories(this.prisma, this.teamNames));
   }
 
   async once<T>(key: string, work: (repos: Repositories) => Promise<T>) {
@@ -54,7 +65,7 @@ export class PrismaStore implements Store {
           const inserted = await tx.$executeRaw`
             INSERT INTO processed_interaction (key) VALUES (${key}) ON CONFLICT (key) DO NOTHING`;
           if (inserted === 0) throw new Duplicate();
-          return work(repositories(tx));
+          return work(repositories(tx, this.teamNames));
         },
         { timeout: 15_000, maxWait: 10_000 },
       );
@@ -67,7 +78,7 @@ export class PrismaStore implements Store {
   }
 }
 
-export function repositories(tx: Tx): Repositories {
+export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
   return {
     people: {
       async identify(ref: PersonRef): Promise<Person> {
@@ -110,6 +121,10 @@ export function repositories(tx: Tx): Repositories {
       },
       async rememberTeam(personId: number, team: string) {
         await tx.person.update({ where: { id: personId }, data: { lastTeam: team } });
+      },
+      async withLayers(layers) {
+        const rows = await tx.person.findMany({ where: { layer: { in: [...layers] } }, orderBy: { id: 'asc' } });
+        return rows.map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
       },
       async identitiesOf(personId: number) {
         const rows = await tx.platformIdentity.findMany({ where: { personId } });
@@ -154,11 +169,14 @@ export function repositories(tx: Tx): Repositories {
         await tx.recurringPattern.create({ data: pattern });
       },
     },
-    teams: teamRepository(tx),
+    teams: teamRepository(tx, teamNames),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
     constraints: constraintRepository(tx),
     aiRules: aiRuleRepository(tx),
+    trainings: trainingRepository(tx),
+    nudges: nudgeRepository(tx),
+    audits: auditRepository(tx),
   };
 }
 
@@ -264,6 +282,13 @@ function frictionRepository(tx: Tx): FrictionRepository {
     async aboutTool(toolKey, since) {
       const rows = await tx.frictionReport.findMany({
         where: { toolKey, createdAt: { gte: since } },
+        orderBy: { number: 'asc' },
+      });
+      return rows.map(toReport);
+    },
+    async stuck(statuses, before) {
+      const rows = await tx.frictionReport.findMany({
+        where: { status: { in: [...statuses] }, statusChangedAt: { lt: before } },
         orderBy: { number: 'asc' },
       });
       return rows.map(toReport);

@@ -85,19 +85,26 @@ export function aiToolKey(tool: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-/** Edit distance between two short strings (insertions, deletions, substitutions). */
+/** Edit distance between two short strings (insertions, deletions, substitutions, two neighbours swapped). */
 function distance(a: string, b: string): number {
+  let older: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
+      let best = Math.min(
         (previous[j] as number) + 1,
         (current[j - 1] as number) + 1,
         (previous[j - 1] as number) + cost,
       );
+      // "chatgtp" for "chatgpt" is one slip of the fingers, not two substitutions.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, (older[j - 2] as number) + 1);
+      }
+      current[j] = best;
     }
+    older = previous;
     previous = current;
   }
   return previous[b.length] as number;

@@ -130,7 +130,10 @@ export function changeReviewMessage(view: ChangeView): Message {
       type: 'actions',
       actions: [
         { id: CHANGE_ACTIONS.approve, label: 'Approve', value: id, style: 'primary' },
-        { id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value: id, opensForm: true },
+        // A draft the bot raised (an audit) has nobody to send it back to: approve or reject it.
+        ...(view.origin === null
+          ? [{ id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value: id, opensForm: true }]
+          : []),
         { id: CHANGE_ACTIONS.reject, label: 'Reject', value: id, style: 'danger', opensForm: true },
       ],
     });
@@ -210,20 +213,24 @@ export function constraintListMessage(constraints: readonly ExecutiveConstraint[
       ],
     };
   }
-  return {
-    text: `Executive direction: ${active.length} active`,
-    blocks: [
-      { type: 'heading', text: 'Executive direction' },
-      {
-        type: 'facts',
-        facts: active.map((c) => ({
-          label: `${constraintId(c.number)} · ${CONSTRAINT_KIND_LABELS[c.kind]}`,
-          value: `${clip(c.text, 300)}${c.until ? ` (until ${c.until.toISOString().slice(0, 10)})` : ''}`,
-        })),
-      },
-    ],
-  };
+  const blocks: MessageBlock[] = [
+    { type: 'heading', text: 'Executive direction' },
+    {
+      type: 'facts',
+      // One message holds only so much (50 Slack blocks, a Teams card of about 28 KB); the newest come first.
+      facts: active.slice(0, CONSTRAINTS_SHOWN).map((c) => ({
+        label: `${constraintId(c.number)} · ${CONSTRAINT_KIND_LABELS[c.kind]}`,
+        value: `${clip(c.text, 300)}${c.until ? ` (until ${c.until.toISOString().slice(0, 10)})` : ''}`,
+      })),
+    },
+  ];
+  if (active.length > CONSTRAINTS_SHOWN) {
+    blocks.push({ type: 'note', text: `…and ${active.length - CONSTRAINTS_SHOWN} older ones.` });
+  }
+  return { text: `Executive direction: ${active.length} active`, blocks };
 }
+
+const CONSTRAINTS_SHOWN = 50;
 
 /** `ai <tool>`: the rule, and what it means for the person asking. */
 export function aiRuleMessage(rule: AiRule, layer: Layer, alsoMeant: readonly string[]): Message {

@@ -184,6 +184,11 @@ export function validateChange(
     }
   }
   const form = parsed.success ? parsed.data : undefined;
+  // A field's value even when another field is wrong, so one submission shows every problem at once.
+  const valid = (field: 'sop' | 'newSop' | 'friction' | 'constraint') => {
+    const one = changeForm.shape[field].safeParse(raw[field]);
+    return one.success ? one.data : undefined;
+  };
 
   let aiRule: AiRuleInput | undefined;
   if (raw.kind === 'ai_rule') {
@@ -214,27 +219,33 @@ export function validateChange(
   if (raw.kind === 'ai_rule') {
     sopKey = AI_RULES_SOP.key;
     newSop = !context.sops.includes(sopKey);
-  } else if (form) {
-    const picked = form.sop ? normaliseSopKey(form.sop) : undefined;
-    const fresh = form.newSop ? normaliseSopKey(form.newSop) : undefined;
-    if (picked && fresh) note('newSop', 'Pick an existing SOP or name a new one, not both.');
-    else if (!picked && !fresh) note('sop', 'Pick the SOP this changes, or name a new one.');
-    else if (picked && !context.sops.includes(picked)) note('sop', `There is no SOP-${picked}; name it as a new SOP.`);
-    else if (fresh !== undefined && !SOP_KEY_PATTERN.test(fresh)) {
+  } else {
+    const [pickedText, freshText] = [valid('sop'), valid('newSop')];
+    const picked = pickedText === undefined ? undefined : normaliseSopKey(pickedText);
+    // Named, even if nothing of the name survives normalising ("!!!"): that is a bad key, not a missing one.
+    const fresh = freshText === undefined ? undefined : normaliseSopKey(freshText);
+    if (picked !== undefined && fresh !== undefined)
+      note('newSop', 'Pick an existing SOP or name a new one, not both.');
+    else if (picked === undefined && fresh === undefined) note('sop', 'Pick the SOP this changes, or name a new one.');
+    else if (picked !== undefined && !context.sops.includes(picked)) {
+      note('sop', `There is no SOP-${picked}; name it as a new SOP.`);
+    } else if (fresh !== undefined && !SOP_KEY_PATTERN.test(fresh)) {
       note('newSop', 'Name the new SOP with letters, digits and dashes, like inventory-scanning.');
-    } else if (fresh && context.sops.includes(fresh)) note('newSop', `SOP-${fresh} exists already; pick it instead.`);
-    else {
+    } else if (fresh !== undefined && context.sops.includes(fresh)) {
+      note('newSop', `SOP-${fresh} exists already; pick it instead.`);
+    } else {
       sopKey = (picked ?? fresh) as string;
       newSop = fresh !== undefined;
     }
   }
 
-  const friction = parseFrictionList(form?.friction ?? '');
+  const friction = parseFrictionList(valid('friction') ?? '');
   if (!friction.ok) note('friction', friction.problem);
 
   let constraint: number | undefined;
-  if (form?.constraint) {
-    constraint = parseConstraintId(form.constraint);
+  const constraintText = valid('constraint');
+  if (constraintText) {
+    constraint = parseConstraintId(constraintText);
     if (constraint === undefined) note('constraint', 'Name the constraint by its id, like EX-2.');
     else if (!context.activeConstraints.includes(constraint)) {
       note('constraint', `EX-${constraint} is not an active executive constraint.`);

@@ -29,6 +29,13 @@ export type CoeCommand =
   | { kind: 'release'; sopKey?: string }
   | { kind: 'withdraw'; id: string }
   | { kind: 'ai'; tool?: string }
+  | { kind: 'trainingMine' }
+  | { kind: 'trainingAssign' }
+  | { kind: 'trainingStatus'; id: string }
+  | { kind: 'auditPlan' }
+  | { kind: 'auditList' }
+  | { kind: 'auditRun'; id: string }
+  | { kind: 'jobs' }
   | { kind: 'invalid'; problem: string; usage: string }
   | { kind: 'unknown'; text: string };
 
@@ -42,6 +49,8 @@ export const USAGE = {
   release: 'release [sop key]',
   withdraw: 'withdraw CR-7',
   ai: 'ai <tool>',
+  training: 'training | training assign | training status TR-3',
+  audit: 'audit plan | audit list | audit run AUD-2',
 } as const;
 
 const SOP_TITLE_MAX = 120;
@@ -97,6 +106,14 @@ export function parseCoeCommand(
         : { kind: 'invalid', problem: 'Which change request?', usage: USAGE.withdraw };
     case 'ai':
       return rest.length > 0 ? { kind: 'ai', tool: rest.join(' ') } : { kind: 'ai' };
+    case 'training':
+    case 'trainings':
+      return parseTraining(rest);
+    case 'audit':
+    case 'audits':
+      return parseAudit(verb === 'audits' && rest.length === 0 ? ['list'] : rest);
+    case 'jobs':
+      return rest.length === 0 ? { kind: 'jobs' } : { kind: 'unknown', text: text.trim() };
     default:
       return { kind: 'unknown', text: text.trim() };
   }
@@ -132,6 +149,9 @@ function parseTeam(args: string[], mentions: readonly PersonRef[], channels: rea
     const channelAt = words.indexOf(CHANNEL_MENTION);
     if (channelAt >= 0 && channelAt !== words.length - 1) return invalid('Put the channel last.');
     const channelId = channelAt >= 0 ? channels[0] : undefined;
+    // The token without the channel behind it: linking nothing while saying "done" would mislead.
+    if (channelAt >= 0 && channelId === undefined)
+      return invalid('Mention the channel as a link (pick it as you type #).');
     const name = (channelAt >= 0 ? words.slice(0, -1) : words).join(' ').trim();
     if (!name) return invalid(sub === 'add' ? 'Add a team or list them.' : 'Name the team this channel belongs to.');
     if (name.length > TEAM_NAME_MAX) return invalid(`Keep the team name under ${TEAM_NAME_MAX} characters.`);
@@ -175,4 +195,22 @@ function parseRelease(args: string[]): CoeCommand {
   const key = normaliseSopKey(args.join(' '));
   if (args.length === 1 && SOP_KEY_PATTERN.test(key)) return { kind: 'release', sopKey: key };
   return { kind: 'invalid', problem: 'Name one standard, or none to pick from all.', usage: USAGE.release };
+}
+
+function parseTraining(args: string[]): CoeCommand {
+  const sub = args[0]?.toLowerCase();
+  if (args.length === 0 || (sub === 'mine' && args.length === 1)) return { kind: 'trainingMine' };
+  if (sub === 'assign' && args.length === 1) return { kind: 'trainingAssign' };
+  if (sub === 'status' && args.length === 2) return { kind: 'trainingStatus', id: args[1] as string };
+  if (args.length === 1 && /^tr-?\d+$/i.test(args[0] as string))
+    return { kind: 'trainingStatus', id: args[0] as string };
+  return { kind: 'invalid', problem: 'See your training, assign one, or see how far one is.', usage: USAGE.training };
+}
+
+function parseAudit(args: string[]): CoeCommand {
+  const sub = args[0]?.toLowerCase();
+  if (sub === 'plan' && args.length === 1) return { kind: 'auditPlan' };
+  if (sub === 'list' && args.length === 1) return { kind: 'auditList' };
+  if (sub === 'run' && args.length === 2) return { kind: 'auditRun', id: args[1] as string };
+  return { kind: 'invalid', problem: 'Plan an audit, list them, or start a run now.', usage: USAGE.audit };
 }

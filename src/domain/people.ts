@@ -39,7 +39,10 @@ export type Action =
   | 'manageSops'
   | 'publishRelease'
   | 'acknowledgeDeployment'
-  | 'setDirection';
+  | 'setDirection'
+  | 'assignTraining'
+  | 'planAudits'
+  | 'seeJobs';
 
 const ALLOWED: Record<Action, readonly Layer[]> = {
   grantRole: ['coe'],
@@ -57,6 +60,10 @@ const ALLOWED: Record<Action, readonly Layer[]> = {
   // Managers deploy standards in their own team (the service checks which team); the CoE may record it for any.
   acknowledgeDeployment: ['manager', 'coe'],
   setDirection: ['executive'],
+  assignTraining: ['coe'],
+  // Audits are about processes, not people (seed §7); recording results is the plan's owner's (or the CoE's).
+  planAudits: ['coe'],
+  seeJobs: ['coe'],
 };
 
 /** "a manager", "an executive", "a CoE member". */

@@ -34,6 +34,7 @@ export function normaliseSopKey(text: string): string {
 
 /** A readable title for a standard only known by its key: `inventory-scanning` → `Inventory scanning`. */
 export function titleFromKey(key: string): string {
+  if (key === AI_RULES_SOP.key) return AI_RULES_SOP.title;
   const words = key.replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

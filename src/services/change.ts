@@ -112,19 +112,15 @@ export class ChangeService {
     raw: Record<string, unknown>,
     revise?: string,
   ): Promise<ChangeSubmitResult> {
+    if (revise !== undefined) return this.resubmit(request, raw, revise);
     const run = async (repos: Repositories): Promise<ChangeSubmitResult> => {
-      const person = await repos.people.identify(request.actor);
-      if (!may(person.layer, 'raiseChange')) {
-        throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(request.actor)).text);
-      }
+      const person = await this.raiser(repos, request.actor);
       const existing = await repos.changes.bySubmissionKey(request.key);
       if (existing) return this.confirmation(repos, existing);
       const checked = await this.check(repos, raw);
       if (!checked.ok) return checked;
-      const content = contentOf(checked.value);
-      if (revise !== undefined) return this.resubmit(repos, person, revise, content, request.key);
       const change = await repos.changes.create({
-        ...content,
+        ...contentOf(checked.value),
         status: 'submitted',
         requesterPersonId: person.id,
         origin: null,
@@ -197,6 +193,13 @@ export class ChangeService {
       const before = number === undefined ? undefined : await repos.changes.getForUpdate(number);
       if (!before) throw new CoeError('NOT_FOUND', `There is no ${id.trim() || 'such change request'}.`);
       const actor = await this.decider(repos, request.actor, before);
+      if (decision === 'requestChanges' && before.requesterPersonId === null) {
+        // Nobody could revise it, and a request sent back cannot be decided: it would be stuck for good.
+        throw new CoeError(
+          'INPUT.INVALID',
+          `The bot drafted ${changeId(before.number)}, so there is nobody to send it back to: approve or reject it.`,
+        );
+      }
       const problem = this.checkReason(decision, reason);
       if (problem) throw new CoeError('INPUT.INVALID', problem);
       const who = actor.displayName ?? 'A CoE member';
@@ -316,29 +319,52 @@ export class ChangeService {
     }
   }
 
+  /**
+   * Resubmits a request sent back for changes, once per interaction key: the same resubmission again confirms
+   * without changing anything more. A form with errors rolls back, so its key stays free for the fixed form.
+   */
   private async resubmit(
-    repos: Repositories,
-    person: Person,
+    request: ChangeRequestContext,
+    raw: Record<string, unknown>,
     id: string,
-    content: ChangeContent,
-    key: string,
   ): Promise<ChangeSubmitResult> {
-    const before = await this.revisable(repos, person, id);
-    const after = await repos.changes.update(before.number, { ...content, status: 'submitted', decisionReason: null });
-    await this.changed(
-      repos,
-      person,
-      before,
-      after,
-      `${person.displayName ?? 'The requester'} revised and resubmitted it.`,
-    );
-    await repos.events.record({
-      actorPersonId: person.id,
-      subject: changeId(after.number),
-      action: 'change.revised',
-      reason: key,
-    });
-    return this.confirmation(repos, after);
+    try {
+      const outcome = await this.store.once(request.key, async (repos): Promise<ChangeSubmitResult> => {
+        const person = await this.raiser(repos, request.actor);
+        const before = await this.revisable(repos, person, id);
+        const checked = await this.check(repos, raw);
+        if (!checked.ok) throw new FormErrors(checked.errors);
+        const content = contentOf(checked.value);
+        const after = await repos.changes.update(before.number, {
+          ...content,
+          status: 'submitted',
+          decisionReason: null,
+        });
+        const who = person.displayName ?? 'The requester';
+        await this.changed(repos, person, before, after, `${who} revised and resubmitted it.`);
+        await repos.events.record({
+          actorPersonId: person.id,
+          subject: changeId(after.number),
+          action: 'change.revised',
+          reason: request.key,
+        });
+        return this.confirmation(repos, after);
+      });
+      if (!outcome.duplicate) return outcome.value;
+      return await this.store.transaction(async (repos) => this.confirmation(repos, await this.existing(repos, id)));
+    } catch (error) {
+      if (error instanceof FormErrors) return { ok: false, errors: error.errors };
+      throw error;
+    }
+  }
+
+  /** Managers, executives and the CoE raise change requests; a worker is pointed kindly to friction instead. */
+  private async raiser(repos: Repositories, actor: PersonRef): Promise<Person> {
+    const person = await repos.people.identify(actor);
+    if (!may(person.layer, 'raiseChange')) {
+      throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(actor)).text);
+    }
+    return person;
   }
 
   /** A request the person may revise: theirs, and sent back for changes. */
@@ -437,6 +463,13 @@ export class ChangeService {
       );
     }
     return person;
+  }
+}
+
+/** Rolls back a resubmission whose form does not check out, carrying what to fix. */
+class FormErrors extends Error {
+  constructor(readonly errors: ChangeFieldErrors) {
+    super('the change-request form has errors');
   }
 }
 

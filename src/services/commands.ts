@@ -8,18 +8,27 @@ import { CoeError } from '../domain/errors.ts';
 import { parseFrictionId } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
 import type { PersonRef } from '../domain/people.ts';
+import type { AuditService } from './audit.ts';
 import type { ChangeService } from './change.ts';
 import type { CoeAdminService, CoeRequest } from './coe-admin.ts';
 import { commandWords } from './coe-admin.ts';
 import type { FrictionService } from './friction.ts';
+import type { JobsService } from './jobs.ts';
 import type { StandardsService } from './standards.ts';
+import type { TrainingService } from './training.ts';
 
 export interface CommandServices {
   admin: CoeAdminService;
   friction: FrictionService;
   changes: ChangeService;
   standards: StandardsService;
+  trainings: TrainingService;
+  audits: AuditService;
+  jobs: JobsService;
 }
+
+/** Commands that open a form: each platform opens it before a command reaches this router. */
+const FORMS = { release: 'release', trainingAssign: 'training assign', auditPlan: 'audit plan' } as const;
 
 export class CoeCommands {
   constructor(private readonly services: CommandServices) {}
@@ -47,11 +56,23 @@ export class CoeCommands {
         return standards.aiRule(request.actor, command.tool);
       case 'withdraw':
         return changes.withdraw(request, command.id);
+      case 'trainingMine':
+        return this.services.trainings.mine(request.actor);
+      case 'trainingStatus':
+        return this.services.trainings.status(command.id);
+      case 'auditList':
+        return this.services.audits.list();
+      case 'auditRun':
+        return this.services.audits.runNow(request, command.id);
+      case 'jobs':
+        return this.services.jobs.status(request.actor);
       case 'release':
+      case 'trainingAssign':
+      case 'auditPlan':
         // A form: the platform opens it before a command gets here. Say how, rather than nothing.
         throw new CoeError(
           'SETUP.WRONG_PLACE',
-          `Publishing a release opens a form: send ${commandWords(request.actor.platform, 'release')} again.`,
+          `That opens a form: send ${commandWords(request.actor.platform, FORMS[command.kind])} again.`,
         );
       default:
         return admin.handle(request, command);

@@ -8,6 +8,7 @@ import {
   canDecide,
   type FieldErrors,
   type FrictionDecision,
+  type FrictionStatus,
   frictionId,
   isOpen,
   LIMITS,
@@ -68,7 +69,7 @@ export class FrictionService {
 
   /** What the form offers: the organisation's teams, and this person's usual team. Creates nobody. */
   async formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
-    return this.store.transaction(async (repos) => {
+    return this.store.read(async (repos) => {
       const teams = await repos.teams.names();
       const person = await repos.people.find(actor);
       return person?.lastTeam ? { teams, team: person.lastTeam } : { teams };
@@ -101,6 +102,7 @@ export class FrictionService {
         reporterPersonId: reporter?.id ?? null,
         submissionKey: request.key,
         claimToken: this.newToken(),
+        statusChangedAt: this.clock.now(),
       });
       if (reporter && input.team) await repos.people.rememberTeam(reporter.id, input.team);
       await repos.events.record({
@@ -229,19 +231,19 @@ export class FrictionService {
       const who = actor.displayName ?? 'A CoE member';
       switch (decision) {
         case 'triage': {
-          const next = await repos.friction.update(number, { status: 'triaged', ownerPersonId: actor.id });
+          const next = await repos.friction.update(number, { ...this.moved('triaged'), ownerPersonId: actor.id });
           await this.changed(repos, actor, report, next, `${who} triaged it and took ownership.`);
           return `You own ${frictionId(number)} now.`;
         }
         case 'rootCause': {
           const rootCause = (input.rootCause ?? '').trim();
-          const next = await repos.friction.update(number, { status: 'analysing', rootCause });
+          const next = await repos.friction.update(number, { ...this.moved('analysing'), rootCause });
           await this.changed(repos, actor, report, next, `${who} recorded the root cause: ${rootCause}`);
           return `Root cause recorded on ${frictionId(number)}.`;
         }
         case 'decline': {
           const reason = (input.reason ?? '').trim();
-          const next = await repos.friction.update(number, { status: 'declined', declineReason: reason });
+          const next = await repos.friction.update(number, { ...this.moved('declined'), declineReason: reason });
           await this.changed(repos, actor, report, next, `${who} declined it: ${reason}`, reason);
           return `${frictionId(number)} declined.`;
         }
@@ -265,7 +267,7 @@ export class FrictionService {
     for (const number of numbers) {
       const report = await repos.friction.getForUpdate(number);
       if (!report || !movesWithChange(report.status, to)) continue;
-      const next = await repos.friction.update(number, { status: to });
+      const next = await repos.friction.update(number, this.moved(to));
       await this.changed(repos, null, report, next, why);
     }
   }
@@ -343,7 +345,7 @@ export class FrictionService {
     actor: Person | null,
     why: string,
   ) {
-    const merged = await repos.friction.update(from.number, { status: 'duplicate', duplicateOf: to.number });
+    const merged = await repos.friction.update(from.number, { ...this.moved('duplicate'), duplicateOf: to.number });
     const grown = await repos.friction.update(to.number, { plusOnes: to.plusOnes + from.plusOnes + 1 });
     const people = [from.reporterPersonId, ...(await repos.friction.supporters(from.number))];
     for (const personId of people) if (personId !== null) await repos.friction.addSupporter(to.number, personId);
@@ -411,6 +413,11 @@ export class FrictionService {
         body: recurringPatternMessage(report.tool, numbers, days),
       });
     }
+  }
+
+  /** A new status, stamped with this service's clock (stale reports are found by it). */
+  private moved(status: FrictionStatus): { status: FrictionStatus; statusChangedAt: Date } {
+    return { status, statusChangedAt: this.clock.now() };
   }
 
   private async decider(repos: Repositories, ref: PersonRef): Promise<Person> {

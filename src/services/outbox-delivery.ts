@@ -77,7 +77,7 @@ export class OutboxDeliverer {
     this.wake?.();
   }
 
-  /** Stops taking new rows; waits for the messages in flight. */
+  /** Stops taking new rows; waits for the messages in flight (claimed rows not started yet are put back). */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
@@ -89,8 +89,9 @@ export class OutboxDeliverer {
    * rows are still waiting.
    */
   async flush(deadline: number): Promise<number> {
-    while (this.o.clock.now().getTime() < deadline) {
-      const handled = await this.deliverDue();
+    const beforeDeadline = () => this.o.clock.now().getTime() < deadline;
+    while (beforeDeadline()) {
+      const handled = await this.deliverDue(beforeDeadline);
       if (handled === 0) {
         const { pending, nextDueAt } = await this.o.queue.backlog();
         if (pending === 0) return 0;
@@ -104,8 +105,12 @@ export class OutboxDeliverer {
     return (await this.o.queue.backlog()).pending;
   }
 
-  /** One pass: claims due rows and delivers them. Returns how many rows it handled. */
-  async deliverDue(): Promise<number> {
+  /**
+   * One pass: claims due rows and delivers them. Returns how many rows it handled. A claimed batch may hold many rows
+   * to one channel, sent a second apart: once `going()` turns false (a stop, a deadline) the rows not started yet are
+   * put back at once, for this or another process, instead of holding the stop for the whole batch.
+   */
+  async deliverDue(going: () => boolean = () => true): Promise<number> {
     const rows = await this.o.queue.claim(this.o.worker, this.o.batchSize, this.o.leaseMs);
     if (rows.length === 0) return 0;
     // Rows to one channel keep their order; different channels go out in parallel.
@@ -117,7 +122,10 @@ export class OutboxDeliverer {
     const queue = [...lanes.values()];
     const workers = Array.from({ length: Math.min(this.o.concurrency, queue.length) }, async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const row of lane) await this.deliver(row);
+        for (const row of lane) {
+          if (going()) await this.deliver(row);
+          else await this.o.queue.retryAt(row.id, this.o.worker, this.o.clock.now());
+        }
       }
     });
     await Promise.all(workers);
@@ -129,7 +137,7 @@ export class OutboxDeliverer {
       this.pokedWhileBusy = false;
       let handled = 0;
       try {
-        handled = await this.deliverDue();
+        handled = await this.deliverDue(() => this.running);
       } catch (error) {
         this.o.logger?.error({ err: error }, 'outbox: could not claim messages; will retry');
       }

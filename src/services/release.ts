@@ -89,7 +89,7 @@ export class ReleaseService {
         let standard = standards.find((s) => s.sopKey === candidate.sopKey);
         if (!standard) {
           const sop = await repos.sops.get(candidate.sopKey);
-          standard = { sopKey: candidate.sopKey, sopTitle: sop?.title ?? defaultTitle(candidate.sopKey), changes: [] };
+          standard = { sopKey: candidate.sopKey, sopTitle: sop?.title ?? titleFromKey(candidate.sopKey), changes: [] };
           standards.push(standard);
         }
         standard.changes.push(candidate);
@@ -111,7 +111,7 @@ export class ReleaseService {
    * it starts (announcements, progress, notes to requesters and reporters) is queued in the same transaction.
    */
   async publish(request: ReleaseRequest, raw: Record<string, unknown>): Promise<PublishResult> {
-    return this.store.transaction(async (repos) => {
+    const run = async (repos: Repositories): Promise<PublishResult> => {
       const actor = await this.publisher(repos, request.actor);
       const done = await repos.sops.releaseBySubmissionKey(request.key);
       if (done)
@@ -135,7 +135,7 @@ export class ReleaseService {
         (await repos.sops.get(plan.sopKey)) ??
         (await repos.sops.create({
           key: plan.sopKey,
-          title: defaultTitle(plan.sopKey),
+          title: titleFromKey(plan.sopKey),
           ownerPersonId: actor.id,
           baseline: false,
         }));
@@ -214,7 +214,14 @@ export class ReleaseService {
       );
       if (channels.length === 0) await this.summarise(repos, release, view);
       return { ok: true, confirmation: releaseConfirmation(view, channels.length) };
-    });
+    };
+    try {
+      return await this.store.transaction(run);
+    } catch (error) {
+      if (error instanceof CoeError) throw error;
+      // Two copies of one submission racing: the loser trips on the release's unique submission key, then finds it.
+      return this.store.transaction(run);
+    }
   }
 
   /**
@@ -357,7 +364,7 @@ export class ReleaseService {
     return {
       id: release.id,
       sopKey: release.sopKey,
-      sopTitle: sop?.title ?? defaultTitle(release.sopKey),
+      sopTitle: sop?.title ?? titleFromKey(release.sopKey),
       version: { major: release.major, minor: release.minor },
       notes: release.notes,
       tags: release.tags,
@@ -373,5 +380,3 @@ export class ReleaseService {
     return person;
   }
 }
-
-const defaultTitle = (key: string) => (key === AI_RULES_SOP.key ? AI_RULES_SOP.title : titleFromKey(key));

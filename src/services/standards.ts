@@ -17,7 +17,7 @@ import { type Message, type MessageBlock, message } from '../domain/message.ts';
 import type { Person, PersonRef } from '../domain/people.ts';
 import { may } from '../domain/people.ts';
 import { type SopDetails, type SopSummary, sopListMessage, sopMessage } from '../domain/release-messages.ts';
-import { FIRST_VERSION, type SopVersion, sopId } from '../domain/sop.ts';
+import { FIRST_VERSION, type SopVersion, sopId, titleFromKey } from '../domain/sop.ts';
 import type { Clock, Repositories, Sop, SopRelease, Store } from '../ports.ts';
 import { type CoeRequest, commandWords } from './coe-admin.ts';
 
@@ -93,7 +93,7 @@ export class StandardsService {
       for (const section of this.sections) extra.push(...(await section(repos, key)));
       const details: SopDetails = {
         key,
-        title: sop?.title ?? key,
+        title: sop?.title ?? titleFromKey(key),
         version: currentVersion(sop, releases),
         ownerName: await this.nameOf(repos, sop?.ownerPersonId ?? null),
         baseline: sop?.baseline ? { at: sop.createdAt } : undefined,

@@ -21,6 +21,7 @@ const report = (over: Partial<NewFrictionReport> = {}): NewFrictionReport => ({
   reporterPersonId: null,
   submissionKey: `sub-${++submissions}`,
   claimToken: 'token-123456',
+  statusChangedAt: new Date(),
   ...over,
 });
 

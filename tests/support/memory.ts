@@ -14,9 +14,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiRule } from '../../src/domain/ai-rules.ts';
 import type { ExecutiveConstraint } from '../../src/domain/constraint.ts';
+import type { NudgeState } from '../../src/domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import type {
   AiRuleRepository,
+  AuditPlan,
+  AuditRepository,
+  AuditRun,
   ChangeRepository,
   ChangeRequest,
   Clock,
@@ -24,6 +28,7 @@ import type {
   FrictionReport,
   FrictionRepository,
   MessageRef,
+  NudgeRepository,
   OutboundMessage,
   OutboxQueue,
   OutboxRow,
@@ -35,6 +40,9 @@ import type {
   Store,
   TeamChannel,
   TeamRepository,
+  Training,
+  TrainingAssignment,
+  TrainingRepository,
 } from '../../src/ports.ts';
 
 /** A clock that stands still until the test moves it. */
@@ -152,6 +160,11 @@ interface Tables {
   acks: StoredAck[];
   constraints: StoredConstraint[];
   aiRules: Map<string, AiRule>;
+  trainings: (Training & { submissionKey: string })[];
+  assignments: TrainingAssignment[];
+  nudges: Map<string, NudgeState>;
+  auditPlans: (AuditPlan & { submissionKey: string })[];
+  auditRuns: AuditRun[];
 }
 
 /** Postgres sequences: outside the transactions, so a rolled-back insert leaves a gap. */
@@ -163,6 +176,9 @@ interface Sequences {
   change: number;
   release: number;
   constraint: number;
+  training: number;
+  auditPlan: number;
+  auditRun: number;
 }
 
 /** What `PrismaStore` returns for a row: the columns the ports know, copied. */
@@ -209,6 +225,11 @@ export class MemoryStore implements Store {
     acks: [],
     constraints: [],
     aiRules: new Map(),
+    trainings: [],
+    assignments: [],
+    nudges: new Map(),
+    auditPlans: [],
+    auditRuns: [],
   };
   private readonly sequences: Sequences = {
     person: 1,
@@ -218,6 +239,9 @@ export class MemoryStore implements Store {
     change: 1,
     release: 1,
     constraint: 1,
+    training: 1,
+    auditPlan: 1,
+    auditRun: 1,
   };
   /** The outbox table; share it with `MemoryOutboxQueue`. */
   readonly outbox: MemoryOutboxRow[] = [];
@@ -234,6 +258,19 @@ export class MemoryStore implements Store {
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.exclusive(() => this.run(work));
+  }
+
+  /** As a transaction whose writes are refused: the work runs on a copy that is thrown away. */
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const before = JSON.stringify(this.snapshot());
+      const draft = structuredClone(this.tables);
+      const value = await work(this.repositories(draft, []));
+      if (JSON.stringify(plain({ tables: draft, outbox: this.outbox })) !== before) {
+        throw new Error('a read-only store.read() wrote something');
+      }
+      return value;
+    });
   }
 
   once<T>(
@@ -287,6 +324,19 @@ export class MemoryStore implements Store {
   }
   get sops(): Sop[] {
     return structuredClone([...this.tables.sops.values()]);
+  }
+  get trainings(): Training[] {
+    return structuredClone(this.tables.trainings);
+  }
+  get assignments(): TrainingAssignment[] {
+    return structuredClone(this.tables.assignments);
+  }
+  nudge(key: string): NudgeState | undefined {
+    const state = this.tables.nudges.get(key);
+    return state && structuredClone(state);
+  }
+  get auditRuns(): AuditRun[] {
+    return structuredClone(this.tables.auditRuns);
   }
   /** Everything the store holds (tables, processed keys, outbox), as plain data to serialise and search. */
   snapshot(): unknown {
@@ -371,6 +421,12 @@ export class MemoryStore implements Store {
           if (!found) throw new Error(`no person ${personId}`);
           found.lastTeam = team;
         },
+        async withLayers(layers) {
+          return [...t.people.values()]
+            .filter((p) => layers.includes(p.layer))
+            .sort((a, b) => a.id - b.id)
+            .map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
+        },
         async identitiesOf(personId: number) {
           return [...t.identities]
             .filter(([, id]) => id === personId)
@@ -399,7 +455,11 @@ export class MemoryStore implements Store {
           queued.push(structuredClone(message));
         },
         async enqueueMany(messages) {
-          for (const message of messages) await this.enqueue(message);
+          // As in PrismaStore: the posts go in first, in one statement; then each update, superseding older ones.
+          const posts = messages.filter((m) => m.target.kind !== 'update');
+          for (const message of [...posts, ...messages.filter((m) => m.target.kind === 'update')]) {
+            await this.enqueue(message);
+          }
         },
         async batchProgress(batch, maxFailures) {
           // Queued in this transaction but not committed: counted as pending, as in the database.
@@ -439,6 +499,9 @@ export class MemoryStore implements Store {
       sops: sopRepository(t, seq, clock),
       constraints: constraintRepository(t, seq, clock),
       aiRules: aiRuleRepository(t, clock),
+      trainings: trainingRepository(t, seq, clock),
+      nudges: nudgeRepository(t),
+      audits: auditRepository(t, seq, clock),
     };
   }
 
@@ -534,6 +597,12 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
         .sort(byNumber)
         .map(toReport);
     },
+    async stuck(statuses, before) {
+      return [...t.friction.values()]
+        .filter((r) => statuses.includes(r.status) && r.statusChangedAt < before)
+        .sort(byNumber)
+        .map(toReport);
+    },
     async byReporter(personId, limit) {
       return [...t.friction.values()]
         .filter((r) => r.reporterPersonId === personId)
@@ -583,6 +652,8 @@ function teamRepository(t: Tables, seq: Sequences, clock: Clock): TeamRepository
         }));
     },
     async addChannel(teamId, platform, channelId) {
+      if (!t.teams.some((team) => team.id === teamId))
+        throw new Error(`Foreign key constraint violated: no team ${teamId}`);
       const existing = t.teamChannels.find((c) => c.platform === platform && c.channelId === channelId);
       if (existing?.teamId === teamId) return 'same';
       if (existing) {
@@ -601,6 +672,8 @@ function teamRepository(t: Tables, seq: Sequences, clock: Clock): TeamRepository
         .map((c) => ({ ...c }));
     },
     async setMember(teamId, personId, isManager) {
+      if (!t.teams.some((team) => team.id === teamId))
+        throw new Error(`Foreign key constraint violated: no team ${teamId}`);
       const member = t.teamMembers.find((m) => m.teamId === teamId && m.personId === personId);
       if (member) member.isManager = isManager;
       else t.teamMembers.push({ teamId, personId, isManager });
@@ -770,6 +843,7 @@ function sopRepository(t: Tables, seq: Sequences, clock: Clock): SopRepository {
       return true;
     },
     async acknowledge(releaseId, teamId, personId) {
+      if (!t.releases.has(releaseId)) throw new Error(`Foreign key constraint violated: no release ${releaseId}`);
       if (t.acks.some((a) => a.releaseId === releaseId && a.teamId === teamId)) return false;
       t.acks.push({ releaseId, teamId, personId, at: clock.now() });
       return true;
@@ -809,6 +883,140 @@ function aiRuleRepository(t: Tables, clock: Clock): AiRuleRepository {
     },
     async put(rule) {
       t.aiRules.set(rule.toolKey, { ...structuredClone(rule), updatedAt: clock.now() });
+    },
+  };
+}
+
+/** `trainingRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
+function trainingRepository(t: Tables, seq: Sequences, clock: Clock): TrainingRepository {
+  const strip = ({ submissionKey: _key, ...training }: Training & { submissionKey: string }): Training =>
+    structuredClone(training);
+  const byPerson = (a: TrainingAssignment, b: TrainingAssignment) => a.personId - b.personId;
+  return {
+    async create(training) {
+      if (t.trainings.some((x) => x.submissionKey === training.submissionKey)) {
+        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
+      }
+      const row = { ...structuredClone(training), number: seq.training++, createdAt: clock.now() };
+      t.trainings.push(row);
+      return strip(row);
+    },
+    async bySubmissionKey(key) {
+      const row = t.trainings.find((x) => x.submissionKey === key);
+      return row && strip(row);
+    },
+    async get(number) {
+      const row = t.trainings.find((x) => x.number === number);
+      return row && strip(row);
+    },
+    async list(since) {
+      return t.trainings.filter((x) => !since || x.dueOn >= since).map(strip);
+    },
+    async assign(number, personId, teamId) {
+      if (t.assignments.some((a) => a.trainingNumber === number && a.personId === personId)) return;
+      t.assignments.push({ trainingNumber: number, personId, teamId, completedAt: null });
+    },
+    async assignments(number) {
+      return structuredClone(t.assignments.filter((a) => a.trainingNumber === number).sort(byPerson));
+    },
+    async assignmentsOf(personId) {
+      return structuredClone(
+        t.assignments.filter((a) => a.personId === personId).sort((a, b) => a.trainingNumber - b.trainingNumber),
+      );
+    },
+    async complete(number, personId, at) {
+      const row = t.assignments.find((a) => a.trainingNumber === number && a.personId === personId);
+      if (!row || row.completedAt) return false;
+      row.completedAt = at;
+      return true;
+    },
+    async bySop(sopKey) {
+      return t.trainings
+        .filter((x) => x.sopKey === sopKey)
+        .sort((a, b) => b.number - a.number)
+        .map(strip);
+    },
+  };
+}
+
+/** `nudgeRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
+function nudgeRepository(t: Tables): NudgeRepository {
+  return {
+    async get(key) {
+      const state = t.nudges.get(key);
+      return state && structuredClone(state);
+    },
+    async sent(key, on) {
+      const state = t.nudges.get(key) ?? { count: 0, lastOn: null, snoozedUntil: null };
+      t.nudges.set(key, { ...state, count: state.count + 1, lastOn: on });
+    },
+    async snooze(key, until) {
+      const state = t.nudges.get(key) ?? { count: 0, lastOn: null, snoozedUntil: null };
+      t.nudges.set(key, { ...state, snoozedUntil: until });
+    },
+  };
+}
+
+/** `auditRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
+function auditRepository(t: Tables, seq: Sequences, clock: Clock): AuditRepository {
+  const strip = ({ submissionKey: _key, ...plan }: AuditPlan & { submissionKey: string }): AuditPlan =>
+    structuredClone(plan);
+  const run = (id: number) => {
+    const row = t.auditRuns.find((r) => r.id === id);
+    return row && structuredClone(row);
+  };
+  return {
+    async createPlan(plan) {
+      if (t.auditPlans.some((p) => p.submissionKey === plan.submissionKey)) {
+        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
+      }
+      const row = { ...structuredClone(plan), number: seq.auditPlan++, active: true, createdAt: clock.now() };
+      t.auditPlans.push(row);
+      return strip(row);
+    },
+    async planBySubmissionKey(key) {
+      const row = t.auditPlans.find((p) => p.submissionKey === key);
+      return row && strip(row);
+    },
+    async plan(number) {
+      const row = t.auditPlans.find((p) => p.number === number);
+      return row && strip(row);
+    },
+    async plans(sopKey) {
+      return t.auditPlans.filter((p) => (sopKey ? p.sopKey === sopKey : p.active)).map(strip);
+    },
+    async createRun(planNumber, dueAt) {
+      if (t.auditRuns.some((r) => r.planNumber === planNumber && r.dueAt.getTime() === dueAt.getTime()))
+        return undefined;
+      const row: AuditRun = {
+        id: seq.auditRun++,
+        planNumber,
+        dueAt,
+        results: null,
+        maxVariance: null,
+        breach: null,
+        changeNumber: null,
+        recordedByPersonId: null,
+        recordedAt: null,
+      };
+      t.auditRuns.push(row);
+      return structuredClone(row);
+    },
+    run: async (id) => run(id),
+    runForUpdate: async (id) => run(id),
+    async runs(planNumber, limit) {
+      return structuredClone(
+        t.auditRuns
+          .filter((r) => r.planNumber === planNumber)
+          .sort((a, b) => b.dueAt.getTime() - a.dueAt.getTime())
+          .slice(0, limit),
+      );
+    },
+    async record(id, result) {
+      const row = t.auditRuns.find((r) => r.id === id);
+      if (!row) throw new Error(`No record was found for an update (audit run ${id}).`);
+      Object.assign(row, structuredClone(result));
+      return structuredClone(row);
     },
   };
 }

@@ -2,39 +2,47 @@
  * The core's services wired together as the composition root (src/app.ts) wires them, on any store and clock:
  * for unit tests that go through more than one service.
  */
+import { DEFAULT_WORK_CALENDAR } from '../../src/domain/calendar.ts';
+import type { JobView } from '../../src/domain/schedule-messages.ts';
 import type { Clock, Store } from '../../src/ports.ts';
-import { ChangeService } from '../../src/services/change.ts';
-import { CoeAdminService } from '../../src/services/coe-admin.ts';
-import { CoeCommands } from '../../src/services/commands.ts';
-import { FrictionService } from '../../src/services/friction.ts';
-import { ReleaseService } from '../../src/services/release.ts';
-import { StandardsService } from '../../src/services/standards.ts';
+import type { ScheduleRules } from '../../src/services/audit.ts';
+import { type CoreSettings, createServices } from '../../src/services/index.ts';
 
 export interface ServiceOptions {
   recurrenceThreshold?: number;
   recurrenceWindowDays?: number;
   quorum?: number;
   newToken?: () => string;
+  timeZone?: string;
+  maxReminders?: number;
+  /** What `/coe jobs` shows. */
+  jobs?: JobView[];
+  /** Whether a cron expression is valid (the scheduler's node-cron is not in the core). */
+  isValidSchedule?: (expression: string) => boolean;
 }
 
 let tokens = 0;
 
+/** Five fields, each a number, `*` or a simple list/range/step: enough to tell good expressions from bad ones. */
+const looksLikeCron = (expression: string) =>
+  /^(\S+\s+){4}\S+$/.test(expression.trim()) && expression.split(/\s+/).every((f) => /^[\d*,/-]+$/.test(f));
+
 export function buildServices(store: Store, clock: Clock, options: ServiceOptions = {}) {
-  const admin = new CoeAdminService(store);
-  const friction = new FrictionService(
-    store,
-    clock,
-    {
+  const settings: CoreSettings = {
+    friction: {
       recurrenceThreshold: options.recurrenceThreshold ?? 3,
       recurrenceWindowDays: options.recurrenceWindowDays ?? 14,
     },
-    options.newToken ?? (() => `token-${String(++tokens).padStart(8, '0')}`),
-  );
-  const changes = new ChangeService(store, clock, { quorum: options.quorum ?? 1 }, friction, (actor) =>
-    actor.platform === 'slack' ? '/friction' : 'friction',
-  );
-  const standards = new StandardsService(store, clock);
-  const releases = new ReleaseService(store, clock, friction, changes, { error: () => {} });
-  const commands = new CoeCommands({ admin, friction, changes, standards });
-  return { admin, friction, changes, standards, releases, commands };
+    change: { quorum: options.quorum ?? 1 },
+    calendar: { ...DEFAULT_WORK_CALENDAR, timeZone: options.timeZone ?? 'UTC' },
+    training: { maxReminders: options.maxReminders ?? 3 },
+    stale: { triageDays: 2, progressDays: 10 },
+  };
+  const schedules: ScheduleRules = { isValid: options.isValidSchedule ?? looksLikeCron, next: () => undefined };
+  return createServices(store, clock, settings, {
+    newToken: options.newToken ?? (() => `token-${String(++tokens).padStart(8, '0')}`),
+    jobs: { board: async () => options.jobs ?? [] },
+    schedules,
+    log: { error: () => {} },
+  });
 }

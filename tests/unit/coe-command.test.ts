@@ -105,3 +105,159 @@ describe('parseCoeCommand', () => {
     },
   );
 });
+
+describe('parseCoeCommand: change management', () => {
+  const today = new Date('2025-03-03T09:00:00.000Z');
+  const parse = (text: string, mentions: readonly PersonRef[] = [], channels: readonly string[] = []) =>
+    parseCoeCommand(text, mentions, { channels, today });
+
+  it('reads constraint add with its kind, text and end date', () => {
+    expect(parse('constraint add priority Improve  quality')).toEqual({
+      kind: 'constraintAdd',
+      constraint: { kind: 'priority', text: 'Improve quality' },
+    });
+    expect(parse('Constraint ADD target Reduce cycle time by 15% until 2027-06-30')).toEqual({
+      kind: 'constraintAdd',
+      constraint: { kind: 'target', text: 'Reduce cycle time by 15%', until: '2027-06-30' },
+    });
+  });
+
+  it.each(['constraint list', 'constraints', 'CONSTRAINT LIST'])('reads %j as the constraint list', (text) => {
+    expect(parse(text)).toEqual({ kind: 'constraintList' });
+  });
+
+  it.each([
+    ['constraint', 'Add a priority, constraint or target, or list them.'],
+    ['constraint list all', 'Add a priority, constraint or target, or list them.'],
+    ['constraints add', 'Say what it is first: priority, constraint or target.'],
+    ['constraint add', 'Say what it is first: priority, constraint or target.'],
+    ['constraint add wish More coffee', 'Say what it is first: priority, constraint or target.'],
+    ['constraint add target', 'Say what the outcome target is.'],
+    ['constraint add target Fewer returns until 2025-03-02', '2025-03-02 has passed already.'],
+    [
+      'constraint add target Fewer returns until tomorrow',
+      'Give the end date as YYYY-MM-DD, last, like "until 2027-06-30".',
+    ],
+  ])('refuses %j with the constraint usage', (text, problem) => {
+    expect(parse(text)).toEqual({ kind: 'invalid', problem, usage: USAGE.constraint });
+  });
+
+  it('checks the end date against the day the platform passes', () => {
+    expect(
+      parseCoeCommand('constraint add target Fewer returns until 2025-03-03', [], {
+        today: new Date('2025-03-04T00:00:00.000Z'),
+      }),
+    ).toEqual({ kind: 'invalid', problem: '2025-03-03 has passed already.', usage: USAGE.constraint });
+  });
+
+  it('reads sop new with a normalised key and the title as typed', () => {
+    expect(parse('sop new SOP-Inventory_Scanning  Inventory   scanning')).toEqual({
+      kind: 'sopNew',
+      key: 'inventory-scanning',
+      title: 'Inventory scanning',
+    });
+    expect(parse(`sop new returns ${'t'.repeat(120)}`)).toEqual({
+      kind: 'sopNew',
+      key: 'returns',
+      title: 't'.repeat(120),
+    });
+  });
+
+  it('reads sop show with a normalised key, and sop list', () => {
+    expect(parse('sop show SOP-Returns')).toEqual({ kind: 'sopShow', key: 'returns' });
+    expect(parse('SOP LIST')).toEqual({ kind: 'sopList' });
+    expect(parse('sops')).toEqual({ kind: 'sopList' });
+  });
+
+  it.each([
+    ['sop', 'Register, show or list standards.'],
+    ['sop show', 'Register, show or list standards.'],
+    ['sop show inventory scanning', 'Register, show or list standards.'],
+    ['sop list all', 'Register, show or list standards.'],
+    ['sop delete returns', 'Register, show or list standards.'],
+    ['sop new', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
+    ['sop new x Title', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
+    ['sop new !!! Title', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
+    ['sop new returns', 'Give the standard a title after its key.'],
+    [`sop new returns ${'t'.repeat(121)}`, 'Keep the title under 120 characters.'],
+  ])('refuses %j with the sop usage', (text, problem) => {
+    expect(parse(text)).toEqual({ kind: 'invalid', problem, usage: USAGE.sop });
+  });
+
+  it('reads release with or without a standard', () => {
+    expect(parse('release')).toEqual({ kind: 'release' });
+    expect(parse('Release SOP-Inventory-Scanning')).toEqual({ kind: 'release', sopKey: 'inventory-scanning' });
+    for (const text of ['release x', 'release inventory scanning', 'release !!']) {
+      expect(parse(text)).toEqual({
+        kind: 'invalid',
+        problem: 'Name one standard, or none to pick from all.',
+        usage: USAGE.release,
+      });
+    }
+  });
+
+  it('reads withdraw with one id, as typed', () => {
+    expect(parse('withdraw cr-7')).toEqual({ kind: 'withdraw', id: 'cr-7' });
+    for (const text of ['withdraw', 'withdraw CR-1 CR-2']) {
+      expect(parse(text)).toEqual({ kind: 'invalid', problem: 'Which change request?', usage: USAGE.withdraw });
+    }
+  });
+
+  it('reads ai with the tool as typed, or alone for the list', () => {
+    expect(parse('ai')).toEqual({ kind: 'ai' });
+    expect(parse('AI  Chat   GPT ')).toEqual({ kind: 'ai', tool: 'Chat GPT' });
+    expect(parse('ai chatgtp')).toEqual({ kind: 'ai', tool: 'chatgtp' });
+  });
+
+  it('reads team add and team channel with the channel mentioned last', () => {
+    expect(parse('team add Night Shift #channel', [], ['C0NIGHT'])).toEqual({
+      kind: 'teamAdd',
+      name: 'Night Shift',
+      channelId: 'C0NIGHT',
+    });
+    expect(parse('team channel Night Shift #channel', [], ['C0NIGHT'])).toEqual({
+      kind: 'teamChannel',
+      name: 'Night Shift',
+      channelId: 'C0NIGHT',
+    });
+    // In the team's own channel, the channel is where the command was sent: the service takes it from there.
+    expect(parse('team channel  Night Shift ')).toEqual({ kind: 'teamChannel', name: 'Night Shift' });
+  });
+
+  it.each([
+    ['team add #channel Night Shift', ['C0NIGHT'], 'Put the channel last.'],
+    ['team channel Night #channel Shift', ['C0NIGHT'], 'Put the channel last.'],
+    ['team add #channel', ['C0NIGHT'], 'Add a team or list them.'],
+    ['team channel #channel', ['C0NIGHT'], 'Name the team this channel belongs to.'],
+    ['team channel', [], 'Name the team this channel belongs to.'],
+    ['team add Night Shift #channel', [], 'Mention the channel as a link (pick it as you type #).'],
+    [`team channel ${'x'.repeat(81)}`, [], 'Keep the team name under 80 characters.'],
+  ] as const)('refuses %j with the team usage', (text, channels, problem) => {
+    expect(parse(text, [], channels)).toEqual({ kind: 'invalid', problem, usage: USAGE.team });
+  });
+
+  it('reads team member with the person, the team and whether they manage it', () => {
+    expect(parse(`team member ${MENTION} Night Shift manager`, [ana])).toEqual({
+      kind: 'teamMember',
+      person: ana,
+      name: 'Night Shift',
+      manager: true,
+    });
+    expect(parse(`team member ${MENTION} Night Shift MANAGER`, [ben])).toMatchObject({ person: ben, manager: true });
+    expect(parse(`team member ${MENTION} Night Shift`, [ana])).toEqual({
+      kind: 'teamMember',
+      person: ana,
+      name: 'Night Shift',
+      manager: false,
+    });
+  });
+
+  it.each([
+    [`team member ${MENTION} Night Shift`, [], 'Mention the person to add to the team.'],
+    ['team member Ana Night Shift', [ana], 'Mention the person to add to the team.'],
+    [`team member ${MENTION}`, [ana], 'Name the team.'],
+    [`team member ${MENTION} manager`, [ana], 'Name the team.'],
+  ] as const)('refuses %j with the team usage', (text, mentions, problem) => {
+    expect(parse(text, mentions)).toEqual({ kind: 'invalid', problem, usage: USAGE.team });
+  });
+});

@@ -64,6 +64,13 @@ describe('loadConfig', () => {
       FRICTION_PATTERN_THRESHOLD: '5',
       FRICTION_PATTERN_DAYS: '30',
       CHANGE_APPROVAL_QUORUM: '2',
+      WORK_DAYS: 'mon-thu',
+      WORK_HOURS: '08:30-16:00',
+      TRAINING_REMINDER_SCHEDULE: '30 8 * * *',
+      TRAINING_MAX_REMINDERS: '5',
+      STALE_NUDGE_SCHEDULE: '0 11 * * 1-5',
+      STALE_TRIAGE_DAYS: '3',
+      STALE_PROGRESS_DAYS: '15',
       TZ: 'Europe/Berlin',
       LOG_LEVEL: 'debug',
     });
@@ -86,6 +93,10 @@ describe('loadConfig', () => {
       ],
       friction: { recurrenceThreshold: 5, recurrenceWindowDays: 30 },
       change: { quorum: 2 },
+      calendar: { timeZone: 'Europe/Berlin', days: [1, 2, 3, 4], start: 8 * 60 + 30, end: 16 * 60 },
+      schedules: { trainingReminders: '30 8 * * *', staleNudges: '0 11 * * 1-5' },
+      training: { maxReminders: 5 },
+      stale: { triageDays: 3, progressDays: 15 },
       timeZone: 'Europe/Berlin',
       logLevel: 'debug',
     });
@@ -143,6 +154,26 @@ describe('loadConfig', () => {
 
   it.each(['Mars/Olympus_Mons', 'CEST+2', 'utc plus'])('refuses TZ=%s', (tz) => {
     expect(problems({ TZ: tz })).toEqual([expect.stringMatching(/^TZ is not a time zone; use an IANA name/)]);
+  });
+
+  it.each([
+    ['WORK_DAYS', 'weekdays', /^WORK_DAYS "weekdays" is not a list of weekdays; write e\.g\. mon-fri/],
+    ['WORK_DAYS', 'mon-xyz', /^WORK_DAYS /],
+    ['WORK_HOURS', '9-5', /^WORK_HOURS "9-5" is not a span of hours; write e\.g\. 09:00-17:00/],
+    ['WORK_HOURS', '17:00-09:00', /^WORK_HOURS /],
+    ['TRAINING_REMINDER_SCHEDULE', 'every day', /^TRAINING_REMINDER_SCHEDULE "every day" is not a cron expression/],
+    ['STALE_NUDGE_SCHEDULE', '61 * * * *', /^STALE_NUDGE_SCHEDULE /],
+    ['TRAINING_MAX_REMINDERS', 'many', /^TRAINING_MAX_REMINDERS "many" must be 0 to 20 reminders/],
+    ['STALE_TRIAGE_DAYS', '0', /^STALE_TRIAGE_DAYS /],
+  ])('refuses %s=%s, naming it', (name, value, message) => {
+    expect(problems({ [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('reads working days as names, numbers and ranges, a week wrapping round', () => {
+    expect(loadConfig({ WORK_DAYS: 'sun-thu' }).calendar.days).toEqual([0, 1, 2, 3, 4]);
+    expect(loadConfig({ WORK_DAYS: 'mon,wed,5' }).calendar.days).toEqual([1, 3, 5]);
+    expect(loadConfig({ WORK_DAYS: 'fri-mon' }).calendar.days).toEqual([0, 1, 5, 6]);
+    expect(loadConfig({}).calendar).toMatchObject({ days: [1, 2, 3, 4, 5], start: 540, end: 1020 });
   });
 
   it.each(['verbose', 'INFO', '3'])('refuses LOG_LEVEL=%s', (level) => {

@@ -4,12 +4,11 @@ import { FRICTION_ACTIONS, parsePlusOneValue } from '../../src/domain/friction-m
 import type { Message, MessageAction } from '../../src/domain/message.ts';
 import type { PersonRef } from '../../src/domain/people.ts';
 import type { OutboxTarget } from '../../src/ports.ts';
-import { ChangeService } from '../../src/services/change.ts';
 import { CoeAdminService } from '../../src/services/coe-admin.ts';
 import { CoeCommands } from '../../src/services/commands.ts';
 import { FrictionService, type SubmitResult } from '../../src/services/friction.ts';
-import { StandardsService } from '../../src/services/standards.ts';
 import { ManualClock, MemoryStore } from '../support/memory.ts';
+import { buildServices } from '../support/services.ts';
 
 const DAY = 24 * 3600 * 1000;
 const SLACK_REVIEW = 'C0REVIEW';
@@ -807,8 +806,8 @@ describe('the triage queue', () => {
 
 describe('CoeCommands', () => {
   it('sends status, my reports and the queue to the friction service, everything else to admin', async () => {
-    const changes = new ChangeService(store, clock, { quorum: 1 }, friction, () => '/friction');
-    const commands = new CoeCommands({ admin, friction, changes, standards: new StandardsService(store, clock) });
+    // The other services as the composition root builds them; the two spied on are this test's.
+    const commands = new CoeCommands({ ...buildServices(store, clock), admin, friction });
     await submit(worker);
     const spies = {
       status: vi.spyOn(friction, 'status'),

@@ -372,5 +372,41 @@ describe('OutboxDeliverer', () => {
       expect(await d.flush(Date.now() + 30)).toBe(2);
       expect(slack.attempts).toEqual(['a']);
     });
+
+    it('puts back the rest of a batch to one channel once the deadline passes, instead of holding the stop', async () => {
+      store = new MemoryStore(realClock);
+      queue = new MemoryOutboxQueue(store.outbox, realClock);
+      slack = new ScriptedSender('slack', 300); // one message every 0.3 s to one channel: the batch needs 2.1 s
+      const keys = Array.from({ length: 8 }, (_, i) => `r${i}`);
+      await enqueue(...keys.map((k): [string, OutboxTarget] => [k, toChannel('C1')]));
+      const d = deliverer({ clock: realClock });
+      const started = Date.now();
+      const left = await d.flush(Date.now() + 400);
+      expect(Date.now() - started).toBeLessThan(1500);
+      // Sent in order until the deadline; the rest back to pending at once (claimable now, not in doubt later).
+      const sent = slack.attempts.length;
+      expect(left).toBe(keys.length - sent);
+      expect(left).toBeGreaterThan(0);
+      expect(slack.attempts).toEqual(keys.slice(0, sent));
+      expect(keys.map((k) => queue.row(k).status)).toEqual(keys.map((_, i) => (i < sent ? 'sent' : 'pending')));
+      expect(await queue.claim('w2', 10, 1000)).toHaveLength(left);
+    });
+  });
+
+  it('stops within a send when the batch in flight holds many rows to one channel', async () => {
+    const realClock: Clock = { now: () => new Date() };
+    store = new MemoryStore(realClock);
+    queue = new MemoryOutboxQueue(store.outbox, realClock);
+    slack = new ScriptedSender('slack', 400); // the batch would hold the stop for 3.6 s
+    await enqueue(...Array.from({ length: 10 }, (_, i): [string, OutboxTarget] => [`s${i}`, toChannel('C1')]));
+    const d = deliverer({ clock: realClock });
+    d.start();
+    await vi.waitFor(() => expect(slack.attempts.length).toBeGreaterThan(0));
+    const stopping = Date.now();
+    await d.stop();
+    expect(Date.now() - stopping).toBeLessThan(2000);
+    const statuses = store.outbox.map((r) => r.status);
+    expect(statuses.filter((s) => s === 'sending')).toEqual([]);
+    expect(statuses.filter((s) => s === 'pending').length).toBeGreaterThanOrEqual(8);
   });
 });

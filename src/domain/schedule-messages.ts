@@ -1,0 +1,328 @@
+/**
+ * What people see of the scheduled part of the loop: training announcements and reminders, audit checklists and
+ * their outcome, nudges about reports that wait too long, and the jobs board. Team-level numbers only: nobody's
+ * completion is shown to anyone but themselves (seed §3 "does not monitor individual performance"). Pure functions.
+ */
+import { auditId } from './audit.ts';
+import { changeId } from './change.ts';
+import { frictionId } from './friction.ts';
+import type { Fact, Message, MessageBlock } from './message.ts';
+import { LAYER_LABELS, type Layer } from './people.ts';
+import { releaseName, type SopVersion, sopId } from './sop.ts';
+import { trainingId } from './training.ts';
+
+export const TRAINING_ACTIONS = {
+  complete: 'training.complete',
+  snooze: 'training.snooze',
+} as const;
+
+export const AUDIT_ACTIONS = {
+  /** Opens the results form of one run. */
+  record: 'audit.record',
+} as const;
+
+export const NUDGE_ACTIONS = {
+  snooze: 'nudge.snooze',
+} as const;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `2026-12-04` → `Fri 4 Dec 2026`. */
+export function dayText(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return d.toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+export interface TrainingView {
+  number: number;
+  title: string;
+  material: string;
+  sop: { key: string; version: SopVersion | undefined } | null;
+  dueOn: string;
+}
+
+const standardOf = (t: TrainingView) =>
+  t.sop ? (t.sop.version ? releaseName(t.sop.key, t.sop.version) : sopId(t.sop.key)) : undefined;
+
+function trainingFacts(t: TrainingView): Fact[] {
+  const standard = standardOf(t);
+  return [{ label: 'Due', value: dayText(t.dueOn) }, ...(standard ? [{ label: 'Standard', value: standard }] : [])];
+}
+
+const completeButton = (t: TrainingView) => ({
+  id: TRAINING_ACTIONS.complete,
+  label: 'Mark complete',
+  value: trainingId(t.number),
+  style: 'primary' as const,
+});
+
+/** In a team's channel when a training is assigned to it. */
+export function trainingAnnouncement(t: TrainingView, team: string): Message {
+  const id = trainingId(t.number);
+  return {
+    text: `New training ${id} for ${team}: ${t.title}, due ${dayText(t.dueOn)}.`,
+    blocks: [
+      { type: 'heading', text: clip(`Training ${id} · ${t.title}`, 150) },
+      { type: 'paragraph', text: `For ${clip(team, 80)}. ${clip(t.material, 2000)}` },
+      { type: 'facts', facts: trainingFacts(t) },
+      { type: 'note', text: 'Press the button once you have done it: only you see your own status.' },
+      { type: 'actions', actions: [completeButton(t)] },
+    ],
+  };
+}
+
+/** A direct message: to someone assigned through their layer, and the reminders to everyone not done yet. */
+export function trainingReminder(t: TrainingView, first: boolean): Message {
+  const id = trainingId(t.number);
+  const lead = first ? `You have a training to do: ${id}` : `Reminder: training ${id} is not marked complete yet`;
+  return {
+    text: `${lead}: ${t.title}, due ${dayText(t.dueOn)}.`,
+    blocks: [
+      { type: 'paragraph', text: `**${lead}:** ${clip(t.title, 200)}` },
+      { type: 'paragraph', text: clip(t.material, 2000) },
+      { type: 'facts', facts: trainingFacts(t) },
+      {
+        type: 'actions',
+        actions: [completeButton(t), { id: TRAINING_ACTIONS.snooze, label: 'Snooze 1 day', value: id }],
+      },
+    ],
+  };
+}
+
+/** The reminder in a team's channel: how far the team is, never who. */
+export function teamTrainingReminder(t: TrainingView, team: string, done: number, total: number): Message {
+  const id = trainingId(t.number);
+  const text = `Training ${id} "${clip(t.title, 100)}": ${done} of ${total} in ${team} have completed it; due ${dayText(t.dueOn)}.`;
+  return {
+    text,
+    blocks: [
+      { type: 'paragraph', text },
+      { type: 'actions', actions: [completeButton(t)] },
+    ],
+  };
+}
+
+/** `training`: a person's own trainings and whether they completed each. */
+export function myTrainingsMessage(items: readonly { training: TrainingView; completedAt: Date | null }[]): Message {
+  if (items.length === 0) {
+    return {
+      text: 'You have no training assigned.',
+      blocks: [{ type: 'paragraph', text: 'You have no training assigned.' }],
+    };
+  }
+  return {
+    text: `My training: ${items.length}`,
+    blocks: [
+      { type: 'heading', text: 'My training' },
+      {
+        type: 'facts',
+        facts: items.slice(0, 30).map(({ training, completedAt }) => ({
+          label: `${trainingId(training.number)} · ${completedAt ? 'Completed' : `Due ${dayText(training.dueOn)}`}`,
+          value: clip(training.title, 200),
+        })),
+      },
+    ],
+  };
+}
+
+export interface CompletionGroup {
+  /** A team's name, or a layer. */
+  name: string;
+  done: number;
+  total: number;
+}
+
+/** `training status TR-3`: completion per team and per layer, for everyone. */
+export function trainingStatusMessage(
+  t: TrainingView,
+  teams: readonly CompletionGroup[],
+  layers: readonly CompletionGroup[],
+): Message {
+  const groups = [...teams, ...layers.map((l) => ({ ...l, name: LAYER_LABELS[l.name as Layer] ?? l.name }))];
+  const done = groups.reduce((n, g) => n + g.done, 0);
+  const total = groups.reduce((n, g) => n + g.total, 0);
+  return {
+    text: `${trainingId(t.number)} ${t.title}: ${done} of ${total} completed.`,
+    blocks: [
+      { type: 'heading', text: clip(`Training ${trainingId(t.number)} · ${t.title}`, 150) },
+      { type: 'facts', facts: trainingFacts(t) },
+      groups.length > 0
+        ? {
+            type: 'facts',
+            facts: groups
+              .slice(0, 40)
+              .map((g) => ({ label: clip(g.name, 100), value: `${g.done} of ${g.total} completed` })),
+          }
+        : { type: 'paragraph', text: 'Nobody is assigned yet.' },
+      { type: 'note', text: 'Totals per team and layer only: each person sees their own status with `training`.' },
+    ],
+  };
+}
+
+export interface AuditView {
+  number: number;
+  sopKey: string;
+  checklist: string[];
+  acceptableVariance: number;
+  runId: number;
+  dueAt: Date;
+}
+
+/** To the audit's owner when a run is due: the checklist, and the button that opens the results form. */
+export function auditDueMessage(audit: AuditView): Message {
+  const id = auditId(audit.number);
+  return {
+    text: `Audit ${id} of ${sopId(audit.sopKey)} is due: ${audit.checklist.length} items.`,
+    blocks: [
+      { type: 'heading', text: clip(`Audit ${id} · ${sopId(audit.sopKey)}`, 150) },
+      { type: 'paragraph', text: `Due now. Check each item, then record pass or fail and the variance you measured.` },
+      { type: 'paragraph', text: audit.checklist.map((item, i) => `${i + 1}. ${clip(item, 150)}`).join('\n') },
+      { type: 'facts', facts: [{ label: 'Acceptable variance', value: `${audit.acceptableVariance}%` }] },
+      {
+        type: 'actions',
+        actions: [
+          {
+            id: AUDIT_ACTIONS.record,
+            label: 'Record results',
+            value: String(audit.runId),
+            style: 'primary',
+            opensForm: true,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** What the recorder sees once results are in. */
+export function auditRecordedMessage(
+  audit: AuditView,
+  outcome: { maxVariance: number; breach: boolean; passed: number; failed: number },
+  redesign: number | undefined,
+): Message {
+  const id = auditId(audit.number);
+  const line = `${id}: ${outcome.passed} passed, ${outcome.failed} failed, largest variance ${outcome.maxVariance}% (acceptable ${audit.acceptableVariance}%).`;
+  const next =
+    outcome.breach && redesign !== undefined
+      ? `Outside the acceptable variance: ${changeId(redesign)} is drafted for the CoE to redesign the workflow.`
+      : 'Within the acceptable variance. Thank you.';
+  return {
+    text: `${line} ${next}`,
+    blocks: [
+      { type: 'paragraph', text: line },
+      { type: 'paragraph', text: next },
+    ],
+  };
+}
+
+/** `sop show`: the audits of a standard, newest runs first. */
+export function auditSection(
+  plans: readonly {
+    number: number;
+    schedule: string;
+    acceptableVariance: number;
+    runs: { dueAt: Date; maxVariance: number | null; breach: boolean | null; changeNumber: number | null }[];
+  }[],
+): MessageBlock[] {
+  if (plans.length === 0) return [];
+  const facts: Fact[] = [];
+  for (const plan of plans) {
+    const recorded = plan.runs.filter((r) => r.maxVariance !== null);
+    facts.push({
+      label: `${auditId(plan.number)} · ${plan.schedule}`,
+      value: `acceptable ${plan.acceptableVariance}%; ${recorded.length} recorded of the last ${plan.runs.length} runs`,
+    });
+    for (const run of recorded.slice(0, 5)) {
+      facts.push({
+        label: `${auditId(plan.number)} · ${run.dueAt.toISOString().slice(0, 10)}`,
+        value: `variance ${run.maxVariance}%${run.breach ? ` — breach${run.changeNumber ? `, redesign ${changeId(run.changeNumber)}` : ''}` : ''}`,
+      });
+    }
+  }
+  return [
+    { type: 'paragraph', text: '**Audits**' },
+    { type: 'facts', facts: facts.slice(0, 30) },
+  ];
+}
+
+/** `sop show`: the trainings linked to a standard. */
+export function trainingSection(trainings: readonly TrainingView[]): MessageBlock[] {
+  if (trainings.length === 0) return [];
+  return [
+    { type: 'paragraph', text: '**Training**' },
+    {
+      type: 'facts',
+      facts: trainings.slice(0, 10).map((t) => ({
+        label: `${trainingId(t.number)} · due ${dayText(t.dueOn)}`,
+        value: `${clip(t.title, 150)}${standardOf(t) ? ` (${standardOf(t)})` : ''}`,
+      })),
+    },
+  ];
+}
+
+/** In the CoE channel (untriaged) or to the owner (no progress): a report that waits too long. */
+export function staleNudgeMessage(
+  report: { number: number; title: string },
+  kind: 'untriaged' | 'stalled',
+  workingDays: number,
+  snoozeValue: string,
+): Message {
+  const id = frictionId(report.number);
+  const text =
+    kind === 'untriaged'
+      ? `${id} "${clip(report.title, 120)}" has waited ${workingDays} working days for triage.`
+      : `${id} "${clip(report.title, 120)}", which you own, has had no progress for ${workingDays} working days.`;
+  return {
+    text,
+    blocks: [
+      { type: 'paragraph', text },
+      {
+        type: 'note',
+        text:
+          kind === 'untriaged'
+            ? 'Triage it from its review message.'
+            : 'Record the root cause, or link it to a change request.',
+      },
+      { type: 'actions', actions: [{ id: NUDGE_ACTIONS.snooze, label: 'Snooze a week', value: snoozeValue }] },
+    ],
+  };
+}
+
+export interface JobView {
+  name: string;
+  schedule: string;
+  timeZone: string;
+  last?: { fireTime: Date; outcome: string; error: string | null };
+  next?: Date;
+}
+
+/** `jobs`: every scheduled job, its last run and its next. */
+export function jobsMessage(jobs: readonly JobView[]): Message {
+  const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16);
+  return {
+    text: `Scheduled jobs: ${jobs.map((j) => `${j.name} (${j.last?.outcome ?? 'not run yet'})`).join(', ')}`,
+    blocks: [
+      { type: 'heading', text: 'Scheduled jobs' },
+      {
+        type: 'facts',
+        facts: jobs.slice(0, 40).map((j) => ({
+          label: `${j.name} · ${j.schedule} (${j.timeZone})`,
+          value: [
+            j.last
+              ? `last ${when(j.last.fireTime)} UTC: ${j.last.outcome}${j.last.error ? ` (${clip(j.last.error, 200)})` : ''}`
+              : 'not run yet',
+            j.next ? `next ${when(j.next)} UTC` : 'no next run',
+          ].join('; '),
+        })),
+      },
+    ],
+  };
+}

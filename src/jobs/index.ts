@@ -1,0 +1,66 @@
+/**
+ * The bot's scheduled jobs, each one service call: training reminders, nudges about reports that wait too long, and
+ * one job per active audit plan (kept in step with the plans as they are added).
+ */
+import cron from 'node-cron';
+import type { AuditService, ScheduleRules } from '../services/audit.ts';
+import type { StaleNudgeService } from '../services/stale-nudges.ts';
+import type { TrainingService } from '../services/training.ts';
+import type { Job, Scheduler } from './scheduler.ts';
+
+export const JOB_NAMES = {
+  trainingReminders: 'training-reminders',
+  staleNudges: 'stale-nudges',
+} as const;
+
+/** Audit plan jobs are named after their plan. */
+export const AUDIT_JOB_PREFIX = 'audit:';
+
+export interface JobSchedules {
+  trainingReminders: string;
+  staleNudges: string;
+}
+
+export function staticJobs(
+  services: { trainings: TrainingService; nudges: StaleNudgeService },
+  schedules: JobSchedules,
+): Job[] {
+  return [
+    {
+      name: JOB_NAMES.trainingReminders,
+      schedule: schedules.trainingReminders,
+      run: () => services.trainings.remind(),
+    },
+    { name: JOB_NAMES.staleNudges, schedule: schedules.staleNudges, run: () => services.nudges.run() },
+  ];
+}
+
+/** One job per active audit plan, firing on the plan's own schedule. */
+export async function auditJobs(audits: AuditService): Promise<Job[]> {
+  return (await audits.schedules()).map((plan) => ({
+    name: `${AUDIT_JOB_PREFIX}AUD-${plan.number}`,
+    schedule: plan.schedule,
+    run: (fireTime) => audits.fire(plan.number, fireTime),
+  }));
+}
+
+/** Brings the scheduler's audit jobs in line with the plans. */
+export async function syncAuditJobs(scheduler: Scheduler, audits: AuditService): Promise<void> {
+  await scheduler.sync(AUDIT_JOB_PREFIX, await auditJobs(audits));
+}
+
+/** Cron expressions as node-cron reads them, for the services that must check or show one. */
+export function cronRules(timeZone: string): ScheduleRules {
+  return {
+    isValid: (expression) => cron.validate(expression),
+    next(expression) {
+      if (!cron.validate(expression)) return undefined;
+      const task = cron.createTask(expression, () => {}, { timezone: timeZone });
+      try {
+        return task.getNextRun() ?? undefined;
+      } finally {
+        void task.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * Audits (seed §7), for both platforms: the CoE plans an audit of a standard (`AUD-<n>`: schedule, checklist,
+ * acceptable variance, owner); each scheduled fire opens a run and sends its owner the checklist with a "Record
+ * results" button; recorded results outside the acceptable variance open a redesign — a draft change request of the
+ * standard, linked to the run, in the CoE's review channel.
+ */
+import {
+  type AuditPlanErrors,
+  assessAudit,
+  auditId,
+  parseAuditId,
+  redesignDraft,
+  validateAuditPlan,
+  validateAuditResults,
+} from '../domain/audit.ts';
+import { CoeError } from '../domain/errors.ts';
+import { type Message, message } from '../domain/message.ts';
+import { may, type PersonRef } from '../domain/people.ts';
+import { type AuditView, auditDueMessage, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
+import { sopId } from '../domain/sop.ts';
+import type { AuditPlan, AuditRun, Clock, Repositories, Store } from '../ports.ts';
+import type { ChangeService } from './change.ts';
+import { tellPerson } from './review-thread.ts';
+
+/** What the scheduler knows about cron expressions, for the domain that does not parse them. */
+export interface ScheduleRules {
+  isValid(expression: string): boolean;
+  /** The next fire after now, in the configured time zone. */
+  next(expression: string): Date | undefined;
+}
+
+export interface AuditRequest {
+  actor: PersonRef;
+  key: string;
+}
+
+export type PlanResult = { ok: false; errors: AuditPlanErrors } | { ok: true; confirmation: Message };
+export type RecordResult = { ok: false; errors: Record<string, string> } | { ok: true; outcome: Message };
+
+export interface AuditFormOptions {
+  sops: { key: string; title: string }[];
+  /** People who may own an audit: the CoE and managers the bot knows. */
+  owners: { id: number; name: string }[];
+}
+
+export class AuditService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly changes: ChangeService,
+    private readonly rules: ScheduleRules,
+    /** Told when plans change, so the scheduler picks new ones up at once. */
+    private readonly onPlansChanged: () => void = () => {},
+  ) {}
+
+  async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
+    return this.store.transaction(async (repos) => {
+      await this.planner(repos, actor);
+      const people = await repos.people.withLayers(['coe', 'manager']);
+      return {
+        sops: (await repos.sops.list()).map((s) => ({ key: s.key, title: s.title })),
+        owners: people.map((p) => ({ id: p.id, name: p.displayName ?? `person ${p.id}` })),
+      };
+    });
+  }
+
+  /**
+   * `audit plan`: stores AUD-<n>. The owner is a person named on the platform (Slack's user picker) or one of the
+   * offered owners (`ownerId`); without either, whoever plans it owns it.
+   */
+  async plan(
+    request: AuditRequest,
+    raw: Record<string, unknown>,
+    owner?: PersonRef | { id: number },
+  ): Promise<PlanResult> {
+    const result = await this.store.transaction(async (repos): Promise<PlanResult> => {
+      const actor = await this.planner(repos, request.actor);
+      const done = await repos.audits.planBySubmissionKey(request.key);
+      if (done) return { ok: true, confirmation: this.confirmation(done) };
+      const sops = (await repos.sops.list()).map((s) => s.key);
+      const checked = validateAuditPlan(raw, { sops, validSchedule: (e) => this.rules.isValid(e) });
+      if (!checked.ok) return checked;
+      let ownerId = actor.id;
+      if (owner && 'id' in owner) {
+        if (!(await repos.people.get(owner.id)))
+          return { ok: false, errors: { owner: 'Pick the owner from the list.' } };
+        ownerId = owner.id;
+      } else if (owner) {
+        ownerId = (await repos.people.identify(owner)).id;
+      }
+      const plan = await repos.audits.createPlan({
+        ...checked.value,
+        ownerPersonId: ownerId,
+        createdByPersonId: actor.id,
+        submissionKey: request.key,
+      });
+      await repos.events.record({
+        actorPersonId: actor.id,
+        subject: auditId(plan.number),
+        action: 'audit.planned',
+        to: plan.schedule,
+        data: { sop: plan.sopKey },
+      });
+      return { ok: true, confirmation: this.confirmation(plan) };
+    });
+    if (result.ok) this.onPlansChanged();
+    return result;
+  }
+
+  /** Every active plan, for the scheduler: a job per plan. */
+  async schedules(): Promise<{ number: number; schedule: string }[]> {
+    const plans = await this.store.read((repos) => repos.audits.plans());
+    return plans.map((p) => ({ number: p.number, schedule: p.schedule }));
+  }
+
+  /**
+   * A scheduled fire (or `audit run`): opens the run due at `dueAt` — once, whatever replica or catch-up gets there
+   * first — and sends its owner the checklist.
+   */
+  async fire(planNumber: number, dueAt: Date): Promise<string> {
+    return this.store.transaction(async (repos) => {
+      const plan = await repos.audits.plan(planNumber);
+      if (!plan?.active) return `${auditId(planNumber)} is not active`;
+      const run = await repos.audits.createRun(plan.number, dueAt);
+      if (!run) return `${auditId(plan.number)} already has its run for ${dueAt.toISOString()}`;
+      await repos.events.record({
+        actorPersonId: null,
+        subject: auditId(plan.number),
+        action: 'audit.due',
+        data: { run: run.id },
+      });
+      const told = await tellPerson(
+        repos,
+        plan.ownerPersonId,
+        `${auditId(plan.number)}:run:${run.id}`,
+        auditDueMessage(view(plan, run)),
+      );
+      return told ? `run ${run.id} sent to its owner` : `run ${run.id} opened; the owner cannot be reached`;
+    });
+  }
+
+  /** `audit run AUD-2`: a run now, for the CoE (a dry run of a new plan, an extra check). */
+  async runNow(request: AuditRequest, id: string): Promise<Message> {
+    const number = this.number(id);
+    await this.store.transaction(async (repos) => {
+      await this.planner(repos, request.actor);
+      if (!(await repos.audits.plan(number))) throw new CoeError('NOT_FOUND', `There is no ${auditId(number)}.`);
+    });
+    await this.fire(number, this.clock.now());
+    return message(`${auditId(number)}: a run is open, and its owner has the checklist.`);
+  }
+
+  /** What the results form shows for a run; only its plan's owner or a CoE member may record it. */
+  async resultsForm(actor: PersonRef, runValue: string): Promise<AuditView> {
+    return this.store.transaction(async (repos) => {
+      const { plan, run } = await this.recordable(repos, actor, runValue);
+      return view(plan, run);
+    });
+  }
+
+  /** Records a run's results; outside the acceptable variance, a redesign is drafted for the CoE. */
+  async record(request: AuditRequest, runValue: string, raw: Record<string, unknown>): Promise<RecordResult> {
+    return this.store.transaction(async (repos): Promise<RecordResult> => {
+      const { plan, run, person } = await this.recordable(repos, request.actor, runValue, true);
+      const checked = validateAuditResults(raw, plan.checklist);
+      if (!checked.ok) return checked;
+      const outcome = assessAudit(checked.value, plan.acceptableVariance);
+      let changeNumber: number | undefined;
+      if (outcome.breach) {
+        const draft = redesignDraft(plan, run, checked.value);
+        const change = await this.changes.draft(
+          repos,
+          `audit:${auditId(plan.number)}:run:${run.id}`,
+          { ...draft, friction: [], constraint: null, aiRule: null },
+          `audit ${auditId(plan.number)}, run ${run.id}`,
+        );
+        changeNumber = change.number;
+      }
+      await repos.audits.record(run.id, {
+        results: checked.value,
+        maxVariance: outcome.maxVariance,
+        breach: outcome.breach,
+        changeNumber: changeNumber ?? null,
+        recordedByPersonId: person.id,
+        recordedAt: this.clock.now(),
+      });
+      await repos.events.record({
+        actorPersonId: person.id,
+        subject: auditId(plan.number),
+        action: outcome.breach ? 'audit.breach' : 'audit.recorded',
+        data: { run: run.id, maxVariance: outcome.maxVariance, ...(changeNumber ? { change: changeNumber } : {}) },
+      });
+      return { ok: true, outcome: auditRecordedMessage(view(plan, run), outcome, changeNumber) };
+    });
+  }
+
+  /** `audit list`: the active plans. */
+  async list(): Promise<Message> {
+    const plans = await this.store.transaction((repos) => repos.audits.plans());
+    if (plans.length === 0) return message('No audits planned yet. CoE members plan them with `audit plan`.');
+    return message(
+      `Audits: ${plans.map((p) => auditId(p.number)).join(', ')}`,
+      { type: 'heading', text: 'Audits' },
+      {
+        type: 'facts',
+        facts: plans.slice(0, 40).map((p) => {
+          const next = this.rules.next(p.schedule);
+          return {
+            label: `${auditId(p.number)} · ${sopId(p.sopKey)}`,
+            value: `${p.schedule}; ${p.checklist.length} items; acceptable ${p.acceptableVariance}%${next ? `; next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}`,
+          };
+        }),
+      },
+    );
+  }
+
+  /** The "Audits" section of `sop show`. */
+  readonly sopSection = async (repos: Repositories, sopKey: string) => {
+    const plans = [];
+    for (const plan of await repos.audits.plans(sopKey))
+      plans.push({ ...plan, runs: await repos.audits.runs(plan.number, 10) });
+    return auditSection(plans);
+  };
+
+  private async recordable(repos: Repositories, actor: PersonRef, runValue: string, forUpdate = false) {
+    const id = /^\d{1,9}$/.test(runValue.trim()) ? Number(runValue) : undefined;
+    const run =
+      id === undefined ? undefined : forUpdate ? await repos.audits.runForUpdate(id) : await repos.audits.run(id);
+    const plan = run ? await repos.audits.plan(run.planNumber) : undefined;
+    if (!run || !plan) throw new CoeError('INPUT.INVALID', 'That audit run is not known. Nothing was recorded.');
+    const person = await repos.people.find(actor);
+    if (!person || (person.id !== plan.ownerPersonId && !may(person.layer, 'planAudits'))) {
+      throw new CoeError(
+        'PERMISSION.DENIED',
+        `Only the owner of ${auditId(plan.number)} or a CoE member records its results.`,
+      );
+    }
+    if (run.recordedAt) {
+      throw new CoeError(
+        'INPUT.INVALID',
+        `This run of ${auditId(plan.number)} was recorded already, on ${run.recordedAt.toISOString().slice(0, 10)}.`,
+      );
+    }
+    return { plan, run, person };
+  }
+
+  private confirmation(plan: AuditPlan): Message {
+    const next = this.rules.next(plan.schedule);
+    return message(
+      `Done: ${auditId(plan.number)} audits ${sopId(plan.sopKey)} on "${plan.schedule}" (${plan.checklist.length} items, acceptable variance ${plan.acceptableVariance}%)${next ? `; the first run is ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
+    );
+  }
+
+  private number(id: string): number {
+    const number = parseAuditId(id);
+    if (number === undefined) throw new CoeError('INPUT.INVALID', 'Give an audit id, like AUD-2.');
+    return number;
+  }
+
+  private async planner(repos: Repositories, actor: PersonRef) {
+    const person = await repos.people.find(actor);
+    if (!person || !may(person.layer, 'planAudits')) {
+      throw new CoeError('PERMISSION.DENIED', 'Only CoE members plan audits. Nothing was changed.');
+    }
+    return person;
+  }
+}
+
+function view(plan: AuditPlan, run: AuditRun): AuditView {
+  return {
+    number: plan.number,
+    sopKey: plan.sopKey,
+    checklist: plan.checklist,
+    acceptableVariance: plan.acceptableVariance,
+    runId: run.id,
+    dueAt: run.dueAt,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The core's services wired to each other, on a store and a clock: what the composition root (src/app.ts) hands to
+ * both platforms, and what unit tests build on in-memory fakes.
+ */
+import type { WorkCalendar } from '../domain/calendar.ts';
+import type { Clock, Store } from '../ports.ts';
+import { AuditService, type ScheduleRules } from './audit.ts';
+import { ChangeService } from './change.ts';
+import { CoeAdminService } from './coe-admin.ts';
+import { CoeCommands } from './commands.ts';
+import { FrictionService, type FrictionSettings } from './friction.ts';
+import { type JobBoard, JobsService } from './jobs.ts';
+import { ReleaseService } from './release.ts';
+import { StaleNudgeService } from './stale-nudges.ts';
+import { StandardsService } from './standards.ts';
+import { TrainingService } from './training.ts';
+
+export interface CoreSettings {
+  friction: FrictionSettings;
+  change: { quorum: number };
+  calendar: WorkCalendar;
+  training: { maxReminders: number };
+  stale: { triageDays: number; progressDays: number };
+}
+
+export interface CoreParts {
+  /** A fresh unguessable token (friction claim tokens). */
+  newToken: () => string;
+  jobs: JobBoard;
+  schedules: ScheduleRules;
+  /** Audit plans were added or changed: the scheduler should look again. */
+  onAuditPlansChanged?: () => void;
+  log: { error(obj: object, msg: string): void };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(store: Store, clock: Clock, settings: CoreSettings, parts: CoreParts) {
+  const admin = new CoeAdminService(store);
+  const friction = new FrictionService(store, clock, settings.friction, parts.newToken);
+  const changes = new ChangeService(store, clock, settings.change, friction, (actor) =>
+    actor.platform === 'slack' ? '/friction' : 'friction',
+  );
+  const standards = new StandardsService(store, clock);
+  const releases = new ReleaseService(store, clock, friction, changes, parts.log);
+  const trainings = new TrainingService(store, clock, {
+    calendar: settings.calendar,
+    maxReminders: settings.training.maxReminders,
+  });
+  const audits = new AuditService(store, clock, changes, parts.schedules, parts.onAuditPlansChanged);
+  const nudges = new StaleNudgeService(store, clock, { ...settings.stale, calendar: settings.calendar });
+  const jobs = new JobsService(store, parts.jobs);
+  standards.addSopSection(trainings.sopSection);
+  standards.addSopSection(audits.sopSection);
+  const commands = new CoeCommands({ admin, friction, changes, standards, trainings, audits, jobs });
+  return { admin, friction, changes, standards, releases, trainings, audits, nudges, jobs, commands };
+}
