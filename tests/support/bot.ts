@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { type Bot, startBot } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Clock } from '../../src/ports.ts';
 import type { TestDatabase } from './databases.ts';
 import type { FakeSlackApi } from './fake-slack-api.ts';
 
@@ -20,6 +21,10 @@ export async function startTestBot(options: {
   database: TestDatabase;
   slack?: FakeSlackApi;
   env?: Record<string, string>;
+  /** The core's clock (a ManualClock to move time in a story); the outbox keeps real time. */
+  clock?: Clock;
+  /** node-cron fires the jobs only when true; tests run a fire with `bot.scheduler.execute(name, fireTime)`. */
+  scheduler?: boolean;
 }): Promise<TestBot> {
   const config: Config = loadConfig({
     PORT: '0',
@@ -40,6 +45,8 @@ export async function startTestBot(options: {
     logger: createLogger('debug', sink),
     database: options.database,
     deliverer: { pollMs: 50 },
+    ...(options.clock ? { clock: options.clock } : {}),
+    scheduler: options.scheduler ?? false,
   });
   return Object.assign(bot, { logs });
 }

@@ -97,7 +97,17 @@ function withReset(db: Database): TestDatabase {
         await db.prisma.$queryRaw<{ tablename: string }[]>`
           SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`
       ).map((t) => `"${t.tablename}"`);
-      await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+      // The previous test's bot may still be finishing background work (a delivery, a progress refresh): TRUNCATE
+      // locks every table, so the two can deadlock. Postgres then aborts one of them; if it is this one, again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+          return;
+        } catch (error) {
+          if (attempt >= 5 || !String((error as Error).message).includes('deadlock detected')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
     },
   });
 }
