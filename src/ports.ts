@@ -343,7 +343,10 @@ export interface TrainingAssignment {
 }
 
 export interface TrainingRepository {
-  create(training: Omit<Training, 'number' | 'createdAt'> & { submissionKey: string }): Promise<Training>;
+  /** `createdAt` is the core clock's (reminders count days from it); the database's now when left out. */
+  create(
+    training: Omit<Training, 'number' | 'createdAt'> & { submissionKey: string; createdAt?: Date },
+  ): Promise<Training>;
   bySubmissionKey(key: string): Promise<Training | undefined>;
   get(number: number): Promise<Training | undefined>;
   /** Trainings due on or after `since` (`YYYY-MM-DD`), or every one when undefined; oldest first. */

@@ -77,11 +77,11 @@ export function nudgeRepository(tx: Tx): NudgeRepository {
       return row ? { count: row.count, lastOn: row.lastOn, snoozedUntil: row.snoozedUntil } : undefined;
     },
     async sent(key, on) {
-      await tx.nudge.upsert({
-        where: { key },
-        create: { key, count: 1, lastOn: on },
-        update: { count: { increment: 1 }, lastOn: on },
-      });
+      // Counted once a day whatever races (two fires caught up at once): the cap counts days, not runs.
+      await tx.$executeRaw`
+        INSERT INTO nudge (key, count, last_on) VALUES (${key}, 1, ${on})
+        ON CONFLICT (key) DO UPDATE SET count = nudge.count + 1, last_on = excluded.last_on
+        WHERE nudge.last_on IS DISTINCT FROM excluded.last_on`;
     },
     async snooze(key, until) {
       await tx.nudge.upsert({ where: { key }, create: { key, snoozedUntil: until }, update: { snoozedUntil: until } });

@@ -106,12 +106,13 @@ export function daysBetween(from: string, to: string): number {
 
 /** `mon-fri`, `mon,tue,thu`, `1-5` → weekdays; undefined when it is not that. */
 export function parseWorkDays(text: string): Weekday[] | undefined {
-  const names = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  const names = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  // A day's name or its start (`mon`, `tues`), three letters at least: `monkey` is no day.
   const day = (word: string): number | undefined => {
     const w = word.trim().toLowerCase();
     if (/^[0-6]$/.test(w)) return Number(w);
-    const i = names.indexOf(w.slice(0, 3));
-    return i >= 0 && names[i]?.startsWith(w.slice(0, 3)) && w.length >= 3 ? i : undefined;
+    const i = w.length >= 3 ? names.findIndex((name) => name.startsWith(w)) : -1;
+    return i >= 0 ? i : undefined;
   };
   const days = new Set<number>();
   for (const part of text.split(',')) {

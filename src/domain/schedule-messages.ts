@@ -29,7 +29,7 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** `2026-12-04` → `Fri 4 Dec 2026`. */
+/** `2026-12-04` → `Fri, 4 Dec 2026`. */
 export function dayText(date: string): string {
   const d = new Date(`${date}T12:00:00Z`);
   return d.toLocaleDateString('en-GB', {

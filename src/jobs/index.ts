@@ -57,7 +57,8 @@ export function cronRules(timeZone: string): ScheduleRules {
       if (!cron.validate(expression)) return undefined;
       const task = cron.createTask(expression, () => {}, { timezone: timeZone });
       try {
-        return task.getNextRun() ?? undefined;
+        // getNextRun() answers null for a task that was never started: ask the schedule itself.
+        return task.getNextRuns(1)[0];
       } finally {
         void task.destroy();
       }

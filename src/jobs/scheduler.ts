@@ -145,15 +145,17 @@ export class Scheduler {
 
   private async begin(job: Job, task: ScheduledTask): Promise<void> {
     const registeredAt = await this.o.runs.register(job.name, job.schedule, this.o.timeZone);
-    await this.catchUp(job, task, registeredAt);
+    const last = (await this.o.runs.last(job.name))?.fireTime ?? registeredAt;
+    // node-cron takes the fires from now on before the catch-up looks back: a fire that falls while the catch-up
+    // runs is node-cron's, not lost between the two (the claim keeps the overlap to one run).
     await task.start();
+    await this.catchUp(job, task, last);
   }
 
   /** The fires between the last one recorded (or the job's registration) and now, oldest first, each run once. */
-  private async catchUp(job: Job, task: ScheduledTask, registeredAt: Date): Promise<void> {
+  private async catchUp(job: Job, task: ScheduledTask, last: Date): Promise<void> {
     const { withinMs, max } = this.o.catchUp ?? { withinMs: 24 * HOUR, max: 10 };
     const now = Date.now();
-    const last = (await this.o.runs.last(job.name))?.fireTime ?? registeredAt;
     const missed = missedFires(task, job.schedule, Math.max(last.getTime(), now - withinMs), now);
     if (missed.length === 0) return;
     const kept = missed.slice(-max);

@@ -99,6 +99,7 @@ export class TrainingService {
         layers: input.layers,
         dueOn: input.dueOn,
         createdByPersonId: actor.id,
+        createdAt: this.clock.now(),
         submissionKey: request.key,
       });
       const id = trainingId(training.number);

@@ -948,6 +948,8 @@ function nudgeRepository(t: Tables): NudgeRepository {
     },
     async sent(key, on) {
       const state = t.nudges.get(key) ?? { count: 0, lastOn: null, snoozedUntil: null };
+      // As in the database: counted once a day.
+      if (state.lastOn === on) return;
       t.nudges.set(key, { ...state, count: state.count + 1, lastOn: on });
     },
     async snooze(key, until) {

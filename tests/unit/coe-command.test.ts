@@ -261,3 +261,54 @@ describe('parseCoeCommand: change management', () => {
     expect(parse(text, mentions)).toEqual({ kind: 'invalid', problem, usage: USAGE.team });
   });
 });
+
+describe('the words of scheduled work', () => {
+  it.each([
+    ['training', { kind: 'trainingMine' }],
+    ['Training mine', { kind: 'trainingMine' }],
+    ['trainings', { kind: 'trainingMine' }],
+    ['training assign', { kind: 'trainingAssign' }],
+    ['training ASSIGN', { kind: 'trainingAssign' }],
+    ['training status TR-3', { kind: 'trainingStatus', id: 'TR-3' }],
+    ['training status 3', { kind: 'trainingStatus', id: '3' }],
+    ['training TR-3', { kind: 'trainingStatus', id: 'TR-3' }],
+    ['training tr3', { kind: 'trainingStatus', id: 'tr3' }],
+    ['audit plan', { kind: 'auditPlan' }],
+    ['audit list', { kind: 'auditList' }],
+    ['audits', { kind: 'auditList' }],
+    ['AUDIT run AUD-2', { kind: 'auditRun', id: 'AUD-2' }],
+    ['jobs', { kind: 'jobs' }],
+    [' JOBS ', { kind: 'jobs' }],
+  ] as const)('reads %j', (text, command) => {
+    expect(parseCoeCommand(text)).toEqual(command);
+  });
+
+  it.each([
+    'training assign now',
+    'training status',
+    'training status TR-3 TR-4',
+    'training CR-3',
+    'training everyone',
+  ])('refuses %j with the training usage', (text) => {
+    expect(parseCoeCommand(text)).toEqual({
+      kind: 'invalid',
+      problem: 'See your training, assign one, or see how far one is.',
+      usage: USAGE.training,
+    });
+  });
+
+  it.each(['audit', 'audit plan now', 'audit run', 'audit run AUD-1 AUD-2', 'audits all', 'audit show AUD-1'])(
+    'refuses %j with the audit usage',
+    (text) => {
+      expect(parseCoeCommand(text)).toEqual({
+        kind: 'invalid',
+        problem: 'Plan an audit, list them, or start a run now.',
+        usage: USAGE.audit,
+      });
+    },
+  );
+
+  it('does not guess at more words after jobs', () => {
+    expect(parseCoeCommand('jobs please')).toEqual({ kind: 'unknown', text: 'jobs please' });
+  });
+});
