@@ -170,6 +170,16 @@ export function viewProblems(view: Json): string[] {
         initialOptions(el, element, options);
         break;
       }
+      case 'datepicker': {
+        const initial = element.initial_date;
+        if (initial !== undefined && (typeof initial !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(initial))) {
+          problems.push(`${el}.initial_date: ${String(initial)} is not YYYY-MM-DD`);
+        }
+        break;
+      }
+      case 'users_select':
+        // Only its placeholder has a limit, checked above.
+        break;
       default:
         problems.push(`${el}: element type ${String(element.type)} is not checked here`);
     }

@@ -26,7 +26,8 @@ const actionTs = () => `${(Date.now() / 1000).toFixed(6)}`;
 
 /**
  * A value a test puts in a form input: text, a select's option value, the option values of a multi-select or of a
- * group of checkboxes (`true` ticks a single checkbox); null = left empty.
+ * group of checkboxes (`true` ticks a single checkbox), a datepicker's `YYYY-MM-DD`, a users_select's user id;
+ * null = left empty.
  */
 export type InputValue = string | boolean | readonly string[] | null;
 
@@ -87,6 +88,16 @@ export function formState(view: Json, values: Record<string, InputValue | undefi
         const first = options[0]?.value;
         const chosen = many(() => (given === true && first !== undefined ? [String(first)] : []));
         entry = { type: 'checkboxes', selected_options: chosenOptions(options, chosen) };
+        break;
+      }
+      case 'datepicker': {
+        const value = given === undefined ? ((element.initial_date as string | undefined) ?? null) : given;
+        entry = { type: 'datepicker', selected_date: value === null ? null : String(value) };
+        break;
+      }
+      case 'users_select': {
+        const value = given === undefined ? ((element.initial_user as string | undefined) ?? null) : given;
+        entry = { type: 'users_select', selected_user: value === null ? null : String(value) };
         break;
       }
       default:

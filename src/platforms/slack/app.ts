@@ -6,10 +6,13 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
+import type { AuditService } from '../../services/audit.ts';
 import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
 import type { ReleaseService } from '../../services/release.ts';
+import type { StaleNudgeService } from '../../services/stale-nudges.ts';
+import type { TrainingService } from '../../services/training.ts';
 import { registerListeners } from './listeners/index.ts';
 import { SlackSender } from './sender.ts';
 
@@ -18,6 +21,9 @@ export interface SlackServices {
   friction: FrictionService;
   changes: ChangeService;
   releases: ReleaseService;
+  trainings: TrainingService;
+  audits: AuditService;
+  nudges: StaleNudgeService;
 }
 
 export interface SlackPlatform {

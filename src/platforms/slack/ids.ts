@@ -2,12 +2,15 @@
  * Every Slack identifier the app answers to lives here, so a listener and the view that renders its buttons can never
  * drift apart, and the manifest test can check the manifest against the code.
  */
+import type { AuditPlanField } from '../../domain/audit.ts';
 import type { ChangeField } from '../../domain/change.ts';
 import { CHANGE_ACTIONS } from '../../domain/change-messages.ts';
 import type { FrictionField } from '../../domain/friction.ts';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
 import type { ReleaseField } from '../../domain/release.ts';
 import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
+import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../domain/schedule-messages.ts';
+import type { TrainingField } from '../../domain/training.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
 /** Slash commands this app handles; each one must be declared in manifests/slack/manifest.json. */
@@ -40,6 +43,12 @@ export const VIEWS = {
   changeReject: 'change_decide_reject',
   releaseForm: 'release_form',
   releaseConfirmation: 'release_confirmation',
+  trainingForm: 'training_form',
+  trainingConfirmation: 'training_confirmation',
+  auditPlanForm: 'audit_plan_form',
+  auditPlanConfirmation: 'audit_plan_confirmation',
+  auditResultsForm: 'audit_results_form',
+  auditResultsConfirmation: 'audit_results_confirmation',
 } as const;
 
 /** Every input in our modals has one element, with this action id; the block id says which field it is. */
@@ -99,7 +108,35 @@ export const RELEASE_FORM_BLOCKS: Record<ReleaseField, string> = {
   teams: 'release.teams',
 };
 
+/** The training form's block ids, one per field of `TRAINING_FIELDS`. */
+export const TRAINING_FORM_BLOCKS: Record<TrainingField, string> = {
+  title: 'training.title',
+  material: 'training.material',
+  sop: 'training.sop',
+  teams: 'training.teams',
+  layers: 'training.layers',
+  due: 'training.due',
+};
+
+/** The audit plan form's block ids, one per field of `AUDIT_PLAN_FIELDS`. */
+export const AUDIT_PLAN_BLOCKS: Record<AuditPlanField, string> = {
+  sop: 'audit.sop',
+  schedule: 'audit.schedule',
+  checklist: 'audit.checklist',
+  variance: 'audit.variance',
+  owner: 'audit.owner',
+};
+
+/**
+ * The audit results form's block ids are the core's input ids (`resultFields(i)` in src/domain/audit.ts: `item2.passed`,
+ * `item2.variance`), so its errors land under the right input as they are; the pass / fail options' values are these.
+ */
+export const AUDIT_RESULT_OPTIONS = { pass: 'pass', fail: 'fail' } as const;
+
 /** Buttons: the core's neutral action ids are used as Slack action ids as they are. */
 export const ACTIONS = FRICTION_ACTIONS;
 export const CHANGE_BUTTONS = CHANGE_ACTIONS;
 export const RELEASE_BUTTONS = RELEASE_ACTIONS;
+export const TRAINING_BUTTONS = TRAINING_ACTIONS;
+export const AUDIT_BUTTONS = AUDIT_ACTIONS;
+export const NUDGE_BUTTONS = NUDGE_ACTIONS;

@@ -3,17 +3,21 @@
  * read, and the values typed into our modals. Unknown keys are dropped; a malformed input reads as empty.
  */
 import { z } from 'zod';
+import type { AuditPlanField } from '../../domain/audit.ts';
 import { CHANGE_FIELDS, type ChangeField } from '../../domain/change.ts';
 import type { FrictionField } from '../../domain/friction.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { ReleaseField } from '../../domain/release.ts';
+import type { TrainingField } from '../../domain/training.ts';
 import {
   ANONYMOUS_OPTION,
+  AUDIT_PLAN_BLOCKS,
   CHANGE_FORM_BLOCKS,
   FRICTION_FORM_BLOCKS,
   HUMAN_REVIEW_OPTION,
   INPUT_ACTION,
   RELEASE_FORM_BLOCKS,
+  TRAINING_FORM_BLOCKS,
 } from './ids.ts';
 
 const id = z.string().min(1).max(255);
@@ -95,6 +99,10 @@ const elementState = z.object({
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_options: z.array(z.object({ value: z.string() })).nullish(),
+  /** A datepicker's `YYYY-MM-DD`. */
+  selected_date: z.string().max(10).nullish(),
+  /** A users_select's user id. */
+  selected_user: z.string().max(255).nullish(),
 });
 
 function element(values: FormState, blockId: string) {
@@ -102,10 +110,10 @@ function element(values: FormState, blockId: string) {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** What was typed or picked in one input: its text, or its one chosen option's value. */
+/** What was typed or picked in one input: its text, its one chosen option's value, its date or its user. */
 export function formValue(values: FormState, blockId: string): string | undefined {
   const e = element(values, blockId);
-  return e?.value ?? e?.selected_option?.value ?? undefined;
+  return e?.value ?? e?.selected_option?.value ?? e?.selected_date ?? e?.selected_user ?? undefined;
 }
 
 /** The values chosen in a multi-select or a group of checkboxes. */
@@ -153,6 +161,56 @@ export function readReleaseForm(values: FormState): Record<ReleaseField, unknown
     tags: chosen(values, RELEASE_FORM_BLOCKS.tags),
     teams: chosen(values, RELEASE_FORM_BLOCKS.teams),
   };
+}
+
+/** The training form's values, as the core's `assign` takes them (it validates them). */
+export function readTrainingForm(values: FormState): Record<TrainingField, unknown> {
+  const B = TRAINING_FORM_BLOCKS;
+  return {
+    title: formValue(values, B.title),
+    material: formValue(values, B.material),
+    sop: formValue(values, B.sop),
+    teams: chosen(values, B.teams),
+    layers: chosen(values, B.layers),
+    due: formValue(values, B.due),
+  };
+}
+
+/** The audit plan form's values as the core's `plan` takes them, and the Slack user picked as its owner, if any. */
+export function readAuditPlanForm(values: FormState): {
+  raw: Record<Exclude<AuditPlanField, 'owner'>, unknown>;
+  owner: string | undefined;
+} {
+  const B = AUDIT_PLAN_BLOCKS;
+  const owner = formValue(values, B.owner);
+  return {
+    raw: {
+      sop: formValue(values, B.sop),
+      schedule: formValue(values, B.schedule),
+      checklist: formValue(values, B.checklist),
+      variance: formValue(values, B.variance),
+    },
+    owner: owner && /^[UW][A-Z0-9]{1,40}$/.test(owner) ? owner : undefined,
+  };
+}
+
+/** The results form's inputs are named after the core's (`item2.passed`, `item2.variance`): each read as it is. */
+const RESULT_INPUT = /^item\d{1,3}\.(?:passed|variance)$/;
+
+/** The audit results form's values, by the core's input ids (it validates them against the checklist). */
+export function readAuditResults(values: FormState): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(values)
+      .filter((blockId) => RESULT_INPUT.test(blockId))
+      .map((blockId) => [blockId, formValue(values, blockId)]),
+  );
+}
+
+const auditResultsMetadata = z.object({ run: z.string().regex(/^\d{1,9}$/) });
+
+/** The results form's `private_metadata`: the run it records; undefined when malformed. */
+export function readAuditResultsMetadata(text: string): { run: string } | undefined {
+  return parseJson(text, auditResultsMetadata);
 }
 
 const frictionFormMetadata = z.object({ sourceLink: z.url().max(2000).optional() });

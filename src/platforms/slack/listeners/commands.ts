@@ -1,6 +1,6 @@
 /**
- * The slash commands: `/coe …` (every text command, and `release`, which opens the release form), `/friction
- * [text]` and `/change-request [text]`.
+ * The slash commands: `/coe …` (every text command, and `release`, `training assign` and `audit plan`, which open
+ * their forms), `/friction [text]` and `/change-request [text]`.
  */
 import type { App } from '@slack/bolt';
 import { parseCoeCommand } from '../../../domain/coe-command.ts';
@@ -9,9 +9,12 @@ import { SLASH_COMMANDS } from '../ids.ts';
 import { extractMentions, readableText } from '../mentions.ts';
 import { slashCommand } from '../payloads.ts';
 import { renderMessage } from '../render.ts';
+import { auditPlanFormView } from '../views/audit-form.ts';
 import { changeFormView, changePrefillFromText } from '../views/change-form.ts';
 import { prefillFromText } from '../views/friction-form.ts';
 import { releaseFormView } from '../views/release-form.ts';
+import { trainingFormView } from '../views/training-form.ts';
+import { auditPlanOptions } from './audits.ts';
 import type { ListenerDeps } from './deps.ts';
 import { openFormFromCommand } from './open-form.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
@@ -33,15 +36,21 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       externalId: c.user_id,
       ...(c.user_name ? { displayName: c.user_name } : {}),
     };
-    // `release` is a form, opened on this command's trigger (refused with a reason when nothing can be released).
-    if (coeCommand.kind === 'release') {
-      await openFormFromCommand(
-        deps,
-        { ack, respond, client, triggerId: c.trigger_id },
-        () => deps.releases.formOptions(actor, coeCommand.sopKey),
-        releaseFormView,
-      );
-      return;
+    // `release`, `training assign` and `audit plan` are forms, opened on this command's trigger (refused with a
+    // reason when this person may not, or when there is nothing to fill in yet).
+    const opening = { ack, respond, client, triggerId: c.trigger_id };
+    switch (coeCommand.kind) {
+      case 'release':
+        return openFormFromCommand(
+          deps,
+          opening,
+          () => deps.releases.formOptions(actor, coeCommand.sopKey),
+          releaseFormView,
+        );
+      case 'trainingAssign':
+        return openFormFromCommand(deps, opening, () => deps.trainings.formOptions(actor), trainingFormView);
+      case 'auditPlan':
+        return openFormFromCommand(deps, opening, () => auditPlanOptions(deps, actor), auditPlanFormView);
     }
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(

@@ -5,10 +5,13 @@
 import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../../domain/message.ts';
 import { answer } from '../../../services/answer.ts';
+import type { AuditService } from '../../../services/audit.ts';
 import type { ChangeService } from '../../../services/change.ts';
 import type { CoeCommands } from '../../../services/commands.ts';
 import type { FrictionService } from '../../../services/friction.ts';
 import type { ReleaseService } from '../../../services/release.ts';
+import type { StaleNudgeService } from '../../../services/stale-nudges.ts';
+import type { TrainingService } from '../../../services/training.ts';
 import { renderMessage } from '../render.ts';
 
 export interface ListenerLog {
@@ -21,6 +24,9 @@ export interface ListenerDeps {
   friction: FrictionService;
   changes: ChangeService;
   releases: ReleaseService;
+  trainings: TrainingService;
+  audits: AuditService;
+  nudges: StaleNudgeService;
   log: ListenerLog;
 }
 

@@ -1,14 +1,18 @@
 /**
- * Registers every Slack listener, by surface (commands, shortcuts, modals, buttons, events) and by capability.
+ * Registers every Slack listener, by surface (commands, shortcuts, modals, buttons, events) and by capability
+ * (friction, change requests, releases, training, audits, stale nudges).
  */
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions.ts';
+import { registerAudits } from './audits.ts';
 import { registerChangeRequests } from './change-requests.ts';
 import { registerCommands } from './commands.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerEvents } from './events.ts';
+import { registerNudges } from './nudges.ts';
 import { registerReleases } from './releases.ts';
 import { registerShortcuts } from './shortcuts.ts';
+import { registerTrainings } from './trainings.ts';
 import { registerViews } from './views.ts';
 
 /** Every Slack surface the app answers on: slash commands, shortcuts, modals, buttons, events. */
@@ -19,5 +23,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerActions(app, deps);
   registerChangeRequests(app, deps);
   registerReleases(app, deps);
+  registerTrainings(app, deps);
+  registerAudits(app, deps);
+  registerNudges(app, deps);
   registerEvents(app, deps);
 }

@@ -3,7 +3,9 @@
  * action id is `INPUT_ACTION`, cut to the Block Kit limits. Plus the modal that only shows a message. Pure functions.
  */
 import type { InputBlock, ModalView, Option, PlainTextOption } from '@slack/web-api';
+import { CHANGE_LIMITS } from '../../../domain/change.ts';
 import type { Message } from '../../../domain/message.ts';
+import { sopId } from '../../../domain/sop.ts';
 import { INPUT_ACTION } from '../ids.ts';
 import { plain, renderMessage } from '../render.ts';
 
@@ -129,6 +131,50 @@ export function textInput(
     ...(extra.multiline ? { multiline: true } : {}),
     ...(initial ? { initial_value: initial } : {}),
     ...placeholderOf(extra),
+  });
+}
+
+/**
+ * A registered standard to pick (a training's, an audit's): a select of them, or, when there are more than a select
+ * takes, its key typed in (the core checks it is registered).
+ */
+export function standardInput(
+  blockId: string,
+  label: string,
+  sops: readonly { key: string; title: string }[],
+  extra: Common & { initial?: string | undefined } = {},
+): InputBlock {
+  if (!fitsSelect(sops.map((s) => s.key))) {
+    return textInput(blockId, label, CHANGE_LIMITS.sop, { ...extra, placeholder: 'e.g. inventory-scanning' });
+  }
+  return selectInput(
+    blockId,
+    label,
+    sops.map((s) => option(`${sopId(s.key)} · ${s.title}`, s.key)),
+    extra,
+  );
+}
+
+/** A date (`YYYY-MM-DD`), starting at `initial` when given. */
+export function dateInput(
+  blockId: string,
+  label: string,
+  extra: Common & { initial?: string | undefined } = {},
+): InputBlock {
+  return input(blockId, label, extra, {
+    type: 'datepicker',
+    action_id: INPUT_ACTION,
+    ...placeholderOf(extra, 'Pick a date'),
+    ...(extra.initial ? { initial_date: extra.initial } : {}),
+  });
+}
+
+/** One person of the workspace, picked from Slack's own list of users. */
+export function userInput(blockId: string, label: string, extra: Common = {}): InputBlock {
+  return input(blockId, label, extra, {
+    type: 'users_select',
+    action_id: INPUT_ACTION,
+    ...placeholderOf(extra, 'Choose a person'),
   });
 }
 

@@ -1,0 +1,36 @@
+/**
+ * Training in Slack: the form `/coe training assign` opens, its submission, and the "Mark complete" and "Snooze 1
+ * day" buttons on the announcements in team channels and on the reminders in direct messages.
+ */
+import type { App } from '@slack/bolt';
+import type { TrainingField } from '../../../domain/training.ts';
+import { TRAINING_BUTTONS, TRAINING_FORM_BLOCKS, VIEWS } from '../ids.ts';
+import { hasInput, readTrainingForm } from '../payloads.ts';
+import { trainingMessageView } from '../views/training-form.ts';
+import { registerPressButton } from './buttons.ts';
+import type { ListenerDeps } from './deps.ts';
+import { registerForm } from './forms.ts';
+
+export function registerTrainings(app: App, deps: ListenerDeps): void {
+  registerForm(app, deps, {
+    callbackId: VIEWS.trainingForm,
+    fallbackBlock: TRAINING_FORM_BLOCKS.title,
+    // Without teams (or standards) the form has no such input: "pick teams or layers" goes under the layers.
+    blockOf: (field, view) => {
+      const block = TRAINING_FORM_BLOCKS[field as TrainingField] ?? TRAINING_FORM_BLOCKS.title;
+      if (hasInput(view.state.values, block)) return block;
+      return field === 'teams' ? TRAINING_FORM_BLOCKS.layers : TRAINING_FORM_BLOCKS.title;
+    },
+    read: (view) => readTrainingForm(view.state.values),
+    submit: (request, raw) => deps.trainings.assign(request, raw),
+    messageView: trainingMessageView,
+  });
+
+  // Each person's own assignment only; the answer is private, wherever the button was pressed.
+  registerPressButton(app, deps, TRAINING_BUTTONS.complete, (press) =>
+    deps.trainings.complete({ actor: press.actor, key: press.key }, press.value),
+  );
+  registerPressButton(app, deps, TRAINING_BUTTONS.snooze, (press) =>
+    deps.trainings.snooze({ actor: press.actor, key: press.key }, press.value),
+  );
+}
