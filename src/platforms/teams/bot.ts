@@ -1,9 +1,10 @@
 /**
  * The Teams side: a botbuilder activity handler whose messages call the same core services as Slack's listeners.
  * In Teams the `/coe` words are said to the bot: `help`, `friction …`, `change request …`, `release`, `status FR-12`,
- * `setup review-channel`, `role @person coe`. Card buttons, dialogs (task modules) and the "Report friction" message
- * action arrive here too and are routed by their card action: friction ones to `friction.ts`, change requests to
- * `changes.ts`, releases to `releases.ts`.
+ * `setup review-channel`, `role @person coe`, `training assign`, `audit plan`. Card buttons, dialogs (task modules)
+ * and the "Report friction" message action arrive here too and are routed by their card action: friction ones to
+ * `friction.ts`, change requests to `changes.ts`, releases to `releases.ts`, training to `trainings.ts`, audits to
+ * `audits.ts`, nudges to `nudges.ts`.
  */
 import {
   type Activity,
@@ -22,11 +23,15 @@ import { type Message, message } from '../../domain/message.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
 import { answer, type ErrorSink } from '../../services/answer.ts';
+import type { AuditService } from '../../services/audit.ts';
 import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
 import type { ReleaseService } from '../../services/release.ts';
+import type { StaleNudgeService } from '../../services/stale-nudges.ts';
+import type { TrainingService } from '../../services/training.ts';
 import { actorOf, channelIdOf, externalIdOf, interactionKey } from './activity.ts';
+import { TeamsAudit } from './audits.ts';
 import { taskMessage } from './cards/task-module.ts';
 import { cardActivity } from './cards.ts';
 import { TeamsChange } from './changes.ts';
@@ -39,8 +44,10 @@ import {
   FRICTION_COMMAND,
   MESSAGE_ACTIONS,
 } from './ids.ts';
+import { snoozeNudge } from './nudges.ts';
 import { TeamsRelease } from './releases.ts';
 import { channelKey, personKey, type TeamsAddress, type TeamsSender } from './sender.ts';
+import { TeamsTraining } from './trainings.ts';
 
 export { channelIdOf } from './activity.ts';
 
@@ -49,6 +56,9 @@ export interface TeamsServices {
   friction: FrictionService;
   changes: ChangeService;
   releases: ReleaseService;
+  trainings: TrainingService;
+  audits: AuditService;
+  nudges: StaleNudgeService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -83,6 +93,8 @@ export class TeamsBot extends TeamsActivityHandler {
   private readonly friction: TeamsFriction;
   private readonly changes: TeamsChange;
   private readonly releases: TeamsRelease;
+  private readonly trainings: TeamsTraining;
+  private readonly audits: TeamsAudit;
   /** By card action. Maps, not objects: a button's data must not reach `constructor` or `__proto__`. */
   private readonly buttons: Map<string, ButtonRoute>;
   private readonly fetches: Map<string, DialogRoute>;
@@ -96,13 +108,20 @@ export class TeamsBot extends TeamsActivityHandler {
     const friction = new TeamsFriction(services.friction, log);
     const changes = new TeamsChange(services.changes, log);
     const releases = new TeamsRelease(services.releases, log);
+    const trainings = new TeamsTraining(services.trainings, log);
+    const audits = new TeamsAudit(services.audits, log);
     this.friction = friction;
     this.changes = changes;
     this.releases = releases;
+    this.trainings = trainings;
+    this.audits = audits;
     this.buttons = new Map<string, ButtonRoute>([
       [CARD_ACTIONS.triage, (a, d) => friction.triage(a, d)],
       [CARD_ACTIONS.approve, (a, d) => changes.approve(a, d)],
       [CARD_ACTIONS.deployed, (a, d) => releases.deployed(a, d)],
+      [CARD_ACTIONS.completeTraining, (a, d) => trainings.complete(a, d)],
+      [CARD_ACTIONS.snoozeTraining, (a, d) => trainings.snooze(a, d)],
+      [CARD_ACTIONS.snoozeNudge, (a, d) => snoozeNudge(services.nudges, a, d)],
     ]);
     const frictionDecisions = Object.entries(DECISION_FORMS);
     const changeDecisions = Object.entries(CHANGE_DECISION_FORMS);
@@ -112,6 +131,9 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.openChangeForm, named((a, d) => changes.openForm(a, d))],
       [CARD_ACTIONS.revise, named((a, d) => changes.openRevision(a, d))],
       [CARD_ACTIONS.openReleaseForm, named((a, d) => releases.openForm(a, d))],
+      [CARD_ACTIONS.openTrainingForm, named((a) => trainings.openForm(a))],
+      [CARD_ACTIONS.openAuditForm, named((a) => audits.openForm(a))],
+      [CARD_ACTIONS.recordAudit, named((a, d) => audits.openResults(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.openDecision(a, decision, d))] as const,
       ),
@@ -126,6 +148,9 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.plusOneInstead, { run: (a, d) => friction.plusOneInstead(a, d), remember: false }],
       [CARD_ACTIONS.submitChange, named((a, d) => changes.submit(a, d))],
       [CARD_ACTIONS.submitRelease, named((a, d) => releases.submit(a, d))],
+      [CARD_ACTIONS.submitTraining, named((a, d) => trainings.submit(a, d))],
+      [CARD_ACTIONS.submitAudit, named((a, d) => audits.submit(a, d))],
+      [CARD_ACTIONS.recordAudit, named((a, d) => audits.submitResults(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.submitDecision(a, decision, d))] as const,
       ),
@@ -170,6 +195,14 @@ export class TeamsBot extends TeamsActivityHandler {
       await this.offerForm(context, () => this.releases.opener(actor, command.sopKey));
       return;
     }
+    if (command.kind === 'trainingAssign') {
+      await this.offerForm(context, () => this.trainings.opener(actor));
+      return;
+    }
+    if (command.kind === 'auditPlan') {
+      await this.offerForm(context, () => this.audits.opener(actor));
+      return;
+    }
     const reply = await answer(
       () =>
         this.services.commands.handle(
@@ -203,7 +236,7 @@ export class TeamsBot extends TeamsActivityHandler {
     await context.sendActivity(opener);
   }
 
-  /** A plain button on a card (Triage, Approve, Deployed): the outcome goes to the presser only. */
+  /** A plain button on a card (Triage, Approve, Deployed, Mark complete, Snooze): the outcome goes to the presser only. */
   private async onCardButton(context: TurnContext, data: { coeAction: string }): Promise<void> {
     const activity = context.activity;
     if (!activity.from?.id) return;

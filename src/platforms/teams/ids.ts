@@ -2,12 +2,15 @@
  * Every Teams identifier the app answers to lives here, so a handler and the card that renders its buttons can never
  * drift apart, and the manifest test can check manifests/teams/manifest.json against the code.
  */
+import type { AuditPlanField } from '../../domain/audit.ts';
 import type { ChangeDecision, ChangeField } from '../../domain/change.ts';
 import { CHANGE_ACTIONS } from '../../domain/change-messages.ts';
 import type { FrictionDecision, FrictionField } from '../../domain/friction.ts';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
 import type { ReleaseField } from '../../domain/release.ts';
 import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
+import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../domain/schedule-messages.ts';
+import type { TrainingField } from '../../domain/training.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
 /** Where a bot command is offered: a personal chat, a team's channels, a group chat (one manifest list each). */
@@ -113,9 +116,26 @@ export const CARD_ACTIONS = {
   openReleaseForm: 'release.open',
   /** The release form's publish button (task/submit). */
   submitRelease: 'release.submit',
+  /** "Assign a training" on the card the bot answers `training assign` with: opens the form (task/fetch). */
+  openTrainingForm: 'training.open',
+  /** The training form's assign button (task/submit). */
+  submitTraining: 'training.submit',
+  /** "Plan an audit" on the card the bot answers `audit plan` with: opens the form (task/fetch). */
+  openAuditForm: 'audit.open',
+  /** The audit plan form's button (task/submit). */
+  submitAudit: 'audit.submit',
   ...FRICTION_ACTIONS,
   ...CHANGE_ACTIONS,
   ...RELEASE_ACTIONS,
+  // The core's scheduled-work buttons, renamed: training and nudges both have a `snooze`.
+  /** "Mark complete" on a training announcement or reminder (a plain Action.Submit). */
+  completeTraining: TRAINING_ACTIONS.complete,
+  /** "Snooze 1 day" on a training reminder (a plain Action.Submit). */
+  snoozeTraining: TRAINING_ACTIONS.snooze,
+  /** "Record results" on a due audit's checklist (task/fetch), and the results form's button (task/submit). */
+  recordAudit: AUDIT_ACTIONS.record,
+  /** "Snooze a week" on a nudge about a report that waits too long (a plain Action.Submit). */
+  snoozeNudge: NUDGE_ACTIONS.snooze,
 } as const;
 
 /** The friction decisions whose buttons open a form first (task/fetch), by their card action. */
@@ -175,6 +195,25 @@ export const RELEASE_FORM_INPUTS: Record<ReleaseField, ReleaseField> = {
   notes: 'notes',
   tags: 'tags',
   teams: 'teams',
+};
+
+/** The training form's input ids: the core's field names as they are (TRAINING_FIELDS). */
+export const TRAINING_FORM_INPUTS: Record<TrainingField, TrainingField> = {
+  title: 'title',
+  material: 'material',
+  sop: 'sop',
+  teams: 'teams',
+  layers: 'layers',
+  due: 'due',
+};
+
+/** The audit plan form's input ids: the core's field names as they are (AUDIT_PLAN_FIELDS). */
+export const AUDIT_PLAN_FORM_INPUTS: Record<AuditPlanField, AuditPlanField> = {
+  sop: 'sop',
+  schedule: 'schedule',
+  checklist: 'checklist',
+  variance: 'variance',
+  owner: 'owner',
 };
 
 /** The input of the reason a change decision asks for. */

@@ -1,6 +1,6 @@
 /**
  * The Adaptive Card 1.5 pieces every Teams form is made of: the card itself, headings and notes, text inputs,
- * choice sets and toggles with Teams-side validation, the line under a bad input, an opener card whose button opens a
+ * date pickers, choice sets and toggles with Teams-side validation, the line under a bad input, an opener card whose button opens a
  * dialog, and the layout that puts each problem under its input. Pure functions.
  */
 import type { AdaptiveCard, CardElement } from '../cards.ts';
@@ -88,6 +88,18 @@ export function textInput(id: string, label: string, maxLength: number, options:
     maxLength,
     ...(options.multiline ? { isMultiline: true } : {}),
     ...(options.placeholder ? { placeholder: options.placeholder } : {}),
+    ...(options.value ? { value: options.value } : {}),
+    ...(options.required ? { isRequired: true, errorMessage: options.required } : {}),
+  };
+}
+
+/** A date picker; Teams sends the date back as `YYYY-MM-DD`, and offers none before `min`. */
+export function dateInput(id: string, label: string, options: InputOptions & { min?: string }): CardElement {
+  return {
+    type: 'Input.Date',
+    id,
+    label,
+    ...(options.min ? { min: options.min } : {}),
     ...(options.value ? { value: options.value } : {}),
     ...(options.required ? { isRequired: true, errorMessage: options.required } : {}),
   };

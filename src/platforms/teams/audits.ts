@@ -1,0 +1,115 @@
+/**
+ * Audits on Teams (issue 5): `audit plan` said to the bot and the task-module plan form, and "Record results" on
+ * the checklist a due run sends its owner, which opens the results form. Each handler parses what Teams sent (zod),
+ * calls the audit service, and renders the answer. No business rule lives here.
+ */
+import type { Activity, TaskModuleResponse } from 'botbuilder';
+import { z } from 'zod';
+import { AUDIT_PLAN_FIELDS } from '../../domain/audit.ts';
+import { CoeError } from '../../domain/errors.ts';
+import type { PersonRef } from '../../domain/people.ts';
+import type { ErrorSink } from '../../services/answer.ts';
+import type { AuditFormOptions, AuditService } from '../../services/audit.ts';
+import { actorOf, interactionKey } from './activity.ts';
+import {
+  auditOpenerCard,
+  auditPlanCard,
+  auditResultsCard,
+  auditResultsTitle,
+  auditStartValues,
+} from './cards/audit.ts';
+import { taskCard, taskMessage } from './cards/task-module.ts';
+import { adaptiveCardActivity, renderCard } from './cards.ts';
+import { formFields, inDialog, parseData } from './dialog.ts';
+
+const FORM_TITLE = 'Plan an audit';
+
+const NO_STANDARD =
+  'No standard is registered yet, so there is nothing to audit: register one first with `sop new <key> <title>`.';
+
+/** The plan form as Teams submits it: text inputs, the owner as a person id (or nothing: the planner). */
+const text = z.string().optional();
+const planData = z.object({
+  sop: text,
+  schedule: text,
+  checklist: text,
+  variance: text,
+  owner: z
+    .string()
+    .regex(/^\d{0,9}$/)
+    .optional(),
+});
+
+/** "Record results" and the results form's submit: the run id, with the form's inputs (`item<i>.passed` …). */
+const runData = z.looseObject({ value: z.string().regex(/^\d{1,9}$/) });
+const RESULT_INPUT = /^item\d{1,2}\.(?:passed|variance)$/;
+
+export class TeamsAudit {
+  constructor(
+    private readonly audits: AuditService,
+    private readonly log: ErrorSink,
+  ) {}
+
+  /** `audit plan`: checked first, so someone who may not plan (or has no standard to audit) is refused (thrown). */
+  async opener(actor: PersonRef): Promise<Partial<Activity>> {
+    await this.formOptions(actor);
+    return adaptiveCardActivity(auditOpenerCard(), FORM_TITLE);
+  }
+
+  /** task/fetch from the opener's button: the plan form. */
+  openForm(activity: Activity): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const options = await this.formOptions(actorOf(activity));
+      return taskCard(FORM_TITLE, auditPlanCard({ options, values: auditStartValues(options) }));
+    });
+  }
+
+  /** task/submit of the plan form: AUD-n, or the form again with what to fix under each field. */
+  submit(activity: Activity, data: unknown): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const form = parseData(planData, data);
+      const { raw, values } = formFields(AUDIT_PLAN_FIELDS, form);
+      const actor = actorOf(activity);
+      const owner = form.owner ? { id: Number(form.owner) } : undefined;
+      const result = await this.audits.plan({ actor, key: interactionKey(activity) }, raw, owner);
+      if (!result.ok) {
+        const options = await this.formOptions(actor);
+        return taskCard(FORM_TITLE, auditPlanCard({ options, values, errors: result.errors }));
+      }
+      return taskCard('Audit planned', renderCard(result.confirmation));
+    });
+  }
+
+  /** task/fetch of "Record results": the results form of that run, for its owner or the CoE only. */
+  openResults(activity: Activity, data: unknown): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const audit = await this.audits.resultsForm(actorOf(activity), parseData(runData, data).value);
+      return taskCard(auditResultsTitle(audit), auditResultsCard(audit));
+    });
+  }
+
+  /** task/submit of the results form: the outcome (closing the dialog), or the form again with what to fix. */
+  submitResults(activity: Activity, data: unknown): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const form = parseData(runData, data);
+      const raw: Record<string, string> = {};
+      for (const [input, value] of Object.entries(form)) {
+        if (RESULT_INPUT.test(input) && typeof value === 'string') raw[input] = value;
+      }
+      const actor = actorOf(activity);
+      const result = await this.audits.record({ actor, key: interactionKey(activity) }, form.value, raw);
+      if (!result.ok) {
+        const audit = await this.audits.resultsForm(actor, form.value);
+        return taskCard(auditResultsTitle(audit), auditResultsCard(audit, raw, result.errors));
+      }
+      return taskMessage(result.outcome.text);
+    });
+  }
+
+  /** What the plan form offers; with no standard registered there is nothing to plan, which is said kindly. */
+  private async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
+    const options = await this.audits.formOptions(actor);
+    if (options.sops.length === 0) throw new CoeError('SETUP.MISSING', NO_STANDARD);
+    return options;
+  }
+}
