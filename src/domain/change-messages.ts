@@ -46,6 +46,8 @@ export interface ChangeView {
   improvement: Improvement;
   aiRule: AiRuleInput | null;
   status: ChangeStatus;
+  /** Bumped on every change of the request. */
+  version: number;
   origin: string | null;
   decisionReason: string | null;
   requesterName: string | null;
@@ -124,17 +126,20 @@ function body(view: ChangeView): MessageBlock[] {
 /** The review message in the CoE channel: the request, and the decisions still open as buttons. */
 export function changeReviewMessage(view: ChangeView): Message {
   const id = changeId(view.number);
+  // The buttons name the revision they were shown on: pressing Approve again after the request came back revised
+  // is a new press, not a repeat of the old one.
+  const value = `${id}:v${view.version}`;
   const blocks = body(view);
   if (isDecidable(view.status)) {
     blocks.push({
       type: 'actions',
       actions: [
-        { id: CHANGE_ACTIONS.approve, label: 'Approve', value: id, style: 'primary' },
+        { id: CHANGE_ACTIONS.approve, label: 'Approve', value, style: 'primary' },
         // A draft the bot raised (an audit) has nobody to send it back to: approve or reject it.
         ...(view.origin === null
-          ? [{ id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value: id, opensForm: true }]
+          ? [{ id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value, opensForm: true }]
           : []),
-        { id: CHANGE_ACTIONS.reject, label: 'Reject', value: id, style: 'danger', opensForm: true },
+        { id: CHANGE_ACTIONS.reject, label: 'Reject', value, style: 'danger', opensForm: true },
       ],
     });
   }

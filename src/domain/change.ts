@@ -288,9 +288,9 @@ export function parseFrictionList(text: string): { ok: true; numbers: number[] }
 
 export const changeId = (number: number) => `CR-${number}`;
 
-/** `CR-7`, `cr7`, `7` → 7. */
+/** `CR-7`, `cr7`, `7`, and a review button's `CR-7:v3` (the revision it was shown on) → 7. */
 export function parseChangeId(text: string): number | undefined {
-  const match = /^\s*(?:cr-?)?(\d{1,9})\s*$/i.exec(text);
+  const match = /^\s*(?:cr-?)?(\d{1,9})(?::v\d{1,9})?\s*$/i.exec(text);
   return match ? Number(match[1]) : undefined;
 }
 

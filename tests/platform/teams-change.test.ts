@@ -354,10 +354,10 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
     const buttons = buttonsByAction(card);
     expect(Object.keys(buttons).sort()).toEqual(['change.approve', 'change.reject', 'change.request_changes']);
     // Approve is a plain button (a message activity); the other two ask for a reason in a dialog first.
-    expect(buttons['change.approve']).toMatchObject({ type: 'Action.Submit', data: { value: 'CR-1' } });
+    expect(buttons['change.approve']).toMatchObject({ type: 'Action.Submit', data: { value: 'CR-1:v1' } });
     expect(buttons['change.approve']?.data).not.toHaveProperty('msteams');
     for (const action of ['change.request_changes', 'change.reject']) {
-      expect(buttons[action]).toMatchObject({ data: { msteams: { type: 'task/fetch' }, value: 'CR-1' } });
+      expect(buttons[action]).toMatchObject({ data: { msteams: { type: 'task/fetch' }, value: 'CR-1:v1' } });
     }
 
     // Once the registry has a standard and an executive a constraint, the form offers them as choices.

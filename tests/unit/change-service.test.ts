@@ -212,9 +212,9 @@ describe('raising a change request', () => {
     expect(JSON.stringify(review)).toContain('{"label":"Raised by","value":"Mona Manager"}');
     expect(JSON.stringify(review)).toContain('{"label":"Friction","value":"FR-1"}');
     expect(actionsOf(review).map((a) => [a.id, a.value])).toEqual([
-      [CHANGE_ACTIONS.approve, 'CR-1'],
-      [CHANGE_ACTIONS.requestChanges, 'CR-1'],
-      [CHANGE_ACTIONS.reject, 'CR-1'],
+      [CHANGE_ACTIONS.approve, 'CR-1:v1'],
+      [CHANGE_ACTIONS.requestChanges, 'CR-1:v1'],
+      [CHANGE_ACTIONS.reject, 'CR-1:v1'],
     ]);
     expect(row('CR-1:review:teams').body).toEqual(review);
   });

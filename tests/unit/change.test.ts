@@ -714,6 +714,7 @@ const changeView = (over: Partial<ChangeView> = {}): ChangeView => ({
   improvement: 'clarify',
   aiRule: null,
   status: 'submitted',
+  version: 1,
   origin: null,
   decisionReason: null,
   requesterName: 'Mona Manager',
@@ -742,9 +743,9 @@ describe('change-request messages', () => {
       ],
     });
     expect(actionsOf(review)).toEqual([
-      { id: CHANGE_ACTIONS.approve, label: 'Approve', value: 'CR-1', style: 'primary' },
-      { id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value: 'CR-1', opensForm: true },
-      { id: CHANGE_ACTIONS.reject, label: 'Reject', value: 'CR-1', style: 'danger', opensForm: true },
+      { id: CHANGE_ACTIONS.approve, label: 'Approve', value: 'CR-1:v1', style: 'primary' },
+      { id: CHANGE_ACTIONS.requestChanges, label: 'Request changes', value: 'CR-1:v1', opensForm: true },
+      { id: CHANGE_ACTIONS.reject, label: 'Reject', value: 'CR-1:v1', style: 'danger', opensForm: true },
     ]);
   });
 

@@ -2,6 +2,8 @@
  * What every button press and view submission is read as before a service is called: who, where, which button and
  * value, and the idempotency key that makes a double click or a re-submitted view one decision.
  */
+
+import { createHash } from 'node:crypto';
 import { CoeError } from '../../../domain/errors.ts';
 import { actorOf, type BlockActionPayload, blockAction } from '../payloads.ts';
 import type { ListenerLog } from './deps.ts';
@@ -29,8 +31,9 @@ export interface Press {
 }
 
 /**
- * A press on a button of a message: a double click presses with the same message, button and person, so it has the
- * same key and the core takes one decision.
+ * A press on a button of a message: a double click presses with the same message, button, value and person, so it
+ * has the same key and the core takes one decision. The value is in it because a message updated in place keeps its
+ * ts: a button shown on a later revision (a change request resubmitted) carries another value, and is a new press.
  */
 export function readPress(
   body: unknown,
@@ -54,7 +57,12 @@ export function readPress(
     triggerId: b.trigger_id,
     channel,
     value: action.value,
-    key: `slack:action:${where}:${action.action_id}:${b.user.id}`,
+    key: `slack:action:${where}:${action.action_id}:${keyPart(action.value)}:${b.user.id}`,
     respond,
   };
+}
+
+/** A button value as part of a key: as it is when short, else its hash (values may be up to 2000 characters). */
+function keyPart(value: string): string {
+  return value.length <= 64 ? value : createHash('sha256').update(value).digest('base64url');
 }
