@@ -20,6 +20,7 @@ import { type AuditView, auditDueMessage, auditRecordedMessage, auditSection } f
 import { sopId } from '../domain/sop.ts';
 import type { AuditPlan, AuditRun, Clock, Repositories, Store } from '../ports.ts';
 import type { ChangeService } from './change.ts';
+import { commandWords } from './coe-admin.ts';
 import { tellPerson } from './review-thread.ts';
 
 /** What the scheduler knows about cron expressions, for the domain that does not parse them. */
@@ -53,12 +54,24 @@ export class AuditService {
     private readonly onPlansChanged: () => void = () => {},
   ) {}
 
+  private commandFor(actor: PersonRef, words: string): string {
+    return `\`${commandWords(actor.platform, words)}\``;
+  }
+
+  /** What the plan form offers; with no standard registered there is nothing to audit yet, which is said kindly. */
   async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
     return this.store.transaction(async (repos) => {
       await this.planner(repos, actor);
+      const sops = await repos.sops.list();
+      if (sops.length === 0) {
+        throw new CoeError(
+          'SETUP.MISSING',
+          `An audit checks a standard, and none is registered yet: register one first with ${this.commandFor(actor, 'sop new <key> <title>')}.`,
+        );
+      }
       const people = await repos.people.withLayers(['coe', 'manager']);
       return {
-        sops: (await repos.sops.list()).map((s) => ({ key: s.key, title: s.title })),
+        sops: sops.map((s) => ({ key: s.key, title: s.title })),
         owners: people.map((p) => ({ id: p.id, name: p.displayName ?? `person ${p.id}` })),
       };
     });

@@ -457,7 +457,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
   it('plans AUD-1 from the form; a due run sends its owner the checklist, and 12% against 5% drafts a redesign', async () => {
     await setUp();
     await say('audit plan', { from: COE_USER });
-    expect(words(lastInChat(COE_USER))).toContain('No standard is registered yet, so there is nothing to audit');
+    expect(words(lastInChat(COE_USER))).toContain('An audit checks a standard, and none is registered yet');
     await say('sop new inventory-scanning Inventory scanning', { from: COE_USER });
     await say('audit plan', { from: ADA });
     expect(words(lastInChat(ADA))).toContain('Only CoE members plan audits. Nothing was changed.');

@@ -6,10 +6,9 @@
 import type { Activity, TaskModuleResponse } from 'botbuilder';
 import { z } from 'zod';
 import { AUDIT_PLAN_FIELDS } from '../../domain/audit.ts';
-import { CoeError } from '../../domain/errors.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { ErrorSink } from '../../services/answer.ts';
-import type { AuditFormOptions, AuditService } from '../../services/audit.ts';
+import type { AuditService } from '../../services/audit.ts';
 import { actorOf, interactionKey } from './activity.ts';
 import {
   auditOpenerCard,
@@ -23,9 +22,6 @@ import { adaptiveCardActivity, renderCard } from './cards.ts';
 import { formFields, inDialog, parseData } from './dialog.ts';
 
 const FORM_TITLE = 'Plan an audit';
-
-const NO_STANDARD =
-  'No standard is registered yet, so there is nothing to audit: register one first with `sop new <key> <title>`.';
 
 /** The plan form as Teams submits it: text inputs, the owner as a person id (or nothing: the planner). */
 const text = z.string().optional();
@@ -52,14 +48,14 @@ export class TeamsAudit {
 
   /** `audit plan`: checked first, so someone who may not plan (or has no standard to audit) is refused (thrown). */
   async opener(actor: PersonRef): Promise<Partial<Activity>> {
-    await this.formOptions(actor);
+    await this.audits.formOptions(actor);
     return adaptiveCardActivity(auditOpenerCard(), FORM_TITLE);
   }
 
   /** task/fetch from the opener's button: the plan form. */
   openForm(activity: Activity): Promise<TaskModuleResponse> {
     return inDialog(this.log, async () => {
-      const options = await this.formOptions(actorOf(activity));
+      const options = await this.audits.formOptions(actorOf(activity));
       return taskCard(FORM_TITLE, auditPlanCard({ options, values: auditStartValues(options) }));
     });
   }
@@ -73,7 +69,7 @@ export class TeamsAudit {
       const owner = form.owner ? { id: Number(form.owner) } : undefined;
       const result = await this.audits.plan({ actor, key: interactionKey(activity) }, raw, owner);
       if (!result.ok) {
-        const options = await this.formOptions(actor);
+        const options = await this.audits.formOptions(actor);
         return taskCard(FORM_TITLE, auditPlanCard({ options, values, errors: result.errors }));
       }
       return taskCard('Audit planned', renderCard(result.confirmation));
@@ -104,12 +100,5 @@ export class TeamsAudit {
       }
       return taskMessage(result.outcome.text);
     });
-  }
-
-  /** What the plan form offers; with no standard registered there is nothing to plan, which is said kindly. */
-  private async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
-    const options = await this.audits.formOptions(actor);
-    if (options.sops.length === 0) throw new CoeError('SETUP.MISSING', NO_STANDARD);
-    return options;
   }
 }

@@ -4,30 +4,12 @@
  */
 import type { App } from '@slack/bolt';
 import { type AuditPlanField, resultFields } from '../../../domain/audit.ts';
-import { CoeError } from '../../../domain/errors.ts';
-import type { PersonRef } from '../../../domain/people.ts';
-import type { AuditFormOptions } from '../../../services/audit.ts';
 import { AUDIT_BUTTONS, AUDIT_PLAN_BLOCKS, VIEWS } from '../ids.ts';
 import { hasInput, readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
 import { auditPlanMessageView, auditResultsFormView, auditResultsMessageView } from '../views/audit-form.ts';
 import { registerFormButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
-
-/**
- * What the plan form offers. Its standard is a select, which Slack cannot show empty: with no standard registered
- * there is nothing to audit yet, and the person is told what to do instead of getting a form they cannot send.
- */
-export async function auditPlanOptions(deps: ListenerDeps, actor: PersonRef): Promise<AuditFormOptions> {
-  const options = await deps.audits.formOptions(actor);
-  if (options.sops.length === 0) {
-    throw new CoeError(
-      'SETUP.MISSING',
-      'An audit checks a standard: register a standard first with `/coe sop new <key> <title>`.',
-    );
-  }
-  return options;
-}
 
 export function registerAudits(app: App, deps: ListenerDeps): void {
   registerForm(app, deps, {

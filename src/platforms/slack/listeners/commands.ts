@@ -14,7 +14,6 @@ import { changeFormView, changePrefillFromText } from '../views/change-form.ts';
 import { prefillFromText } from '../views/friction-form.ts';
 import { releaseFormView } from '../views/release-form.ts';
 import { trainingFormView } from '../views/training-form.ts';
-import { auditPlanOptions } from './audits.ts';
 import type { ListenerDeps } from './deps.ts';
 import { openFormFromCommand } from './open-form.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
@@ -50,7 +49,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       case 'trainingAssign':
         return openFormFromCommand(deps, opening, () => deps.trainings.formOptions(actor), trainingFormView);
       case 'auditPlan':
-        return openFormFromCommand(deps, opening, () => auditPlanOptions(deps, actor), auditPlanFormView);
+        return openFormFromCommand(deps, opening, () => deps.audits.formOptions(actor), auditPlanFormView);
     }
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(
