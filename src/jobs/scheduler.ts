@@ -82,7 +82,13 @@ export class Scheduler {
     });
     this.scheduled.set(job.name, { job, task });
     if (!this.started) return;
-    await this.begin(job, task);
+    try {
+      await this.begin(job, task);
+    } catch (error) {
+      // Not kept half-added (scheduled but never started): the next sync tries it again.
+      await this.remove(job.name);
+      throw error;
+    }
   }
 
   async remove(name: string): Promise<void> {
@@ -99,7 +105,12 @@ export class Scheduler {
       const next = wanted.get(name);
       if (name.startsWith(prefix) && (!next || next.schedule !== job.schedule)) await this.remove(name);
     }
-    for (const job of jobs) if (!this.scheduled.has(job.name)) await this.add(job);
+    // Each on its own: one job that cannot start (a database hiccup) does not keep the others from it.
+    const failures: unknown[] = [];
+    for (const job of jobs) {
+      if (!this.scheduled.has(job.name)) await this.add(job).catch((error: unknown) => failures.push(error));
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   /** Records the jobs, catches up what was missed, then lets node-cron fire them. */

@@ -5,7 +5,7 @@
  * few times at most; "Mark complete" stops it, "Snooze 1 day" skips a day. A person sees their own status, everyone
  * else team totals.
  */
-import { isWorkingTime, localDate, type WorkCalendar } from '../domain/calendar.ts';
+import { addDays, isWorkingTime, localDate, type WorkCalendar } from '../domain/calendar.ts';
 import { CoeError } from '../domain/errors.ts';
 import { type Message, message } from '../domain/message.ts';
 import { may, type PersonRef } from '../domain/people.ts';
@@ -53,6 +53,9 @@ export interface TrainingFormOptions {
 }
 
 const reminderKey = (number: number, personId: number) => `${trainingId(number)}:person:${personId}`;
+
+/** Trainings due longer ago than this are not looked at by the reminder run. */
+const REMIND_WITHIN_DAYS = 60;
 
 export class TrainingService {
   constructor(
@@ -173,61 +176,73 @@ export class TrainingService {
     const now = this.clock.now();
     if (!isWorkingTime(now, this.settings.calendar)) return 'outside working hours: nothing sent';
     const today = this.today();
-    return this.store.transaction(async (repos) => {
-      let people = 0;
-      let channels = 0;
-      const teams = await repos.teams.list();
-      for (const training of await repos.trainings.list()) {
-        await this.enrol(repos, training);
-        const assignments = await repos.trainings.assignments(training.number);
-        if (assignments.every((a) => a.completedAt)) continue;
-        const view = viewOf(training);
-        const id = trainingId(training.number);
-        const assignedOn = localDate(training.createdAt, this.settings.calendar.timeZone);
-        const remindedTeams = new Set<number>();
-        for (const a of assignments) {
-          const key = reminderKey(training.number, a.personId);
-          const state = await repos.nudges.get(key);
-          const due = reminderDue(
-            {
-              completed: a.completedAt !== null,
-              nudges: state?.count ?? 0,
-              lastOn: state?.lastOn ?? null,
-              snoozedUntil: state?.snoozedUntil ?? null,
-              assignedOn,
-            },
-            today,
-            now,
-            this.settings.maxReminders,
-          );
-          if (!due) continue;
-          if (
-            await tellPerson(repos, a.personId, `${id}:remind:${a.personId}:${today}`, trainingReminder(view, false))
-          ) {
-            await repos.nudges.sent(key, today);
-            people++;
-          }
-          if (a.teamId !== null) remindedTeams.add(a.teamId);
-        }
-        for (const channel of await repos.teams.channels([...remindedTeams])) {
-          const members = assignments.filter((a) => a.teamId === channel.teamId);
-          const team = teams.find((t) => t.id === channel.teamId);
-          await repos.outbox.enqueue({
-            key: `${id}:team:${channel.platform}:${channel.channelId}:${today}`,
-            platform: channel.platform,
-            target: { kind: 'channel', channelId: channel.channelId },
-            body: teamTrainingReminder(
-              view,
-              team?.name ?? 'your team',
-              members.filter((m) => m.completedAt).length,
-              members.length,
-            ),
-          });
-          channels++;
-        }
+    // Reminders start the day after assignment and stop at the cap, well within this window past the due date; older
+    // trainings are done with, however many there are.
+    const trainings = await this.store.read((repos) => repos.trainings.list(addDays(today, -REMIND_WITHIN_DAYS)));
+    let people = 0;
+    let channels = 0;
+    // One transaction per training: a large organisation's run is many short transactions, not one long one.
+    for (const training of trainings) {
+      const sent = await this.store.transaction((repos) => this.remindOf(repos, training, today, now));
+      people += sent.people;
+      channels += sent.channels;
+    }
+    return `reminded ${people} people and ${channels} team channels`;
+  }
+
+  private async remindOf(
+    repos: Repositories,
+    training: Training,
+    today: string,
+    now: Date,
+  ): Promise<{ people: number; channels: number }> {
+    await this.enrol(repos, training);
+    const assignments = await repos.trainings.assignments(training.number);
+    if (assignments.every((a) => a.completedAt)) return { people: 0, channels: 0 };
+    const view = viewOf(training);
+    const id = trainingId(training.number);
+    const assignedOn = localDate(training.createdAt, this.settings.calendar.timeZone);
+    const remindedTeams = new Set<number>();
+    let people = 0;
+    for (const a of assignments) {
+      const key = reminderKey(training.number, a.personId);
+      const state = await repos.nudges.get(key);
+      const due = reminderDue(
+        {
+          completed: a.completedAt !== null,
+          nudges: state?.count ?? 0,
+          lastOn: state?.lastOn ?? null,
+          snoozedUntil: state?.snoozedUntil ?? null,
+          assignedOn,
+        },
+        today,
+        now,
+        this.settings.maxReminders,
+      );
+      if (!due) continue;
+      if (await tellPerson(repos, a.personId, `${id}:remind:${a.personId}:${today}`, trainingReminder(view, false))) {
+        await repos.nudges.sent(key, today);
+        people++;
       }
-      return `reminded ${people} people and ${channels} team channels`;
-    });
+      if (a.teamId !== null) remindedTeams.add(a.teamId);
+    }
+    const channels = await repos.teams.channels([...remindedTeams]);
+    const teams = channels.length > 0 ? await repos.teams.list() : [];
+    for (const channel of channels) {
+      const members = assignments.filter((a) => a.teamId === channel.teamId);
+      await repos.outbox.enqueue({
+        key: `${id}:team:${channel.platform}:${channel.channelId}:${today}`,
+        platform: channel.platform,
+        target: { kind: 'channel', channelId: channel.channelId },
+        body: teamTrainingReminder(
+          view,
+          teams.find((t) => t.id === channel.teamId)?.name ?? 'your team',
+          members.filter((m) => m.completedAt).length,
+          members.length,
+        ),
+      });
+    }
+    return { people, channels: channels.length };
   }
 
   /** `training`: the person's own trainings. */
