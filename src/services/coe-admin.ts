@@ -69,9 +69,16 @@ const HELP: readonly HelpEntry[] = [
   { words: 'sop show <key>', does: 'A standard: its version, history and open changes; `sop list` lists them.' },
   { words: 'constraint list', does: 'Executive priorities, constraints and outcome targets (executives add them).' },
   { words: USAGE.withdraw, does: 'Take back a change request of yours that is not approved yet.' },
+  { words: 'training', does: 'Your training; `training status TR-3` shows how far each team is.' },
   { words: 'queue', does: 'Open reports waiting for the CoE (CoE only).' },
   { words: USAGE.release, does: 'Publish a new version of a standard from approved change requests (CoE only).' },
   { words: 'sop new <key> <title>', does: 'Register a standard already in use, as its v1.0 (CoE only).' },
+  { words: 'training assign', does: 'Assign a training to teams or layers, with a due date (CoE only).' },
+  {
+    words: 'audit plan',
+    does: 'Plan an audit of a standard; `audit list`, `audit run AUD-2` (CoE only).',
+  },
+  { words: 'jobs', does: 'The scheduled jobs: reminders, nudges, audits, with their last and next run (CoE only).' },
   { words: USAGE.setup, does: 'Make this channel the CoE review channel, where reports are triaged (CoE only).' },
   { words: USAGE.role, does: "Set a person's layer (CoE only)." },
   {
