@@ -463,8 +463,18 @@ export type MessageRef = Record<string, string>;
 
 /** The outbox as the deliverer drains it. Claims are leases, so several replicas can drain one database. */
 export interface OutboxQueue {
-  /** Takes up to `limit` due rows for `worker`, for `leaseMs`; rows whose lease ran out come back as in doubt. */
-  claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /**
+   * Takes up to `limit` due rows for `worker`, for `leaseMs`; rows whose lease ran out come back as in doubt. Rows of
+   * a fan-out (a `batch`) come after the others, so a release to hundreds of channels never delays a confirmation or
+   * a review update; rows of the platforms in `skip` (paused by a rate limit) are left where they are.
+   */
+  claim(worker: string, limit: number, leaseMs: number, skip?: readonly Platform[]): Promise<OutboxRow[]>;
+  /**
+   * Puts a claimed row back, untried, until `at` (its platform is paused, the message it refers to is not sent yet,
+   * the process is stopping): it does not count as an attempt, and a row in doubt stays in doubt. `note` says why,
+   * for whoever looks at the outbox.
+   */
+  release(id: string, worker: string, at: Date, inDoubt: boolean, note?: string): Promise<void>;
   /** The delivered message behind an outbox key; `undefined` while it is not sent yet, `null` if it failed for good. */
   refOf(key: string): Promise<MessageRef | null | undefined>;
   /** False when the lease was lost meanwhile (another worker owns the row now). */

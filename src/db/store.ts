@@ -329,15 +329,16 @@ interface ClaimedRow {
 export class PrismaOutboxQueue implements OutboxQueue {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  async claim(worker: string, limit: number, leaseMs: number, skip: readonly Platform[] = []): Promise<OutboxRow[]> {
     const now = new Date();
     const until = new Date(now.getTime() + leaseMs);
     const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
       WITH due AS (
         SELECT id, status AS was FROM outbox_message
-        WHERE (status = 'pending' AND next_attempt_at <= ${now})
-           OR (status = 'sending' AND locked_until < ${now})
-        ORDER BY id
+        WHERE ((status = 'pending' AND next_attempt_at <= ${now})
+           OR (status = 'sending' AND locked_until < ${now}))
+          AND platform::text <> ALL(${[...skip]}::text[])
+        ORDER BY (batch IS NOT NULL), id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
@@ -346,8 +347,9 @@ export class PrismaOutboxQueue implements OutboxQueue {
       FROM due WHERE o.id = due.id
       RETURNING o.id, o.idempotency_key, o.platform, o.target, o.body, o.attempts, o.created_at, o.batch,
                 due.was::text AS was`;
+    // In the order they were chosen: other messages first, then the fan-out's, each by id.
     return rows
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .sort((a, b) => Number(a.batch !== null) - Number(b.batch !== null) || (a.id < b.id ? -1 : 1))
       .map((r) => ({
         id: r.id.toString(),
         key: r.idempotency_key,
@@ -389,6 +391,20 @@ export class PrismaOutboxQueue implements OutboxQueue {
       data: { status: 'sent', ref, sentAt: new Date(), lockedUntil: null, lastError: null },
     });
     return count === 1;
+  }
+
+  async release(id: string, worker: string, at: Date, inDoubt: boolean, note?: string): Promise<void> {
+    // A row in doubt keeps its `sending` status, unowned, with a lease that ends at `at`: the next claim takes it as
+    // in doubt again, so it is looked for on the platform before it is sent.
+    await this.prisma.outboxMessage.updateMany({
+      where: { id: BigInt(id), lockedBy: worker, status: 'sending' },
+      data: {
+        attempts: { decrement: 1 },
+        lockedBy: null,
+        ...(note ? { lastError: note } : {}),
+        ...(inDoubt ? { lockedUntil: at } : { lockedUntil: null, status: 'pending', nextAttemptAt: at }),
+      },
+    });
   }
 
   async retryAt(id: string, worker: string, at: Date, error?: string): Promise<void> {

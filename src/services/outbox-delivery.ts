@@ -111,7 +111,7 @@ export class OutboxDeliverer {
    * put back at once, for this or another process, instead of holding the stop for the whole batch.
    */
   async deliverDue(going: () => boolean = () => true): Promise<number> {
-    const rows = await this.o.queue.claim(this.o.worker, this.o.batchSize, this.o.leaseMs);
+    const rows = await this.o.queue.claim(this.o.worker, this.o.batchSize, this.o.leaseMs, this.paused());
     if (rows.length === 0) return 0;
     // Rows to one channel keep their order; different channels go out in parallel.
     const lanes = new Map<string, OutboxRow[]>();
@@ -124,7 +124,7 @@ export class OutboxDeliverer {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const row of lane) {
           if (going()) await this.deliver(row);
-          else await this.o.queue.retryAt(row.id, this.o.worker, this.o.clock.now());
+          else await this.release(row, this.o.clock.now());
         }
       }
     });
@@ -142,8 +142,12 @@ export class OutboxDeliverer {
         this.o.logger?.error({ err: error }, 'outbox: could not claim messages; will retry');
       }
       if (handled > 0 || this.pokedWhileBusy || !this.running) continue;
+      // Back when a pause ends, not a whole poll later: what it held is due at once.
+      const now = this.o.clock.now().getTime();
+      const resume = Math.min(...[...this.pausedUntil.values()].filter((until) => until > now));
+      const wait = Math.max(10, Math.min(this.o.pollMs, resume - now));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.o.pollMs);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -154,12 +158,12 @@ export class OutboxDeliverer {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const { queue, worker, clock } = this.o;
+    const { queue, clock } = this.o;
     const now = clock.now().getTime();
     const sender = this.o.senders[row.platform];
     if (!sender) {
       // The platform is switched off in this process; another replica (or a restart with credentials) sends it.
-      await queue.retryAt(row.id, worker, new Date(now + 60 * SECOND), `${row.platform} is not configured`);
+      await this.release(row, new Date(now + 60 * SECOND), `${row.platform} is not configured`);
       return;
     }
     if (await this.heldByRateLimit(row)) return;
@@ -178,7 +182,7 @@ export class OutboxDeliverer {
         return;
       }
       if (ref === undefined) {
-        await queue.retryAt(row.id, worker, new Date(now + SECOND), 'waiting for the message it refers to');
+        await this.release(row, new Date(now + SECOND), 'waiting for the message it refers to');
         return;
       }
       parent = ref;
@@ -220,8 +224,19 @@ export class OutboxDeliverer {
   private async heldByRateLimit(row: OutboxRow): Promise<boolean> {
     const paused = this.pausedUntil.get(row.platform) ?? 0;
     if (paused <= this.o.clock.now().getTime()) return false;
-    await this.o.queue.retryAt(row.id, this.o.worker, new Date(paused));
+    await this.release(row, new Date(paused));
     return true;
+  }
+
+  /** Puts a row back untried: not an attempt (its backoff stays where it was), in doubt if it was. */
+  private release(row: OutboxRow, at: Date, note?: string): Promise<void> {
+    return this.o.queue.release(row.id, this.o.worker, at, row.inDoubt, note);
+  }
+
+  /** The platforms a 429 holds right now: their rows are not even claimed meanwhile. */
+  private paused(): Platform[] {
+    const now = this.o.clock.now().getTime();
+    return [...this.pausedUntil].filter(([, until]) => until > now).map(([platform]) => platform);
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<void> {

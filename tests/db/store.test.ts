@@ -69,6 +69,41 @@ describe.each(databaseKinds())('the database store (%s)', (kind: DatabaseKind) =
     ]);
   });
 
+  it('claims a fan-out after the other messages, and leaves the rows of a paused platform alone', async () => {
+    await store.transaction(async (r) => {
+      await r.outbox.enqueueMany([1, 2, 3].map((i) => ({ ...post(`ann${i}`, `C${i}`), batch: 'release:1' })));
+      await r.outbox.enqueue(post('confirm'));
+      await r.outbox.enqueue({ ...post('teams'), platform: 'teams', target: { kind: 'channel', channelId: '19:x' } });
+    });
+    expect((await queue.claim('w', 10, 60_000, ['slack'])).map((row) => row.key)).toEqual(['teams']);
+    expect((await queue.claim('w', 2, 60_000)).map((row) => row.key)).toEqual(['confirm', 'ann1']);
+  });
+
+  it('puts a claimed row back untried: no attempt counted, and a row in doubt stays in doubt', async () => {
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue(post('fresh'));
+      await r.outbox.enqueue(post('doubt', 'C2'));
+    });
+    const [fresh, doubt] = await queue.claim('w1', 10, 60_000);
+    if (!fresh || !doubt) throw new Error('nothing claimed');
+    const soon = new Date(Date.now() + 200);
+    await queue.release(fresh.id, 'w1', soon, false, 'slack is paused');
+    await queue.release(doubt.id, 'w1', soon, true);
+    await queue.release(doubt.id, 'other', new Date(0), false); // not its owner: nothing happens
+    const rows = await db.prisma.outboxMessage.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.idempotencyKey, r.status, r.attempts, r.lockedBy, r.lastError])).toEqual([
+      ['fresh', 'pending', 0, null, 'slack is paused'],
+      ['doubt', 'sending', 0, null, null],
+    ]);
+    expect(await queue.claim('w2', 10, 60_000)).toEqual([]); // neither is due before `soon`
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const again = await queue.claim('w2', 10, 60_000);
+    expect(again.map((row) => [row.key, row.attempts, row.inDoubt])).toEqual([
+      ['fresh', 1, false],
+      ['doubt', 1, true],
+    ]);
+  });
+
   it('leases rows to one worker; a lost lease comes back in doubt and fences the old worker', async () => {
     await store.transaction(async (r) => {
       for (let i = 0; i < 5; i++) await r.outbox.enqueue(post(`m${i}`));

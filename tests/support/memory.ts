@@ -1037,15 +1037,17 @@ export class MemoryOutboxQueue implements OutboxQueue {
     return row;
   }
 
-  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  async claim(worker: string, limit: number, leaseMs: number, skip: readonly Platform[] = []): Promise<OutboxRow[]> {
     const now = this.clock.now();
     const due = this.rows
       .filter(
         (r) =>
-          (r.status === 'pending' && r.nextAttemptAt <= now) ||
-          (r.status === 'sending' && r.lockedUntil !== null && r.lockedUntil < now),
+          ((r.status === 'pending' && r.nextAttemptAt <= now) ||
+            (r.status === 'sending' && r.lockedUntil !== null && r.lockedUntil < now)) &&
+          !skip.includes(r.platform),
       )
-      .sort((a, b) => Number(a.id) - Number(b.id))
+      // As the SQL: rows of a fan-out after the others, then by id.
+      .sort((a, b) => Number(a.batch !== undefined) - Number(b.batch !== undefined) || Number(a.id) - Number(b.id))
       .slice(0, limit);
     return due.map((r) => {
       const inDoubt = r.status === 'sending';
@@ -1084,6 +1086,16 @@ export class MemoryOutboxQueue implements OutboxQueue {
       lastError: null,
     });
     return true;
+  }
+
+  async release(id: string, worker: string, at: Date, inDoubt: boolean, note?: string): Promise<void> {
+    const row = this.owned(id, worker);
+    if (!row) return;
+    row.attempts -= 1;
+    row.lockedBy = null;
+    if (note) row.lastError = note;
+    if (inDoubt) row.lockedUntil = at;
+    else Object.assign(row, { status: 'pending', lockedUntil: null, nextAttemptAt: at });
   }
 
   async retryAt(id: string, worker: string, at: Date, error?: string): Promise<void> {

@@ -152,9 +152,12 @@ describe('OutboxDeliverer', () => {
 
     clock.advance(999);
     await enqueue(['s3', { kind: 'dm', externalId: 'U1' }]);
-    expect(await d.deliverDue()).toBe(1); // only the new row is due, and it is held too
-    expect(queue.row('s3')).toMatchObject({ status: 'pending', nextAttemptAt: at(1000, t0) });
+    // The new row is due, but its platform is held: it is not even claimed, and nothing is tried.
+    expect(await d.deliverDue()).toBe(0);
+    expect(queue.row('s3')).toMatchObject({ status: 'pending', attempts: 0 });
     expect(slack.attempts).toEqual(['s1']);
+    // Held rows were put back untried: s2's claim did not count as an attempt.
+    expect(queue.row('s2').attempts).toBe(0);
 
     clock.advance(1);
     expect(await d.deliverDue()).toBe(3);
@@ -258,6 +261,25 @@ describe('OutboxDeliverer', () => {
       expect(slack.lookups).toEqual(['k']);
       expect(slack.attempts).toEqual(['k']);
       expect(queue.row('k').status).toBe('sent');
+    });
+
+    it('stays in doubt when a pause puts it back untried, so it is still looked for before it is sent', async () => {
+      await enqueue(['first', toChannel('C1')], ['held', toChannel('C2')]);
+      await queue.claim('crashed', 10, 30_000); // both in flight when the process died
+      slack.on('first', rateLimited(5000));
+      clock.advance(30_001);
+      const d = deliverer({ concurrency: 1 });
+      await d.deliverDue(); // 'first' gets a 429 and pauses Slack; 'held' is put back untried
+      expect(queue.row('held')).toMatchObject({ status: 'sending', lockedBy: null, attempts: 1 });
+      expect(slack.lookups).toEqual(['first']);
+      clock.advance(5001);
+      await d.deliverDue();
+      // 'first' was tried (and looked for) already; 'held' is still in doubt, so it is looked for before it is sent.
+      expect(slack.lookups).toEqual(['first', 'held']);
+      expect(['first', 'held'].map((k) => [slack.countOf(k), queue.row(k).status])).toEqual([
+        [1, 'sent'],
+        [1, 'sent'],
+      ]);
     });
 
     it('looks for nothing when the row is not in doubt', async () => {
