@@ -7,10 +7,12 @@
  *   outbox    (c) outbox throughput: 500 queued messages to a local fake Slack Web API, one channel each (so Slack's
  *                 one-message-per-second-per-channel spacing does not apply), messages per second;
  *   friction  (d) `/friction` under 50 concurrent users: ack latency against a bare Bolt app and the bot, and
- *                 submit → stored latency (bench/friction.ts).
+ *                 submit → stored latency (bench/friction.ts);
+ *   release   (e) a release announced in 500 team channels with 10% of the posts answered 429 or 500: total time
+ *                 against the Retry-After lower bound, lost and duplicated announcements (bench/release.ts).
  *
  * `npm run bench -- <part>` runs one part; no argument runs them all. Bounded: every wait has a time limit, the whole
- * run takes a minute or two. Everything it starts it stops, and its temp folders are removed.
+ * run takes a few minutes. Everything it starts it stops, and its temp folders are removed.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +32,7 @@ import {
 import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
 import { ms, type Row, say, sleep, stopClean } from './common.ts';
 import { benchFriction } from './friction.ts';
+import { benchRelease } from './release.ts';
 
 const START_RUNS = 3;
 const IDLE_MS = 5_000;
@@ -39,6 +42,7 @@ const PARTS: Record<string, (rows: Row[]) => Promise<void>> = {
   startup: benchStartup,
   outbox: benchOutbox,
   friction: benchFriction,
+  release: benchRelease,
 };
 
 async function benchStartup(rows: Row[]): Promise<void> {

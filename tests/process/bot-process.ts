@@ -5,6 +5,9 @@
  *
  * The bot logs pino JSON on stdout; `PORT=0` lets the OS pick a port and the `listening on <url>` line tells it.
  * Every spawned process is tracked: `stopAllBots()` (afterEach) kills what is still running.
+ *
+ * At the end: a release to many team channels (a seeded DATA_DIR, the publish through signed Slack requests, counts
+ * of what reached the fake Slack API), for tests/process/release-fanout.test.ts and `npm run bench -- release`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +16,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { openDatabase } from '../../src/db/client.ts';
+import { migrate } from '../../src/db/migrations.ts';
+import { RELEASE_FORM_BLOCKS } from '../../src/platforms/slack/ids.ts';
+import type { FakeSlackApi, SlackCall } from '../support/fake-slack-api.ts';
+import { viewSubmissionPayload } from '../support/slack-interactions.ts';
+import { interactionBody, postToSlackApp, slashCommandBody } from '../support/slack-request.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const MAIN_PATH = path.join(REPO_ROOT, 'src/main.ts');
@@ -223,4 +232,174 @@ export function httpGet(url: string, timeoutMs = 15_000): Promise<{ status: numb
     req.on('error', reject);
     req.end();
   });
+}
+
+// ---- a release to many team channels, published through Slack as a person would --------------------------------
+// Shared by tests/process/release-fanout.test.ts and `npm run bench -- release`.
+
+/** Who publishes, where the CoE watches, and what is released: SOP-picking v1.1 from CR-1 (a clarification). */
+export const FAN_OUT = {
+  coeUser: 'UCOEFAN',
+  reviewChannel: 'C0REVIEW',
+  sopKey: 'picking',
+  signingSecret: 'fan-out-signing-secret',
+  botToken: 'xoxb-fan-out',
+  /** The outbox batch of the first release in a database. */
+  batch: 'release:1',
+} as const;
+
+/** The Slack channel of team `i`. */
+export const fanOutChannel = (i: number) => `CTEAM${String(i).padStart(4, '0')}`;
+
+/**
+ * Seeds a new DATA_DIR before the bot first starts: `teams` teams with one Slack channel each, a standard in use (a
+ * baseline, so v1.0), and one approved change request of it (CR-1, a clarification: a minor bump). Returns the team
+ * channels.
+ */
+export async function seedReleaseFanOut(dataDir: string, teams: number): Promise<string[]> {
+  const channels = Array.from({ length: teams }, (_, i) => fanOutChannel(i));
+  const db = await openDatabase({ kind: 'pglite', dataDir });
+  try {
+    await migrate(db);
+    await db.prisma.team.createMany({ data: channels.map((_, i) => ({ name: `Team ${i}` })) });
+    const created = await db.prisma.team.findMany({ orderBy: { id: 'asc' }, select: { id: true } });
+    await db.prisma.teamChannel.createMany({
+      data: created.map((team, i) => ({ platform: 'slack', channelId: fanOutChannel(i), teamId: team.id })),
+    });
+    await db.prisma.sop.create({ data: { key: FAN_OUT.sopKey, title: 'Picking', baseline: true } });
+    await db.prisma.changeRequest.create({
+      data: {
+        kind: 'standard',
+        sopKey: FAN_OUT.sopKey,
+        title: 'Say which shelf side to pick from',
+        change: 'The pick list names the shelf side (left/right) next to the location.',
+        why: 'Pickers walk back because the side is not on the list.',
+        friction: [],
+        risk: 'Low: wording only.',
+        improvement: 'clarify',
+        status: 'approved',
+        submissionKey: 'seed:fan-out:cr-1',
+      },
+    });
+  } finally {
+    await db.close();
+  }
+  return channels;
+}
+
+/** The bot's environment for a fan-out: Slack over HTTP at `fake`, the review channel, the CoE member. */
+export function fanOutEnv(dataDir: string, fake: FakeSlackApi): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SLACK_BOT_TOKEN: FAN_OUT.botToken,
+    SLACK_SIGNING_SECRET: FAN_OUT.signingSecret,
+    SLACK_API_URL: fake.url,
+    COE_SLACK_CHANNEL_ID: FAN_OUT.reviewChannel,
+    COE_MEMBERS: `slack:${FAN_OUT.coeUser}`,
+  };
+}
+
+/**
+ * `/coe release <key>` from the CoE member, then the modal the bot opened on that trigger submitted with CR-1 and
+ * no team picked (every team). Resolves at the ack with its time and the confirmation's text; throws on anything
+ * else than the confirmation.
+ */
+export async function publishFanOut(botUrl: string, fake: FakeSlackApi): Promise<{ ackedAt: number; text: string }> {
+  const events = `${botUrl}/slack/events`;
+  const trigger = `${Date.now()}.fan-out`;
+  const command = await postToSlackApp(
+    events,
+    FAN_OUT.signingSecret,
+    slashCommandBody({
+      command: '/coe',
+      text: `release ${FAN_OUT.sopKey}`,
+      user_id: FAN_OUT.coeUser,
+      user_name: 'coe',
+      channel_id: FAN_OUT.reviewChannel,
+      trigger_id: trigger,
+    }),
+  );
+  if (command.status !== 200 || command.text !== '') {
+    throw new Error(`/coe release answered ${command.status}: ${command.text.slice(0, 500)}`);
+  }
+  await fake.waitFor(() => fake.calls('views.open').some((c) => c.args.trigger_id === trigger), 10_000);
+  const view = fake.calls('views.open').find((c) => c.args.trigger_id === trigger)?.args.view as Record<
+    string,
+    unknown
+  >;
+  const payload = viewSubmissionPayload({
+    user: { id: FAN_OUT.coeUser, name: 'coe' },
+    view,
+    viewId: 'VFANOUT',
+    values: { [RELEASE_FORM_BLOCKS.changes]: ['CR-1'], [RELEASE_FORM_BLOCKS.teams]: [] },
+  });
+  const submitted = await postToSlackApp(events, FAN_OUT.signingSecret, interactionBody(payload));
+  const ackedAt = Date.now();
+  const body =
+    submitted.status === 200 && submitted.text ? (JSON.parse(submitted.text) as Record<string, unknown>) : {};
+  const text = JSON.stringify((body.view as { blocks?: unknown } | undefined)?.blocks ?? []);
+  if (body.response_action !== 'update' || !text.includes(`Published SOP-${FAN_OUT.sopKey} v1.1`)) {
+    throw new Error(`the release form answered ${submitted.status}: ${submitted.text.slice(0, 1000)}`);
+  }
+  return { ackedAt, text };
+}
+
+/** The announcements the fake stored (successful chat.postMessage of the release), by team channel. */
+export function announcementsByChannel(fake: FakeSlackApi, channels: readonly string[]): Map<string, SlackCall[]> {
+  const byChannel = new Map<string, SlackCall[]>(channels.map((c) => [c, []]));
+  for (const call of fake.calls('chat.postMessage')) {
+    if (call.faulted) continue;
+    const key = (call.args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (!key?.startsWith(`${FAN_OUT.batch}:ann:`)) continue;
+    byChannel.get(String(call.args.channel))?.push(call);
+  }
+  return byChannel;
+}
+
+/** How many team channels have their announcement, none, or more than one. */
+export function fanOutCounts(
+  fake: FakeSlackApi,
+  channels: readonly string[],
+): { delivered: number; lost: number; duplicated: number; describe: string } {
+  const posts = [...announcementsByChannel(fake, channels)];
+  const lost = posts.filter(([, calls]) => calls.length === 0).map(([channel]) => channel);
+  const twice = posts.filter(([, calls]) => calls.length > 1).map(([channel, calls]) => `${channel}×${calls.length}`);
+  const list = (items: string[]) => `${items.slice(0, 10).join(', ')}${items.length > 10 ? ', …' : ''}`;
+  return {
+    delivered: channels.length - lost.length,
+    lost: lost.length,
+    duplicated: twice.length,
+    describe: `${channels.length - lost.length}/${channels.length} channels announced; none in: ${list(lost) || 'none'}; more than once in: ${list(twice) || 'none'}`,
+  };
+}
+
+/** What the CoE saw in the review channel: the progress message (as posted, then each update) and the thread replies. */
+export function reviewChannelView(fake: FakeSlackApi): { progress: SlackCall[]; replies: SlackCall[] } {
+  const inReview = (c: SlackCall) => !c.faulted && c.args.channel === FAN_OUT.reviewChannel;
+  return {
+    progress: fake
+      .calls()
+      .filter(
+        (c) => inReview(c) && (c.method === 'chat.update' || (c.method === 'chat.postMessage' && !c.args.thread_ts)),
+      ),
+    replies: fake.calls('chat.postMessage').filter((c) => inReview(c) && c.args.thread_ts !== undefined),
+  };
+}
+
+/** The outbox rows of the release's announcements by status, read from DATA_DIR (the bot must be stopped). */
+export async function fanOutOutbox(dataDir: string): Promise<Record<string, number>> {
+  const db = await openDatabase({ kind: 'pglite', dataDir });
+  try {
+    const rows = await db.prisma.outboxMessage.groupBy({
+      by: ['status'],
+      where: { batch: FAN_OUT.batch },
+      _count: { _all: true },
+    });
+    return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+  } finally {
+    await db.close();
+  }
 }

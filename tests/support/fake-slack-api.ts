@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultQueue } from './fault-queue.js';
+import { FaultQueue, randomFaults } from './fault-queue.js';
 import { closeServer, listenOnLoopback, readBody, sendJson } from './test-server.js';
 import { pollUntil } from './wait.js';
 
@@ -35,6 +35,10 @@ export interface SlackCall {
   at: number;
   /** True when an injected fault answered this call; it then changed no state. */
   faulted: boolean;
+  /** The injected fault that answered it, if any. */
+  fault?: SlackFault;
+  /** When the answer went out (after any latency); unset while the call is still being answered. */
+  answeredAt?: number;
 }
 
 export interface SlackMessage {
@@ -208,12 +212,16 @@ export class FakeSlackApi {
     this.#calls.push(call);
 
     const fault = this.#faults.take([method], call);
-    if (fault) call.faulted = true;
+    if (fault) {
+      call.faulted = true;
+      call.fault = fault;
+    }
     const answer = fault ? undefined : this.#answer(method, args, token);
 
     if (this.#latencyMs > 0) {
       await sleep(this.#latencyMs, undefined, { signal: this.#closing.signal }).catch(() => undefined);
     }
+    call.answeredAt = Date.now();
     if (!fault) {
       sendJson(res, 200, answer);
     } else if (fault.status === 429) {
@@ -487,6 +495,23 @@ export class FakeSlackApi {
       bot_id: FAKE_SLACK_BOT_ID,
     };
   }
+}
+
+/**
+ * A fault policy for `setFaultPolicy`: a seeded random share of `method`'s calls answered 429 (with `retryAfter`
+ * seconds) and another share answered 500, the same calls on every run.
+ */
+export function randomSlackFaults(options: {
+  seed: number;
+  method: string;
+  rateLimited: number;
+  serverErrors: number;
+  retryAfter?: number;
+}): (call: SlackCall) => SlackFault | undefined {
+  return randomFaults<SlackCall, SlackFault>(options.seed, (call) => call.method === options.method, [
+    { fault: { status: 429, retryAfter: options.retryAfter ?? 1 }, share: options.rateLimited },
+    { fault: { status: 500 }, share: options.serverErrors },
+  ]);
 }
 
 // ---- request parsing ----------------------------------------------------------------------------------------------

@@ -47,3 +47,36 @@ export class FaultQueue<Target extends string, Call, Fault> {
     this.#policy = undefined;
   }
 }
+
+/** A deterministic stream of numbers in [0, 1) from a seed (mulberry32): "random" faults that every run repeats. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A policy that answers a share of the calls `applies` to with each fault (shares add up to at most 1), drawn from a
+ * seeded stream: the calls it hits look random but are the same on every run with the same call order.
+ */
+export function randomFaults<Call, Fault>(
+  seed: number,
+  applies: (call: Call) => boolean,
+  shares: readonly { fault: Fault; share: number }[],
+): FaultPolicy<Call, Fault> {
+  const next = seededRandom(seed);
+  return (call) => {
+    if (!applies(call)) return undefined;
+    let draw = next();
+    for (const { fault, share } of shares) {
+      if (draw < share) return fault;
+      draw -= share;
+    }
+    return undefined;
+  };
+}
