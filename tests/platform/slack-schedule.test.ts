@@ -485,7 +485,9 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       // Nothing to audit yet, and only the CoE plans.
       const none = await coe('audit plan');
       expect(none.response_type).toBe('ephemeral');
-      expect(none.text).toMatch(/none is registered yet: register one first with `\/coe sop new &lt;key&gt; &lt;title&gt;`/);
+      expect(none.text).toMatch(
+        /none is registered yet: register one first with `\/coe sop new &lt;key&gt; &lt;title&gt;`/,
+      );
       expect((await coe('audit plan', WORKER, 'C0GENERAL')).text).toBe(
         'Only CoE members plan audits. Nothing was changed.',
       );
