@@ -2,20 +2,60 @@
  * The migration workflow, offline: apply the history at start-up, write a new migration from the schema, and detect
  * drift between `schema.prisma` and `prisma/migrations`.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { type Database, openDatabase } from './client.ts';
 import { MIGRATIONS_DIR, Migrator, readMigrations, readSchema, SCHEMA_PATH } from './schema-engine.ts';
 
-export async function migrate(db: Database): Promise<string[]> {
+/**
+ * Applies the migrations that are not applied yet; returns their names. When every migration folder is applied
+ * unchanged (every start but the first after an upgrade), the schema engine is not loaded at all: it is a large
+ * WebAssembly module, and compiling it cost most of a start and stayed in memory.
+ */
+export async function migrate(db: Database, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const migrations = await readMigrations(migrationsDir);
+  if (await allApplied(db, migrations)) return [];
   const connection = db.migrationConnection();
   const migrator = await Migrator.open(connection.factory);
   try {
-    return await migrator.apply();
+    return await migrator.apply(migrations);
   } finally {
     migrator.close();
     await connection.release();
   }
+}
+
+interface AppliedMigration {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
+/**
+ * Whether `_prisma_migrations` lists every folder of `prisma/migrations` as finished with the checksum Prisma records
+ * (the SHA-256 of its SQL). Anything else — a new folder, an edited one, a failed migration, no table yet — is the
+ * engine's to apply or to report.
+ */
+async function allApplied(db: Database, { migrationDirectories }: MigrationList): Promise<boolean> {
+  let rows: AppliedMigration[];
+  try {
+    rows = await db.prisma.$queryRaw<AppliedMigration[]>`
+      SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations`;
+  } catch {
+    return false;
+  }
+  if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return false;
+  const applied = new Map(
+    rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]),
+  );
+  return migrationDirectories.every(
+    (m) =>
+      m.migrationFile.content.tag === 'ok' &&
+      applied.get(m.path) === createHash('sha256').update(m.migrationFile.content.value).digest('hex'),
+  );
 }
 
 export interface SchemaSources {

@@ -1,12 +1,12 @@
 /**
  * The schema and the migration history must agree, and the offline migration workflow must work end to end.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createMigration, pendingSchemaChanges } from '../../src/db/migrations.ts';
-import { MIGRATIONS_DIR, SCHEMA_PATH } from '../../src/db/schema-engine.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createMigration, migrate, pendingSchemaChanges } from '../../src/db/migrations.ts';
+import { MIGRATIONS_DIR, Migrator, SCHEMA_PATH } from '../../src/db/schema-engine.ts';
 import { databaseKinds, emptyScratchDatabase, testDatabase } from '../support/databases.ts';
 
 describe('migrations', () => {
@@ -40,13 +40,34 @@ describe('migrations', () => {
     expect(await pendingSchemaChanges(sources)).toBe('');
   });
 
+  it('load the schema engine only when there is something to apply', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'coe-migrations-'));
+    scratch.push(dir);
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    const db = await emptyScratchDatabase();
+    const engine = vi.spyOn(Migrator, 'open');
+    try {
+      const all = await migrate(db, dir);
+      expect(all.length).toBeGreaterThan(0);
+      expect(engine).toHaveBeenCalledTimes(1);
+      expect(await migrate(db, dir)).toEqual([]);
+      expect(engine).toHaveBeenCalledTimes(1); // up to date: answered from _prisma_migrations alone
+      await mkdir(path.join(dir, '29990101000000_later'));
+      await writeFile(path.join(dir, '29990101000000_later', 'migration.sql'), 'CREATE TABLE "later" (id INT);\n');
+      expect(await migrate(db, dir)).toEqual(['29990101000000_later']);
+      expect(engine).toHaveBeenCalledTimes(2);
+    } finally {
+      engine.mockRestore();
+      await db.close();
+    }
+  });
+
   it.each(databaseKinds())('are all applied on %s, and re-applying changes nothing', async (kind) => {
     const db = await testDatabase(kind);
     const applied = await db.prisma.$queryRaw<{ migration_name: string; finished_at: Date | null }[]>`
       SELECT migration_name, finished_at FROM _prisma_migrations`;
     expect(applied.length).toBeGreaterThan(0);
     expect(applied.every((m) => m.finished_at !== null)).toBe(true);
-    const { migrate } = await import('../../src/db/migrations.ts');
     expect(await migrate(db)).toEqual([]);
   });
 });
