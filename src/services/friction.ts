@@ -57,6 +57,8 @@ export interface DecisionInput {
 }
 
 const SIMILAR_OFFERS = 3;
+const USUAL_TEAM_TTL_MS = 30_000;
+const USUAL_TEAMS_KEPT = 10_000;
 const DAY = 24 * 3600 * 1000;
 
 export class FrictionService {
@@ -71,9 +73,30 @@ export class FrictionService {
   async formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
     return this.store.read(async (repos) => {
       const teams = await repos.teams.names();
-      const person = await repos.people.find(actor);
-      return person?.lastTeam ? { teams, team: person.lastTeam } : { teams };
+      const key = `${actor.platform}:${actor.externalId}`;
+      let usual = this.usualTeams.get(key);
+      if (!usual || Date.now() - usual.at > USUAL_TEAM_TTL_MS) {
+        usual = { team: (await repos.people.find(actor))?.lastTeam ?? null, at: Date.now() };
+        this.rememberUsualTeam(key, usual);
+      }
+      return usual.team ? { teams, team: usual.team } : { teams };
     });
+  }
+
+  /**
+   * People's usual teams as the form last read them, so a `/friction` burst opens its forms without a database read
+   * each (the embedded database runs on the same thread as the acks). A few seconds' staleness only changes which
+   * team is preselected; the submission is checked again in full.
+   */
+  private readonly usualTeams = new Map<string, { team: string | null; at: number }>();
+
+  private rememberUsualTeam(key: string, usual: { team: string | null; at: number }): void {
+    this.usualTeams.delete(key);
+    this.usualTeams.set(key, usual);
+    if (this.usualTeams.size > USUAL_TEAMS_KEPT) {
+      const oldest = this.usualTeams.keys().next().value;
+      if (oldest !== undefined) this.usualTeams.delete(oldest);
+    }
   }
 
   /**
@@ -81,7 +104,9 @@ export class FrictionService {
    * first report. An anonymous report is stored with no trace of who sent it.
    */
   async submit(request: FrictionRequest, raw: Record<string, unknown>): Promise<SubmitResult> {
+    let usualTeam: string | undefined;
     const run = async (repos: Repositories): Promise<SubmitResult> => {
+      usualTeam = undefined;
       const existing = await repos.friction.bySubmissionKey(request.key);
       if (existing) return this.confirmation(repos, existing);
       const checked = validateFriction(raw, await repos.teams.names());
@@ -104,7 +129,10 @@ export class FrictionService {
         claimToken: this.newToken(),
         statusChangedAt: this.clock.now(),
       });
-      if (reporter && input.team) await repos.people.rememberTeam(reporter.id, input.team);
+      if (reporter && input.team) {
+        await repos.people.rememberTeam(reporter.id, input.team);
+        usualTeam = input.team;
+      }
       await repos.events.record({
         actorPersonId: reporter?.id ?? null,
         subject: frictionId(report.number),
@@ -117,12 +145,21 @@ export class FrictionService {
     };
     // No `once` here: a failed validation must not use up the key (the person fixes the form and submits again);
     // the report's unique submission key catches a repeat instead. Two copies racing: the loser finds the winner.
+    let result: SubmitResult;
     try {
-      return await this.store.transaction(run);
+      result = await this.store.transaction(run);
     } catch (error) {
       if (error instanceof CoeError) throw error;
-      return this.store.transaction(run);
+      result = await this.store.transaction(run);
     }
+    // Committed: the team this person named is their usual one now (an anonymous report names nobody's).
+    if (usualTeam) {
+      this.rememberUsualTeam(`${request.actor.platform}:${request.actor.externalId}`, {
+        team: usualTeam,
+        at: Date.now(),
+      });
+    }
+    return result;
   }
 
   /** "+1 FR-4 instead": the report just made becomes a +1 on the similar one. */
