@@ -29,6 +29,7 @@ export default async function setup() {
   const postgresUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_POSTGRES;
   if (process.env.TEST_DATABASE_URL !== 'none' && (await answers(postgresUrl))) {
     process.env.TEST_POSTGRES_URL = postgresUrl;
+    await dropDatabasesOfEndedRuns(postgresUrl);
   } else {
     const why = `no Postgres at ${postgresUrl}: database tests run on PGlite only`;
     if (process.env.REQUIRE_POSTGRES) throw new Error(`${why}, but REQUIRE_POSTGRES is set`);
@@ -49,5 +50,35 @@ async function answers(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Each test worker makes a Postgres database of its own, `coe_test_<pid>_<worker>`, which a run that was cut short
+ * leaves behind: the ones whose process is gone are dropped, so the server does not fill up run after run.
+ */
+async function dropDatabasesOfEndedRuns(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname ~ '^coe_test_[0-9]+_[0-9]+$'",
+    );
+    for (const { datname } of rows) {
+      const pid = Number(datname.split('_')[2]);
+      if (isRunning(pid)) continue;
+      await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
