@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ChangeKind, Improvement, Risk } from './change.ts';
+import { fieldErrors } from './form-fields.ts';
 import { normaliseSopKey } from './sop.ts';
 
 export const AUDIT_PLAN_FIELDS = ['sop', 'schedule', 'checklist', 'variance', 'owner'] as const;
@@ -42,11 +43,8 @@ export function validateAuditPlan(
   context: { sops: readonly string[]; validSchedule: (expression: string) => boolean },
 ): { ok: true; value: AuditPlanInput } | { ok: false; errors: AuditPlanErrors } {
   const parsed = planForm.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrors<AuditPlanField>(parsed.error, raw) };
   const errors: AuditPlanErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) errors[issue.path[0] as AuditPlanField] ??= issue.message;
-    return { ok: false, errors };
-  }
   const input = parsed.data;
   const sopKey = normaliseSopKey(input.sop);
   if (!context.sops.includes(sopKey)) errors.sop = `There is no SOP-${sopKey}; register it first with sop new.`;

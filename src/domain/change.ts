@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type AiRuleInput, aiRuleInput } from './ai-rules.ts';
+import { choice, fieldErrors, optionalText as optional, requiredText as text } from './form-fields.ts';
 import { parseFrictionId } from './friction.ts';
 import { AI_RULES_SOP, type Bump, normaliseSopKey, SOP_KEY_PATTERN } from './sop.ts';
 
@@ -109,24 +110,6 @@ export const CHANGE_FIELDS = [
 export type ChangeField = (typeof CHANGE_FIELDS)[number];
 export type ChangeFieldErrors = Partial<Record<ChangeField, string>>;
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `Please fill in ${label}.` })
-    .trim()
-    .min(1, `Please fill in ${label}.`)
-    .max(max, `Keep ${label} under ${max} characters (it has {length}).`);
-
-const optional = (label: string, max: number) =>
-  z
-    .string({ error: `Please write ${label} as text.` })
-    .trim()
-    .max(max, `Keep ${label} under ${max} characters (it has {length}).`)
-    .nullish()
-    .transform((s) => (s ? s : undefined));
-
-const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
-  z.enum(values, { error: `Please choose ${label}.` });
-
 const changeForm = z.object({
   kind: choice(CHANGE_KINDS, 'what changes'),
   sop: optional('the SOP', CHANGE_LIMITS.sop),
@@ -177,10 +160,8 @@ export function validateChange(
   };
   const parsed = changeForm.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as ChangeField;
-      const length = typeof raw[field] === 'string' ? (raw[field] as string).trim().length : 0;
-      note(field, issue.message.replace('{length}', String(length)));
+    for (const [field, message] of Object.entries(fieldErrors<ChangeField>(parsed.error, raw))) {
+      note(field as ChangeField, message as string);
     }
   }
   const form = parsed.success ? parsed.data : undefined;

@@ -3,6 +3,7 @@
  * variance signals, cross-team issues"): the form's fields and their limits, the lifecycle, and what may happen next.
  */
 import { z } from 'zod';
+import { choice, fieldErrors, optionalText, requiredText as text } from './form-fields.ts';
 
 export const FRICTION_KINDS = [
   'tool_friction',
@@ -86,25 +87,6 @@ export const FRICTION_FIELDS = [
 ] as const;
 export type FrictionField = (typeof FRICTION_FIELDS)[number];
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `Please fill in ${label}.` })
-    .trim()
-    .min(1, `Please fill in ${label}.`)
-    .max(max, `Keep ${label} under ${max} characters (it has {length}).`);
-
-// `null` too: an optional input left empty (Slack sends `value: null` for it) is simply not given.
-const optionalText = (label: string, max: number) =>
-  z
-    .string({ error: `Please write ${label} as text.` })
-    .trim()
-    .max(max, `Keep ${label} under ${max} characters (it has {length}).`)
-    .nullish()
-    .transform((s) => (s ? s : undefined));
-
-const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
-  z.enum(values, { error: `Please choose ${label}.` });
-
 export const frictionInput = z.object({
   kind: choice(FRICTION_KINDS, 'what kind of friction this is'),
   title: text('a short title', LIMITS.title),
@@ -135,14 +117,7 @@ export function validateFriction(
   teams: readonly string[],
 ): { ok: true; value: FrictionInput } | { ok: false; errors: FieldErrors } {
   const parsed = frictionInput.safeParse(raw);
-  const errors: FieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as FrictionField;
-      const length = typeof raw[field] === 'string' ? (raw[field] as string).trim().length : 0;
-      errors[field] ??= issue.message.replace('{length}', String(length));
-    }
-  }
+  const errors: FieldErrors = parsed.success ? {} : fieldErrors<FrictionField>(parsed.error, raw);
   const team = parsed.success ? parsed.data.team : undefined;
   if (team && teams.length > 0 && !teams.some((t) => t.toLowerCase() === team.toLowerCase())) {
     errors.team = `There is no team called "${team}". Pick one of: ${teams.join(', ')}.`;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { bumpOf, changeId, IMPROVEMENT_LABELS, IMPROVEMENTS, type Improvement, parseChangeId } from './change.ts';
+import { choices, fieldErrors } from './form-fields.ts';
 import { type Bump, releaseBump } from './sop.ts';
 
 export const RELEASE_FIELDS = ['changes', 'notes', 'tags', 'teams'] as const;
@@ -31,20 +32,15 @@ export interface ReleasePlan {
   bump: Bump;
 }
 
-const list = z
-  .union([z.array(z.string()), z.string()])
-  .nullish()
-  .transform((v) => (Array.isArray(v) ? v : (v ?? '').split(',')).map((s) => s.trim()).filter(Boolean));
-
 const form = z.object({
-  changes: list,
+  changes: choices,
   notes: z
     .string({ error: 'Please write the release notes as text.' })
     .trim()
     .max(RELEASE_NOTES_MAX, `Keep the notes under ${RELEASE_NOTES_MAX} characters (they have {length}).`)
     .nullish(),
-  tags: list,
-  teams: list,
+  tags: choices,
+  teams: choices,
 });
 
 /** The notes a release gets when the CoE writes none: one line per change request, with its improvement. */
@@ -67,15 +63,7 @@ export function planRelease(
   teams: readonly { id: number; name: string }[],
 ): { ok: true; value: ReleasePlan } | { ok: false; errors: ReleaseFieldErrors } {
   const parsed = form.safeParse(raw);
-  if (!parsed.success) {
-    const errors: ReleaseFieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as ReleaseField;
-      const length = typeof raw[field] === 'string' ? (raw[field] as string).trim().length : 0;
-      errors[field] ??= issue.message.replace('{length}', String(length));
-    }
-    return { ok: false, errors };
-  }
+  if (!parsed.success) return { ok: false, errors: fieldErrors<ReleaseField>(parsed.error, raw) };
   const input = parsed.data;
   const errors: ReleaseFieldErrors = {};
 

@@ -4,6 +4,7 @@
  * completed it, on working days only, a few times at most, never after they are done.
  */
 import { z } from 'zod';
+import { choices, fieldErrors } from './form-fields.ts';
 import { LAYERS, type Layer } from './people.ts';
 
 export const TRAINING_FIELDS = ['title', 'material', 'sop', 'teams', 'layers', 'due'] as const;
@@ -11,12 +12,6 @@ export type TrainingField = (typeof TRAINING_FIELDS)[number];
 export type TrainingFieldErrors = Partial<Record<TrainingField, string>>;
 
 export const TRAINING_LIMITS = { title: 120, material: 2000 } as const;
-
-/** A list from a multi-select (an array, or Teams' "a,b"). */
-const list = z
-  .union([z.array(z.string()), z.string()])
-  .nullish()
-  .transform((v) => (Array.isArray(v) ? v : (v ?? '').split(',')).map((s) => s.trim()).filter(Boolean));
 
 const form = z.object({
   title: z
@@ -33,8 +28,8 @@ const form = z.object({
       `Keep the material under ${TRAINING_LIMITS.material} characters; link to it instead.`,
     ),
   sop: z.string().trim().max(60).nullish(),
-  teams: list,
-  layers: list,
+  teams: choices,
+  layers: choices,
   due: z.string({ error: 'Please pick the due date.' }).trim().min(1, 'Please pick the due date.'),
 });
 
@@ -57,11 +52,8 @@ export function validateTraining(
   context: { sops: readonly string[]; teams: readonly { id: number; name: string }[]; today: string },
 ): { ok: true; value: TrainingInput } | { ok: false; errors: TrainingFieldErrors } {
   const parsed = form.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrors<TrainingField>(parsed.error, raw) };
   const errors: TrainingFieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) errors[issue.path[0] as TrainingField] ??= issue.message;
-    return { ok: false, errors };
-  }
   const input = parsed.data;
   const sopKey = input.sop ? input.sop.replace(/^sop-/i, '').toLowerCase() : undefined;
   if (sopKey && !context.sops.includes(sopKey)) errors.sop = `There is no SOP-${sopKey}.`;
