@@ -8,22 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/bot.ts';
+import type { TestBot } from '../support/bot.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
 import { FakeBotConnector, uuidFrom } from '../support/fake-bot-connector.ts';
 import { FakeSlackApi, type SlackMessage } from '../support/fake-slack-api.ts';
+import { slackHarness, startSlackBot } from '../support/slack-harness.ts';
 import { viewSubmissionPayload } from '../support/slack-interactions.ts';
-import { interactionBody, nowInSeconds, postToSlackApp, slashCommandBody } from '../support/slack-request.ts';
-import {
-  type Card,
-  cardButtons,
-  cardsOfActivity,
-  personalConversationId,
-  postActivity,
-  readableText,
-  type TeamsAccount,
-  teamsMessage,
-} from '../support/teams-activity.ts';
+import { nowInSeconds } from '../support/slack-request.ts';
+import { type Card, cardButtons, cardsOfActivity, readableText, type TeamsAccount } from '../support/teams-activity.ts';
+import { teamsHarness } from '../support/teams-harness.ts';
 
 type Json = Record<string, unknown>;
 
@@ -50,12 +43,11 @@ describe.each(databaseKinds())('a release on Slack and Teams at once (%s)', (kin
     slack = await FakeSlackApi.start();
     connector = await FakeBotConnector.start();
     for (const p of [TEAMS_COE, MANAGER]) connector.addMember({ id: p.id, name: p.name, aadObjectId: p.aadObjectId });
-    bot = await startTestBot({
+    bot = await startSlackBot({
       database: db,
       slack,
       env: { COE_MEMBERS: `slack:${SLACK_COE.id},teams:${TEAMS_COE.aadObjectId}` },
     });
-    Object.defineProperty(bot.slack?.sender, 'perChannelIntervalMs', { value: 0 });
   });
   afterAll(async () => {
     await bot?.stop({ flushMs: 0 });
@@ -66,51 +58,13 @@ describe.each(databaseKinds())('a release on Slack and Teams at once (%s)', (kin
     expect(bot.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
-  const flush = async () => expect(await bot.deliverer.flush(Date.now() + 3000)).toBe(0);
+  const inSlack = slackHarness({ bot: () => bot, slack: () => slack, coe: SLACK_COE, reviewChannel: SLACK_REVIEW });
+  const { say, press, flush, lastInChat } = teamsHarness({ bot: () => bot, connector: () => connector });
 
+  /** `/coe <text>` from the CoE member in the review channel. */
   const slackCommand = (text: string, extra: Record<string, string> = {}) =>
-    postToSlackApp(
-      `${bot.url}/slack/events`,
-      SIGNING_SECRET,
-      slashCommandBody({
-        command: '/coe',
-        text,
-        user_id: SLACK_COE.id,
-        user_name: SLACK_COE.name,
-        channel_id: SLACK_REVIEW,
-        channel_name: 'coe-review',
-        ...extra,
-      }),
-    );
-  const coe = async (text: string) => {
-    const res = await slackCommand(text);
-    expect(res.status).toBe(200);
-    return res.json<{ text: string }>().text;
-  };
-
-  /** Something said to the bot in Teams: in a personal chat, or in a channel (mentioning the bot). */
-  const say = async (
-    text: string,
-    from: TeamsAccount,
-    options: { channel?: string; mentioning?: TeamsAccount[] } = {},
-  ) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text,
-      from,
-      conversation: { conversationType: options.channel ? 'channel' : 'personal' },
-      ...(options.channel ? { channel: { id: options.channel } } : {}),
-    });
-    for (const { id, name } of options.mentioning ?? []) {
-      activity.entities.push({ type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } });
-    }
-    expect((await postActivity(bot.url, activity)).status).toBe(200);
-  };
-  const lastInChat = (person: TeamsAccount) =>
-    connector
-      .activities(personalConversationId(person))
-      .map((r) => r.body)
-      .at(-1);
+    inSlack.command('/coe', text, SLACK_COE, { channel_id: SLACK_REVIEW, channel_name: 'coe-review', ...extra });
+  const coe = async (text: string) => (await inSlack.coe(text)).text;
 
   const slackAnnouncement = (): SlackMessage => {
     const found = slack.messages(SLACK_WAREHOUSE).find((m) => m.text.startsWith('New standard:'));
@@ -130,10 +84,10 @@ describe.each(databaseKinds())('a release on Slack and Teams at once (%s)', (kin
     expect(await coe('setup review-channel')).toMatch(/review channel/);
     expect(await coe(`team add Warehouse <#${SLACK_WAREHOUSE}|warehouse>`)).toMatch(/with its channel/);
     expect(await coe('sop new inventory-scanning Inventory scanning')).toMatch(/v1\.0/);
-    for (const person of [TEAMS_COE, MANAGER]) await say('help', person);
-    await say('team channel Warehouse', TEAMS_COE, { channel: TEAMS_WAREHOUSE });
-    await say(`role <at>${MANAGER.name}</at> manager`, TEAMS_COE, { mentioning: [MANAGER] });
-    await say(`team member <at>${MANAGER.name}</at> Warehouse manager`, TEAMS_COE, { mentioning: [MANAGER] });
+    for (const person of [TEAMS_COE, MANAGER]) await say('help', { from: person });
+    await say('team channel Warehouse', { from: TEAMS_COE, channel: TEAMS_WAREHOUSE });
+    await say(`role <at>${MANAGER.name}</at> manager`, { from: TEAMS_COE, mentioning: [MANAGER] });
+    await say(`team member <at>${MANAGER.name}</at> Warehouse manager`, { from: TEAMS_COE, mentioning: [MANAGER] });
     expect(readableText(lastInChat(TEAMS_COE))).toContain('Mona Manager manages Warehouse');
     const team = await db.prisma.team.findFirstOrThrow({ include: { channels: true } });
     expect(team.channels.map((c) => `${c.platform}:${c.channelId}`).sort()).toEqual([
@@ -162,18 +116,14 @@ describe.each(databaseKinds())('a release on Slack and Teams at once (%s)', (kin
     expect((await slackCommand('release inventory-scanning', { trigger_id: trigger })).status).toBe(200);
     const [open] = (await slack.waitForCalls('views.open', opened + 1)).slice(opened);
     expect(open?.args.trigger_id).toBe(trigger);
-    const submitted = await postToSlackApp(
-      `${bot.url}/slack/events`,
-      SIGNING_SECRET,
-      interactionBody(
-        viewSubmissionPayload({
-          user: SLACK_COE,
-          view: open?.args.view as Json,
-          viewId: 'VRELEASE1',
-          hash: `${nowInSeconds()}.release`,
-          values: {},
-        }),
-      ),
+    const submitted = await inSlack.interact(
+      viewSubmissionPayload({
+        user: SLACK_COE,
+        view: open?.args.view as Json,
+        viewId: 'VRELEASE1',
+        hash: `${nowInSeconds()}.release`,
+        values: {},
+      }),
     );
     expect(JSON.stringify(submitted.json<Json>())).toContain('Published SOP-inventory-scanning v1.1');
     await flush();
@@ -192,18 +142,7 @@ describe.each(databaseKinds())('a release on Slack and Teams at once (%s)', (kin
     );
 
     // The manager presses Deployed on the Teams card: recorded once, and both announcements change in place.
-    const press = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text: '',
-      from: MANAGER,
-      conversation: { conversationType: 'channel', id: `${TEAMS_WAREHOUSE};messageid=${activityId}` },
-      channel: { id: TEAMS_WAREHOUSE },
-      replyToId: activityId,
-      value: button?.data,
-    });
-    delete (press as { text?: string }).text;
-    press.entities = press.entities.filter((e) => e.type !== 'mention');
-    expect((await postActivity(bot.url, press)).status).toBe(200);
+    await press(button?.data, MANAGER, { channel: TEAMS_WAREHOUSE, activityId });
     await flush();
     expect(readableText(lastInChat(MANAGER))).toContain('Recorded: Warehouse works to SOP-inventory-scanning v1.1');
     expect(await db.prisma.releaseAck.count()).toBe(1);

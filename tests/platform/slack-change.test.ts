@@ -4,26 +4,15 @@
  * in (slash commands, view submissions, button presses, events), a fake Slack Web API behind, on each database.
  */
 
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeField } from '../../src/domain/change.ts';
 import { CHANGE_ACTIONS } from '../../src/domain/change-messages.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
 import { CHANGE_FORM_BLOCKS, DECISION_BLOCKS, RELEASE_FORM_BLOCKS, VIEWS } from '../../src/platforms/slack/ids.ts';
-import { blockKitProblems } from '../support/block-kit-limits.ts';
-import { viewProblems } from '../support/block-kit-views.ts';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeSlackApi, type SlackCall, type SlackMessage } from '../support/fake-slack-api.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
+import { blocksText, element, mention, slackStory } from '../support/slack-harness.ts';
 import { type InputValue, messageButtonPayload, viewSubmissionPayload } from '../support/slack-interactions.ts';
-import {
-  eventBody,
-  interactionBody,
-  nowInSeconds,
-  type PostToSlackAppOptions,
-  postToSlackApp,
-  slashCommandBody,
-} from '../support/slack-request.ts';
+import { eventBody } from '../support/slack-request.ts';
 
 interface User {
   id: string;
@@ -78,102 +67,21 @@ const FRICTION_FORM = {
 const changeByBlock = (values: ChangeValues) =>
   Object.fromEntries(Object.entries(values).map(([field, value]) => [CHANGE_FORM_BLOCKS[field as ChangeField], value]));
 
-const mention = (user: User) => `<@${user.id}|${user.name}>`;
-
 describe.each(databaseKinds())('change management in Slack (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let slack: FakeSlackApi;
-  let bot: TestBot;
-  /** Every call the fake saw and every view the app returned in an ack, for the Block Kit check at the end. */
-  const recordedCalls: SlackCall[] = [];
-  const ackedViews: Json[] = [];
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    await db.reset();
-    slack = await FakeSlackApi.start();
-    bot = await startTestBot({ database: db, slack, env: { COE_MEMBERS: `slack:${COE.id}` } });
-    // Slack's 1 message/s per channel does not apply to the fake; without the spacing a story takes milliseconds.
-    Object.defineProperty(bot.slack?.sender, 'perChannelIntervalMs', { value: 0 });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-  });
-  beforeEach(async () => {
-    await db.reset();
-    slack.reset();
-    // What COE_MEMBERS did at start-up, again after the reset.
-    await db.prisma.person.create({
-      data: { layer: 'coe', identities: { create: { platform: 'slack', externalId: COE.id } } },
-    });
-  });
-  afterEach(async () => {
-    await flush();
-    recordedCalls.push(...slack.calls());
+  const story = slackStory(kind, { coe: COE, reviewChannel: REVIEW });
+  const { post, interact, command, coe, flush, submit, openFrom, press } = story;
+  const { waitForEphemeral, dms, topLevel, repliesTo, updatesOf } = story;
+  // The story's database and fake (set before each test), by the names the tests use.
+  let { db, slack } = story;
+  beforeEach(() => {
+    ({ db, slack } = story);
   });
 
-  const post = (body: string, options?: PostToSlackAppOptions) =>
-    postToSlackApp(`${bot.url}/slack/events`, SIGNING_SECRET, body, options);
-  const interact = (payload: object, options?: PostToSlackAppOptions) => post(interactionBody(payload), options);
-  const flush = async () => {
-    await bot.deliverer.flush(Date.now() + 2000);
-  };
-
-  const command = (name: string, text: string, user: User, extra: Record<string, string> = {}) =>
-    post(
-      slashCommandBody({
-        command: name,
-        text,
-        user_id: user.id,
-        user_name: user.name,
-        channel_id: 'C0GENERAL',
-        channel_name: 'general',
-        ...extra,
-      }),
-    );
-  /** `/coe <text>`, answered in the ack. */
-  const coe = async (text: string, user = COE, channel = REVIEW) => {
-    const res = await command('/coe', text, user, { channel_id: channel, channel_name: 'coe-review' });
-    expect(res.status).toBe(200);
-    return res.json<{ text: string; blocks?: unknown[]; response_type?: string }>();
-  };
   const role = async (user: User, layer: string) => {
     expect((await coe(`role ${mention(user)} ${layer}`)).text).toMatch(/^Done/);
   };
   const setUpReviewChannel = async () => {
     expect((await coe('setup review-channel')).text).toMatch(/review channel/);
-  };
-
-  let counter = 0;
-  /** Submits `view` with `values` (by block id); returns the ack's body. */
-  const submit = async (
-    view: Json,
-    values: Record<string, InputValue | undefined>,
-    user: User,
-    ids?: { viewId: string; hash: string },
-  ) => {
-    const viewId = ids?.viewId ?? `VFORM${++counter}`;
-    const hash = ids?.hash ?? `${nowInSeconds()}.h${counter}`;
-    const res = await interact(viewSubmissionPayload({ user, view, viewId, hash, values }));
-    expect(res.status).toBe(200);
-    const body = res.text ? res.json<Json>() : {};
-    if (body.view) ackedViews.push(body.view as Json);
-    return body;
-  };
-
-  /** A slash command that opens a form → the view the app opened on that trigger, within the 3 s. */
-  const openFrom = async (name: string, text: string, user: User) => {
-    const trigger = `${Date.now()}.${randomUUID()}`;
-    const before = slack.calls('views.open').length;
-    const started = Date.now();
-    const res = await command(name, text, user, { trigger_id: trigger });
-    expect(res.status).toBe(200);
-    expect(res.text, 'the command was refused').toBe('');
-    const [call] = (await slack.waitForCalls('views.open', before + 1)).slice(before);
-    expect(call?.args.trigger_id).toBe(trigger);
-    expect((call?.at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(3000);
-    return call?.args.view as Json;
   };
   const openChangeForm = (user = MGR, text = '') => openFrom('/change-request', text, user);
   const openReleaseForm = (text = 'release', user = COE) => openFrom('/coe', text, user);
@@ -191,30 +99,9 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
     return body.view as Json;
   };
 
-  const topLevel = (channel: string, prefix: string): SlackMessage => {
-    const found = slack.messages(channel).find((m) => m.thread_ts === undefined && m.text.startsWith(prefix));
-    if (!found) throw new Error(`no "${prefix}" in ${channel}: ${slack.messages(channel).map((m) => m.text)}`);
-    return found;
-  };
   const reviewMessage = (number: number) => topLevel(REVIEW, `CR-${number} `);
-  const repliesTo = (channel: string, message: SlackMessage) =>
-    slack.messages(channel).filter((m) => m.thread_ts === message.ts);
-  const press = (user: User, channel: string, message: SlackMessage, actionId: string) =>
-    interact(messageButtonPayload({ user, channel, message, actionId }));
-  const ephemeralsTo = (user: User) =>
-    slack
-      .calls('chat.postEphemeral')
-      .filter((c) => c.args.user === user.id)
-      .map((c) => String(c.args.text));
-  const waitForEphemeral = async (user: User, pattern: RegExp) => {
-    await slack.waitFor(() => ephemeralsTo(user).some((t) => pattern.test(t)));
-  };
-  const dms = (user: User) => slack.messages(`D${user.id}`);
-  const blocksText = (blocks: unknown) => JSON.stringify(blocks ?? []);
-  const element = (view: Json, blockId: string): Json =>
-    ((view.blocks as Json[]).find((b) => b.block_id === blockId)?.element ?? {}) as Json;
-  const updatesOf = (message: SlackMessage) =>
-    slack.calls('chat.update').filter((c) => c.args.ts === message.ts && !c.faulted);
+  /** What the bot told `user` privately. */
+  const ephemeralsTo = (user: User) => story.ephemeralsTo(user).map((e) => e.text);
   const change = (number: number) => db.prisma.changeRequest.findUnique({ where: { number } });
 
   /** A reason form opened by a review-message button, then submitted with `reason`. */
@@ -731,11 +618,7 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
   });
 
   it('kept every view and message it sent within the Block Kit limits', () => {
-    const views = [
-      ...recordedCalls.filter((c) => c.method.startsWith('views.')).map((c) => c.args.view as Json),
-      ...ackedViews,
-    ];
-    const messages = recordedCalls.filter((c) => c.method.startsWith('chat.'));
+    const { views, messages, problems } = story.blockKit();
     const callbacks = new Set(views.map((v) => v.callback_id));
     for (const id of [
       VIEWS.changeForm,
@@ -748,14 +631,6 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
       expect(callbacks, id).toContain(id);
     }
     expect(messages.length).toBeGreaterThan(40);
-    const problems = [
-      ...views.flatMap((v) => viewProblems(v).map((p) => `${String(v.callback_id ?? v.type)}: ${p}`)),
-      ...messages.flatMap((c) =>
-        blockKitProblems({ text: c.args.text as string, blocks: c.args.blocks as unknown[] }).map(
-          (p) => `${c.method} "${String(c.args.text).slice(0, 40)}": ${p}`,
-        ),
-      ),
-    ];
     expect(problems).toEqual([]);
   });
 });

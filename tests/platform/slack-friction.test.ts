@@ -3,16 +3,13 @@
  * shortcuts, view submissions, button presses, events), a fake Slack Web API behind, on each database.
  */
 
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FRICTION_ACTIONS } from '../../src/domain/friction-messages.ts';
 import { DECISION_BLOCKS, FRICTION_FORM_BLOCKS, MESSAGE_SHORTCUTS, VIEWS } from '../../src/platforms/slack/ids.ts';
-import { blockKitProblems } from '../support/block-kit-limits.ts';
-import { viewProblems } from '../support/block-kit-views.ts';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeSlackApi, type SlackCall, type SlackMessage } from '../support/fake-slack-api.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
+import type { SlackCall, SlackMessage } from '../support/fake-slack-api.ts';
+import { blocksText, slackStory } from '../support/slack-harness.ts';
 import {
   type InputValue,
   messageButtonPayload,
@@ -20,14 +17,7 @@ import {
   viewButtonPayload,
   viewSubmissionPayload,
 } from '../support/slack-interactions.ts';
-import {
-  eventBody,
-  interactionBody,
-  nowInSeconds,
-  type PostToSlackAppOptions,
-  postToSlackApp,
-  slashCommandBody,
-} from '../support/slack-request.ts';
+import { eventBody, type PostToSlackAppOptions } from '../support/slack-request.ts';
 
 const COE = { id: 'UCOE1', name: 'cora' };
 const WORKER = { id: 'UWORK1', name: 'wendy' };
@@ -58,102 +48,36 @@ const byBlock = (values: FormValues) =>
   );
 
 describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let slack: FakeSlackApi;
-  let bot: TestBot;
-  /** Every call the fake saw and every view the app returned in an ack, for the Block Kit check at the end. */
-  const recordedCalls: SlackCall[] = [];
-  const ackedViews: Json[] = [];
-  const env = { COE_MEMBERS: `slack:${COE.id}` };
-
-  const start = async () => {
-    bot = await startTestBot({ database: db, slack, env });
-    // Slack's 1 message/s per channel does not apply to the fake; without the spacing a story takes milliseconds.
-    Object.defineProperty(bot.slack?.sender, 'perChannelIntervalMs', { value: 0 });
-  };
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    await db.reset();
-    slack = await FakeSlackApi.start();
-    await start();
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-  });
-  beforeEach(async () => {
-    await db.reset();
-    slack.reset();
-    // What COE_MEMBERS did at start-up, again after the reset.
-    await db.prisma.person.create({
-      data: { layer: 'coe', identities: { create: { platform: 'slack', externalId: COE.id } } },
-    });
-  });
-  afterEach(async () => {
-    await bot.deliverer.flush(Date.now() + 2000);
-    recordedCalls.push(...slack.calls());
+  const story = slackStory(kind, { coe: COE, reviewChannel: REVIEW });
+  const { post, interact, command, flush, openFrom, press: pressOn } = story;
+  // The story's database, fake and bot (set before each test), by the names the tests use.
+  let { db, slack, bot } = story;
+  beforeEach(() => {
+    ({ db, slack, bot } = story);
   });
 
-  const post = (body: string, options?: PostToSlackAppOptions) =>
-    postToSlackApp(`${bot.url}/slack/events`, SIGNING_SECRET, body, options);
-  const interact = (payload: object) => post(interactionBody(payload));
-
-  const command = (name: string, text: string, user = WORKER, extra: Record<string, string> = {}) =>
-    post(
-      slashCommandBody({
-        command: name,
-        text,
-        user_id: user.id,
-        user_name: user.name,
-        channel_id: 'C0GENERAL',
-        channel_name: 'general',
-        ...extra,
-      }),
-    );
   const coe = async (text: string, user = COE, channel = REVIEW) =>
     (await command('/coe', text, user, { channel_id: channel, channel_name: 'coe-review' })).json<{ text: string }>();
-  const flush = async () => {
-    await bot.deliverer.flush(Date.now() + 2000);
-  };
 
   const setUpReviewChannel = async () => {
     expect((await coe('setup review-channel')).text).toMatch(/review channel/);
     await flush();
   };
 
-  /** `/friction [text]` → the view the app opened on that trigger. */
-  const openForm = async (user = WORKER, text = '') => {
-    const trigger = `${Date.now()}.${randomUUID()}`;
-    const before = slack.calls('views.open').length;
-    const started = Date.now();
-    const res = await command('/friction', text, user, { trigger_id: trigger });
-    expect(res.status).toBe(200);
-    expect(res.text).toBe('');
-    expect(Date.now() - started).toBeLessThan(1500);
-    const [call] = (await slack.waitForCalls('views.open', before + 1)).slice(before);
-    expect(call?.args.trigger_id).toBe(trigger);
-    expect((call?.at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(3000);
-    return call?.args.view as Json;
-  };
+  /** `/friction [text]` → the view the app opened on that trigger, the command acked within 1.5 s. */
+  const openForm = (user = WORKER, text = '') => openFrom('/friction', text, user, 1500);
 
-  let viewCounter = 0;
-  const submit = async (view: Json, values: FormValues, user = WORKER, ids?: { viewId: string; hash: string }) => {
-    const viewId = ids?.viewId ?? `VFORM${++viewCounter}`;
-    const hash = ids?.hash ?? `${nowInSeconds()}.h${viewCounter}`;
-    const res = await interact(viewSubmissionPayload({ user, view, viewId, hash, values: byBlock(values) }));
-    expect(res.status).toBe(200);
-    const body = res.text ? res.json<Json>() : {};
-    if (body.view) ackedViews.push(body.view as Json);
-    return { body, viewId, hash };
-  };
+  /** Submits the friction form with `values` by field; `body` is the ack's. */
+  const submit = async (view: Json, values: FormValues, user = WORKER, ids?: { viewId: string; hash: string }) => ({
+    body: await story.submit(view, byBlock(values), user, ids),
+  });
 
   /** A whole report: `/friction`, the form filled in, submitted. */
   const report = async (values: FormValues = SCANNER, user = WORKER) => {
     const view = await openForm(user);
-    const { body, viewId, hash } = await submit(view, values, user);
+    const { body } = await submit(view, values, user);
     expect(body.response_action, JSON.stringify(body)).toBe('update');
-    return { confirmation: body.view as Json, viewId, hash };
+    return { confirmation: body.view as Json };
   };
 
   const reviewMessage = (number: number): SlackMessage => {
@@ -164,14 +88,14 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
     return found;
   };
   const press = (user: { id: string; name: string }, number: number, actionId: string) =>
-    interact(messageButtonPayload({ user, channel: REVIEW, message: reviewMessage(number), actionId }));
+    pressOn(user, REVIEW, reviewMessage(number), actionId);
   const ephemeralsTo = (user: string) => slack.calls('chat.postEphemeral').filter((c) => c.args.user === user);
-  const blocksText = (blocks: unknown) => JSON.stringify(blocks ?? []);
   /** The input element of a form field in a view. */
   const input = (view: Json, field: keyof typeof FRICTION_FORM_BLOCKS): Json =>
     ((view.blocks as Json[]).find((b) => b.block_id === FRICTION_FORM_BLOCKS[field])?.element ?? {}) as Json;
   const viewOf = (call: SlackCall | undefined): Json => (call?.args.view ?? {}) as Json;
 
+  let decisions = 0;
   /** A decision form opened by a button press, then submitted with `value` in its one input. */
   const decideWithForm = async (
     number: number,
@@ -187,7 +111,7 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
       viewSubmissionPayload({
         user: COE,
         view,
-        viewId: `VDECIDE${++viewCounter}`,
+        viewId: `VDECIDE${++decisions}`,
         values: { [DECISION_BLOCKS[field]]: value },
       }),
     );
@@ -476,8 +400,7 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
     await report({ ...SCANNER, team: 'Warehouse Nord' });
     await flush();
 
-    await bot.stop();
-    await start();
+    bot = await story.restart();
     const status = await coe('status FR-1', OTHER, 'C0GENERAL');
     expect(status.text).toMatch(/^FR-1 is new: Inventory scanners fail/);
     expect(JSON.stringify(status)).not.toContain('wendy'); // the status never names the reporter
@@ -560,21 +483,9 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
   });
 
   it('kept every view and message it sent within the Block Kit limits', () => {
-    const views = [
-      ...recordedCalls.filter((c) => c.method.startsWith('views.')).map((c) => c.args.view as Json),
-      ...ackedViews,
-    ];
-    const messages = recordedCalls.filter((c) => c.method.startsWith('chat.') && c.method !== 'chat.getPermalink');
+    const { views, messages, problems } = story.blockKit();
     expect(views.length).toBeGreaterThan(20);
     expect(messages.length).toBeGreaterThan(20);
-    const problems = [
-      ...views.flatMap((v) => viewProblems(v).map((p) => `${String(v.callback_id ?? v.type)}: ${p}`)),
-      ...messages.flatMap((c) =>
-        blockKitProblems({ text: c.args.text as string, blocks: c.args.blocks as unknown[] }).map(
-          (p) => `${c.method} "${String(c.args.text).slice(0, 40)}": ${p}`,
-        ),
-      ),
-    ];
     expect(problems).toEqual([]);
   });
 });

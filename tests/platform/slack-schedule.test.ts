@@ -5,26 +5,16 @@
  * database, with the core's clock moved by the test and each job's fire run with `bot.scheduler.execute`.
  */
 
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resultFields } from '../../src/domain/audit.ts';
 import { AUDIT_ACTIONS, dayText, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../src/domain/schedule-messages.ts';
 import { AUDIT_PLAN_BLOCKS, TRAINING_FORM_BLOCKS, VIEWS } from '../../src/platforms/slack/ids.ts';
-import { blockKitProblems } from '../support/block-kit-limits.ts';
-import { viewProblems } from '../support/block-kit-views.ts';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeSlackApi, type SlackCall, type SlackMessage } from '../support/fake-slack-api.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
+import type { SlackMessage } from '../support/fake-slack-api.ts';
 import { ManualClock } from '../support/memory.ts';
-import { type InputValue, messageButtonPayload, viewSubmissionPayload } from '../support/slack-interactions.ts';
-import {
-  interactionBody,
-  nowInSeconds,
-  type PostToSlackAppOptions,
-  postToSlackApp,
-  slashCommandBody,
-} from '../support/slack-request.ts';
+import { blocksText, dmChannel, element, mention, slackStory } from '../support/slack-harness.ts';
+import type { InputValue } from '../support/slack-interactions.ts';
 
 interface User {
   id: string;
@@ -62,119 +52,27 @@ const SCANNER_FRICTION = {
 
 const CHECKLIST = ['Scanners restarted at shift start', 'Counts reconciled before noon', 'Spare scanner charged'];
 
-const mention = (user: User) => `<@${user.id}|${user.name}>`;
-
 describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let slack: FakeSlackApi;
-  let bot: TestBot;
   const clock = new ManualClock(at(MONDAY, '08:50'));
-  /** Every call the fake saw and every view the app returned in an ack, for the Block Kit check at the end. */
-  const recordedCalls: SlackCall[] = [];
-  const ackedViews: Json[] = [];
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    await db.reset();
-    slack = await FakeSlackApi.start();
-    bot = await startTestBot({ database: db, slack, clock, env: { TZ: 'UTC', COE_MEMBERS: `slack:${COE.id}` } });
-    // Slack's 1 message/s per channel does not apply to the fake; without the spacing a story takes seconds.
-    Object.defineProperty(bot.slack?.sender, 'perChannelIntervalMs', { value: 0 });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-  });
-  beforeEach(async () => {
-    await db.reset();
-    slack.reset();
-    setClock(at(MONDAY, '08:50'));
-    // What COE_MEMBERS did at start-up, again after the reset.
-    await db.prisma.person.create({
-      data: { layer: 'coe', identities: { create: { platform: 'slack', externalId: COE.id } } },
-    });
-  });
-  afterEach(async () => {
-    await flush();
-    recordedCalls.push(...slack.calls());
+  const story = slackStory(kind, { coe: COE, reviewChannel: REVIEW, clock, env: { TZ: 'UTC' } });
+  const { coe, flush, openFrom, submit, press, waitForEphemeral, dms } = story;
+  // The story's database, fake and bot (set before each test), by the names the tests use.
+  let { db, slack, bot } = story;
+  beforeEach(() => {
+    ({ db, slack, bot } = story);
+    clock.set(at(MONDAY, '08:50'));
   });
 
-  function setClock(to: Date) {
-    clock.advance(to.getTime() - clock.now().getTime());
-  }
-  const flush = async () => {
-    await bot.deliverer.flush(Date.now() + 2000);
-  };
   /** The clock at `time` on `date`, then one fire of `job` at that instant, and what it queued delivered. */
   const fire = async (job: string, date: string, time: string) => {
     const when = at(date, time);
-    setClock(when);
+    clock.set(when);
     const ran = await bot.scheduler.execute(job, when);
     await flush();
     return ran;
   };
 
-  const post = (body: string, options?: PostToSlackAppOptions) =>
-    postToSlackApp(`${bot.url}/slack/events`, SIGNING_SECRET, body, options);
-  const interact = (payload: object) => post(interactionBody(payload));
-  const command = (name: string, text: string, user: User, extra: Record<string, string> = {}) =>
-    post(
-      slashCommandBody({
-        command: name,
-        text,
-        user_id: user.id,
-        user_name: user.name,
-        channel_id: 'C0GENERAL',
-        channel_name: 'general',
-        ...extra,
-      }),
-    );
-  /** `/coe <text>`, answered in the ack. */
-  const coe = async (text: string, user = COE, channel = REVIEW) => {
-    const res = await command('/coe', text, user, { channel_id: channel, channel_name: 'coe-review' });
-    expect(res.status).toBe(200);
-    return res.json<{ text: string; blocks?: unknown[]; response_type?: string }>();
-  };
-
-  /** A slash command that opens a form → the view the app opened on that trigger, within the 3 s. */
-  const openFrom = async (name: string, text: string, user: User) => {
-    const trigger = `${Date.now()}.${randomUUID()}`;
-    const before = slack.calls('views.open').length;
-    const started = Date.now();
-    const res = await command(name, text, user, { trigger_id: trigger });
-    expect(res.status).toBe(200);
-    expect(res.text, 'the command was refused').toBe('');
-    const [call] = (await slack.waitForCalls('views.open', before + 1)).slice(before);
-    expect(call?.args.trigger_id).toBe(trigger);
-    expect((call?.at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(3000);
-    return call?.args.view as Json;
-  };
-
-  let counter = 0;
-  /** Submits `view` with `values` (by block id); returns the ack's body. */
-  const submit = async (
-    view: Json,
-    values: Record<string, InputValue | undefined>,
-    user: User,
-    ids?: { viewId: string; hash: string },
-  ) => {
-    const viewId = ids?.viewId ?? `VFORM${++counter}`;
-    const hash = ids?.hash ?? `${nowInSeconds()}.h${counter}`;
-    const res = await interact(viewSubmissionPayload({ user, view, viewId, hash, values }));
-    expect(res.status).toBe(200);
-    const body = res.text ? res.json<Json>() : {};
-    if (body.view) ackedViews.push(body.view as Json);
-    return body;
-  };
-
-  const blocksText = (blocks: unknown) => JSON.stringify(blocks ?? []);
-  const element = (view: Json, blockId: string): Json =>
-    ((view.blocks as Json[]).find((b) => b.block_id === blockId)?.element ?? {}) as Json;
   const blockIds = (view: Json) => (view.blocks as Json[]).map((b) => b.block_id).filter(Boolean);
-  const dmChannel = (user: User) => `D${user.id}`;
-  const dms = (user: User, pattern: RegExp) => slack.messages(dmChannel(user)).filter((m) => pattern.test(m.text));
-  const press = (user: User, channel: string, message: SlackMessage, actionId: string) =>
-    interact(messageButtonPayload({ user, channel, message, actionId }));
   /** The message as it would be if its button carried another value (from an older version, or forged). */
   const forged = (message: SlackMessage, actionId: string, value: string): SlackMessage => ({
     ...message,
@@ -184,15 +82,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
         : { ...b, elements: (b.elements as Json[]).map((e) => (e.action_id === actionId ? { ...e, value } : e)) },
     ),
   });
-  const ephemeralsTo = (user: User) =>
-    slack
-      .calls('chat.postEphemeral')
-      .filter((c) => c.args.user === user.id)
-      .map((c) => ({ channel: String(c.args.channel), text: String(c.args.text) }));
-  const waitForEphemeral = async (user: User, pattern: RegExp) => {
-    await slack.waitFor(() => ephemeralsTo(user).some((e) => pattern.test(e.text)));
-    return ephemeralsTo(user).find((e) => pattern.test(e.text));
-  };
+
   const setUpReviewChannel = async () => {
     expect((await coe('setup review-channel')).text).toMatch(/review channel/);
   };
@@ -315,7 +205,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       expect(slack.calls('chat.postMessage')).toHaveLength(sent);
 
       // Tamsin marks it complete on the team's announcement; Barnaby snoozes his reminder.
-      setClock(at(tuesday, '09:30'));
+      clock.set(at(tuesday, '09:30'));
       const announcement = slack.messages(WARE)[0] as SlackMessage;
       await press(TRAINEE_A, WARE, announcement, TRAINING_ACTIONS.complete);
       const done = await waitForEphemeral(
@@ -699,7 +589,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
 
     it('raises an untriaged report in the CoE channel once a working day, at most 3 times, snoozed a week by the CoE', async () => {
       await setUpReviewChannel();
-      setClock(at(MONDAY, '09:30'));
+      clock.set(at(MONDAY, '09:30'));
       const form = await openFrom('/friction', '', WORKER);
       expect((await submit(form, SCANNER_FRICTION, WORKER)).response_action).toBe('update');
       await flush();
@@ -724,7 +614,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       expect([await nudgedOn(8), await nudgedOn(9), await nudgedOn(10)]).toEqual([0, 0, 0]);
 
       // Snooze a week: a worker cannot; the CoE can.
-      setClock(at(dayAfter(MONDAY, 10), '10:05'));
+      clock.set(at(dayAfter(MONDAY, 10), '10:05'));
       const latest = nudges().at(-1) as SlackMessage;
       expect(blocksText(latest.blocks)).toContain(NUDGE_ACTIONS.snooze);
       await press(WORKER, REVIEW, latest, NUDGE_ACTIONS.snooze);
@@ -784,11 +674,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
   });
 
   it('kept every view and message it sent within the Block Kit limits', () => {
-    const views = [
-      ...recordedCalls.filter((c) => c.method.startsWith('views.')).map((c) => c.args.view as Json),
-      ...ackedViews,
-    ];
-    const messages = recordedCalls.filter((c) => c.method.startsWith('chat.'));
+    const { views, messages, problems } = story.blockKit();
     const callbacks = new Set(views.map((v) => v.callback_id));
     for (const id of [
       VIEWS.trainingForm,
@@ -801,14 +687,6 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       expect(callbacks, id).toContain(id);
     }
     expect(messages.length).toBeGreaterThan(20);
-    const problems = [
-      ...views.flatMap((v) => viewProblems(v).map((p) => `${String(v.callback_id ?? v.type)}: ${p}`)),
-      ...messages.flatMap((c) =>
-        blockKitProblems({ text: c.args.text as string, blocks: c.args.blocks as unknown[] }).map(
-          (p) => `${c.method} "${String(c.args.text).slice(0, 40)}": ${p}`,
-        ),
-      ),
-    ];
     expect(problems).toEqual([]);
   });
 });

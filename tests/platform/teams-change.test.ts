@@ -5,40 +5,27 @@
  * `constraint`, `ai`). Replies, proactive posts and updates land on a fake Bot Connector; invoke answers come back in
  * the HTTP response.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AI_LIMITS } from '../../src/domain/ai-rules.ts';
 import { CHANGE_FIELDS, CHANGE_LIMITS } from '../../src/domain/change.ts';
 import { RELEASE_NOTES_MAX } from '../../src/domain/release.ts';
-import { adaptiveCardProblems } from '../support/adaptive-card.ts';
-import { startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeBotConnector, uuidFrom } from '../support/fake-bot-connector.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import {
   type Card,
   cardButtons,
   cardErrors,
   cardInputs,
   cardsOfActivity,
-  cardsOfTaskAnswers,
   DEFAULT_TEAMS_USER,
   personalConversationId,
-  postActivity,
-  readableText,
   TEAMS_CHANNEL_ID,
   type TeamsAccount,
-  type TeamsActivity,
   taskModuleCard,
   taskModuleText,
   taskModuleTitle,
-  teamsInvoke,
-  teamsMessage,
 } from '../support/teams-activity.ts';
+import { account, buttonsByAction, expectValidCards, teamsStory, words } from '../support/teams-harness.ts';
 
-const account = (slug: string, name: string): Required<TeamsAccount> => ({
-  id: `29:user-${slug}`,
-  name,
-  aadObjectId: uuidFrom(`user-${slug}`),
-});
 const COE_USER = account('coe', 'Cora CoE');
 const OTHER_COE = account('otto', 'Otto CoE');
 const MANAGER = account('mona', 'Mona Manager');
@@ -81,137 +68,25 @@ const CHANGE: Record<string, string> = {
   aiLayers: '',
 };
 
-/** What a person reads in an activity, a card or a list of them. */
-const words = (x: unknown): string => (Array.isArray(x) ? x.map(words).join(' || ') : readableText(x));
-
 describe.each(databaseKinds())('change management in Teams (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let connector: FakeBotConnector;
-  let bot: TestBot;
-  /** Every invoke answer of the current test, to check its cards too. */
-  let answers: unknown[];
-
-  const coeMembers = [COE_USER, OTHER_COE].map((p) => `teams:${p.aadObjectId}`).join(',');
-  const start = () => startTestBot({ database: db, env: { COE_MEMBERS: coeMembers } });
-
-  /** Clears what the connector saw; the people stay known to it, so mentions resolve to their Entra ids. */
-  const resetConnector = () => {
-    connector.reset();
-    for (const p of PEOPLE) connector.addMember({ id: p.id, name: p.name, aadObjectId: p.aadObjectId });
-  };
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    connector = await FakeBotConnector.start();
-  });
-  afterAll(async () => {
-    await bot?.stop({ flushMs: 0 });
-    await connector?.close();
-  });
-  beforeEach(async () => {
-    await bot?.stop({ flushMs: 0 });
-    await db.reset();
-    resetConnector();
-    answers = [];
-    bot = await start();
+  const story = teamsStory(kind, { coe: [COE_USER, OTHER_COE], people: PEOPLE, botPerTest: true });
+  const { say, send, taskActivity, fetchTask, submitTask, press, mark, flush, chatOf, lastInChat } = story;
+  const { buttonData, cardIn, updatesOf, resetConnector } = story;
+  // The story's database, connector and bot (set before each test), by the names the tests use.
+  let { db, connector, bot } = story;
+  beforeEach(() => {
+    ({ db, connector, bot } = story);
   });
   afterEach(() => {
     // Every card the bot sent or answered with is a valid Adaptive Card 1.5.
-    const cards = [...connector.requests().flatMap((r) => cardsOfActivity(r.body)), ...cardsOfTaskAnswers(answers)];
+    const cards = story.cardsSent();
     expect(cards.length).toBeGreaterThan(0);
-    for (const card of cards) {
-      expect(card.version).toBe('1.5');
-      expect(adaptiveCardProblems(card), JSON.stringify(card).slice(0, 300)).toEqual([]);
-    }
+    expectValidCards(cards);
     // Refusals and mistakes are answered, not crashed on: nothing was logged as an error.
     expect(bot.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
   // ---- what people do -------------------------------------------------------------------------------------------
-
-  interface Where {
-    from?: TeamsAccount;
-    /** A channel conversation: in the review channel (`true`) or in the channel named. */
-    channel?: true | string;
-    /** The conversation id, for an activity on a card posted there (`<channel>;messageid=<id>`). */
-    conversationId?: string;
-    id?: string;
-  }
-
-  const conversationOf = (where: Where) => {
-    const channel = where.channel === true ? REVIEW_CHANNEL : (where.channel ?? where.conversationId?.split(';')[0]);
-    return {
-      conversation: {
-        conversationType: channel ? ('channel' as const) : ('personal' as const),
-        ...(where.conversationId ? { id: where.conversationId } : {}),
-      },
-      ...(channel ? { channel: { id: channel } } : {}),
-      ...(where.id ? { id: where.id } : {}),
-    };
-  };
-
-  /** Something said to the bot; `mentioning` people appear as `<at>Name</at>` in the text. */
-  const say = async (text: string, where: Where & { mentioning?: TeamsAccount[] } = {}) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text,
-      from: where.from ?? WORKER,
-      ...conversationOf(where),
-    });
-    for (const { id, name } of where.mentioning ?? []) {
-      activity.entities.push({ type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } });
-    }
-    const res = await postActivity(bot.url, activity);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
-
-  const send = async (activity: TeamsActivity) => {
-    const res = await postActivity(bot.url, activity);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    answers.push(res.body);
-    return res.body;
-  };
-
-  const invokeActivity = (name: string, data: unknown, where: Where = {}) =>
-    teamsInvoke({
-      serviceUrl: connector.serviceUrl,
-      name,
-      value: { data, context: { theme: 'default' } },
-      from: where.from ?? WORKER,
-      ...conversationOf(where),
-    });
-
-  const fetchTask = (data: unknown, where: Where = {}) => send(invokeActivity('task/fetch', data, where));
-  const submitTask = (data: unknown, where: Where = {}) => send(invokeActivity('task/submit', data, where));
-
-  /** A plain Action.Submit pressed on a card in a channel: a message activity with the button's data as its value. */
-  const press = async (data: unknown, from: TeamsAccount, on: { channel: string; activityId: string }) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text: '',
-      from,
-      conversation: { conversationType: 'channel', id: `${on.channel};messageid=${on.activityId}` },
-      channel: { id: on.channel },
-      replyToId: on.activityId,
-      value: data,
-    });
-    delete activity.text;
-    activity.entities = activity.entities.filter((e) => e.type !== 'mention');
-    const res = await postActivity(bot.url, activity);
-    expect(res.status).toBe(200);
-  };
-
-  /** The requests the connector sees from now on. */
-  const mark = () => {
-    const seen = connector.requests().length;
-    return () => connector.requests().slice(seen);
-  };
-
-  const flush = async () => expect(await bot.deliverer.flush(Date.now() + 3000)).toBe(0);
-
-  /** What the bot said to someone in their personal chat. */
-  const chatOf = (person: TeamsAccount) => connector.activities(personalConversationId(person)).map((r) => r.body);
-  const lastInChat = (person: TeamsAccount) => chatOf(person).at(-1);
 
   /** Everyone says hello in a personal chat (so the bot can reach them later); the CoE sets up the review channel. */
   const setUp = async (layers: [TeamsAccount, string][] = [[MANAGER, 'manager']]) => {
@@ -226,12 +101,7 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
   };
 
   /** The button data of the opener card the bot answered a command with, in the asker's personal chat. */
-  const openerButton = (person: TeamsAccount) => {
-    const [card] = cardsOfActivity(lastInChat(person));
-    const [button] = cardButtons(card as Card);
-    expect(button?.type).toBe('Action.Submit');
-    return button?.data as Record<string, unknown>;
-  };
+  const openerButton = (person: TeamsAccount) => buttonData(person);
 
   /** The friction form, submitted by the worker: FR-n. */
   const reportFriction = async () => {
@@ -258,17 +128,7 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
     return match?.[1] as string;
   };
 
-  /** A record's card in a channel as it stands now (after updates), with its activity id. */
-  const cardIn = (channel: string, marker: string) => {
-    const messages = connector.messages(channel).filter((m) => words(m).includes(marker));
-    expect(messages, `messages with "${marker}" in ${channel}`).toHaveLength(1);
-    const [message] = messages;
-    return { activityId: message?.id as string, card: cardsOfActivity(message)[0] as Card };
-  };
   const reviewCard = (id: string) => cardIn(REVIEW_CHANNEL, `${id} · `);
-
-  const buttonsByAction = (card: Card) =>
-    Object.fromEntries(cardButtons(card).map((b) => [(b.data as { coeAction: string }).coeAction, b]));
 
   const approve = async (id: string, from: TeamsAccount) => {
     await press({ coeAction: 'change.approve', value: id }, from, {
@@ -280,8 +140,6 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
 
   const changeRow = (number: number) => db.prisma.changeRequest.findFirst({ where: { number } });
   const frictionRow = (number: number) => db.prisma.frictionReport.findFirst({ where: { number } });
-  const updatesOf = (activityId: string) =>
-    connector.requests().filter((r) => r.kind === 'update' && r.activityId === activityId);
 
   // ---- raising a change request ---------------------------------------------------------------------------------
 
@@ -329,7 +187,7 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
       expect.objectContaining({ type: 'Action.Submit', data: { coeAction: 'change.submit' } }),
     ]);
 
-    const submit = invokeActivity('task/submit', { coeAction: 'change.submit', ...CHANGE }, { from: MANAGER });
+    const submit = taskActivity('task/submit', { coeAction: 'change.submit', ...CHANGE }, { from: MANAGER });
     expect(words(taskModuleCard(await send(submit)))).toContain('your change request is CR-1');
     // Teams redelivers the same activity on a retry: one request, one review card, the same answer.
     expect(words(taskModuleCard(await send(submit)))).toContain('your change request is CR-1');

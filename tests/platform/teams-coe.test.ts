@@ -6,13 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
 import { FakeBotConnector, uuidFrom } from '../support/fake-bot-connector.ts';
-import {
-  DEFAULT_TEAMS_USER,
-  postActivity,
-  TEAMS_CHANNEL_ID,
-  type TeamsAccount,
-  teamsMessage,
-} from '../support/teams-activity.ts';
+import { DEFAULT_TEAMS_USER, TEAMS_CHANNEL_ID, type TeamsAccount } from '../support/teams-activity.ts';
+import { teamsHarness, type Where } from '../support/teams-harness.ts';
 
 const COE_USER: TeamsAccount = { id: '29:user-coe', name: 'Cora CoE', aadObjectId: uuidFrom('user-coe') };
 const WORKER: TeamsAccount = DEFAULT_TEAMS_USER;
@@ -47,23 +42,8 @@ describe.each(databaseKinds())('the CoE bot in Teams (%s)', (kind: DatabaseKind)
   });
   beforeEach(() => connector.reset());
 
-  const say = (
-    text: string,
-    options: { from?: TeamsAccount; channel?: boolean; id?: string; mentioning?: TeamsAccount } = {},
-  ) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text,
-      from: options.from ?? WORKER,
-      conversation: { conversationType: options.channel ? 'channel' : 'personal' },
-      ...(options.id ? { id: options.id } : {}),
-    });
-    if (options.mentioning) {
-      const { id, name } = options.mentioning;
-      activity.entities.push({ type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } });
-    }
-    return postActivity(bot.url, activity);
-  };
+  const { post, messageActivity } = teamsHarness({ bot: () => bot, connector: () => connector });
+  const say = (text: string, where: Where & { mentioning?: TeamsAccount[] } = {}) => post(messageActivity(text, where));
 
   it('answers help with a card, through the Bot Connector', async () => {
     const res = await say('help');
@@ -110,7 +90,7 @@ describe.each(databaseKinds())('the CoE bot in Teams (%s)', (kind: DatabaseKind)
     await say('help', { from: ada }); // Ada has talked to the bot, so it can reach her
     connector.reset();
     connector.addMember({ id: ada.id, name: ada.name, aadObjectId: ada.aadObjectId as string });
-    const command = { from: COE_USER, id: 'activity-dup', mentioning: ada };
+    const command = { from: COE_USER, id: 'activity-dup', mentioning: [ada] };
     await say(`role <at>${ada.name}</at> manager`, command);
     await say(`role <at>${ada.name}</at> manager`, command);
     await connector.waitFor(() => connector.activities().length >= 3);

@@ -4,28 +4,29 @@
  * proactive posts and updates land on a fake Bot Connector; invoke answers come back in the HTTP response.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FRICTION_FIELDS, LIMITS } from '../../src/domain/friction.ts';
 import { MESSAGE_ACTIONS } from '../../src/platforms/teams/ids.ts';
-import { adaptiveCardProblems } from '../support/adaptive-card.ts';
-import { startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeBotConnector, uuidFrom } from '../support/fake-bot-connector.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import {
+  type Card,
+  cardButtons,
+  cardErrors,
+  cardInputs,
+  cardsOfActivity,
   DEFAULT_TEAMS_USER,
-  postActivity,
   TEAMS_CHANNEL_ID,
   type TeamsAccount,
-  type TeamsActivity,
-  teamsInvoke,
-  teamsMessage,
+  taskModuleCard,
+  taskModuleText,
 } from '../support/teams-activity.ts';
+import { account, expectValidCards, teamsStory, type Where } from '../support/teams-harness.ts';
 
-const COE_USER: TeamsAccount = { id: '29:user-coe', name: 'Cora CoE', aadObjectId: uuidFrom('user-coe') };
+const COE_USER = account('coe', 'Cora CoE');
 const WORKER: TeamsAccount = DEFAULT_TEAMS_USER;
-const OTHER_WORKER: TeamsAccount = { id: '29:user-bob', name: 'Bob Builder', aadObjectId: uuidFrom('user-bob') };
+const OTHER_WORKER = account('bob', 'Bob Builder');
 /** Never says anything to the bot: reports anonymously through a card someone else asked for. */
-const ANON: TeamsAccount = { id: '29:user-anon-7f3a', name: 'Quiet Person', aadObjectId: uuidFrom('user-anon-7f3a') };
+const ANON = account('anon-7f3a', 'Quiet Person');
 
 const VALID = {
   kind: 'tool_friction',
@@ -39,185 +40,33 @@ const VALID = {
   anonymous: 'false',
 };
 
-type Card = { type: string; version: string; body: CardElement[]; actions?: CardElement[] };
-type CardElement = Record<string, unknown> & { type: string; id?: string; text?: string };
-interface TaskResponse {
-  task?: {
-    type: 'continue' | 'message';
-    value: string | { title: string; card: { contentType: string; content: Card } };
-  };
-}
-
-/** The adaptive cards an activity (or conversation creation) carries. */
-function cardsOfActivity(body: unknown): Card[] {
-  const b = body as { attachments?: { contentType: string; content: Card }[]; activity?: unknown } | undefined;
-  const attachments = [...(b?.attachments ?? []), ...((b?.activity as typeof b)?.attachments ?? [])];
-  return attachments.filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content);
-}
-
-function taskCard(response: unknown): Card {
-  const task = (response as TaskResponse).task;
-  expect(task?.type, JSON.stringify(response)).toBe('continue');
-  const value = task?.value as { card: { contentType: string; content: Card } };
-  expect(value.card.contentType).toBe('application/vnd.microsoft.card.adaptive');
-  return value.card.content;
-}
-
-function taskText(response: unknown): string {
-  const task = (response as TaskResponse).task;
-  expect(task?.type, JSON.stringify(response)).toBe('message');
-  return task?.value as string;
-}
-
-/** Every element of a card, nested containers and action sets included. */
-function elements(card: Card): CardElement[] {
-  const out: CardElement[] = [];
-  const walk = (list: unknown) => {
-    for (const e of (list as CardElement[] | undefined) ?? []) {
-      out.push(e);
-      walk(e.items);
-      walk(e.actions);
-      walk(e.columns);
-    }
-  };
-  walk(card.body);
-  walk(card.actions);
-  return out;
-}
-
-const inputsOf = (card: Card) =>
-  new Map(
-    elements(card)
-      .filter((e) => e.type.startsWith('Input.'))
-      .map((e) => [e.id as string, e]),
-  );
-const buttonsOf = (card: Card) => elements(card).filter((e) => e.type.startsWith('Action.'));
-const errorsOf = (card: Card) =>
-  Object.fromEntries(
-    elements(card)
-      .filter((e) => e.type === 'TextBlock' && e.color === 'Attention' && e.id !== 'form.error')
-      .map((e) => [String(e.id).replace(/\.error$/, ''), e.text]),
-  );
 const words = (x: unknown) => JSON.stringify(x);
 
 describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let connector: FakeBotConnector;
-  let bot: TestBot;
-  /** Every invoke answer of the current test, to check its cards too. */
-  let answers: unknown[];
-
-  const start = () => startTestBot({ database: db, env: { COE_MEMBERS: `teams:${COE_USER.aadObjectId}` } });
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    connector = await FakeBotConnector.start();
-  });
-  afterAll(async () => {
-    await bot?.stop({ flushMs: 0 });
-    await connector?.close();
-  });
-  beforeEach(async () => {
-    await bot?.stop({ flushMs: 0 });
-    await db.reset();
-    connector.reset();
-    answers = [];
-    bot = await start();
+  const story = teamsStory(kind, { coe: [COE_USER], botPerTest: true });
+  const { post, messageActivity, send, invokeActivity, invoke, fetchTask, submitTask, buttonActivity, flush } = story;
+  // The story's database, connector and bot (set before each test), by the names the tests use.
+  let { db, connector, bot } = story;
+  beforeEach(() => {
+    ({ db, connector, bot } = story);
   });
   afterEach(() => {
     // Every card the bot sent or answered with is a valid Adaptive Card 1.5.
-    const cards = [
-      ...connector.requests().flatMap((r) => cardsOfActivity(r.body)),
-      ...answers.flatMap((a) => {
-        const value = (a as TaskResponse).task?.value;
-        return typeof value === 'object' ? [value.card.content] : [];
-      }),
-    ];
-    for (const card of cards) {
-      expect(card.version).toBe('1.5');
-      expect(adaptiveCardProblems(card), JSON.stringify(card).slice(0, 300)).toEqual([]);
-    }
+    expectValidCards(story.cardsSent());
   });
 
   // ---- what people do -------------------------------------------------------------------------------------------
 
-  const say = (text: string, options: { from?: TeamsAccount; channel?: boolean } = {}) =>
-    postActivity(
-      bot.url,
-      teamsMessage({
-        serviceUrl: connector.serviceUrl,
-        text,
-        from: options.from ?? WORKER,
-        conversation: { conversationType: options.channel ? 'channel' : 'personal' },
-      }),
-    );
+  // Said and pressed here without checking the HTTP answer; the tests that care read it.
+  const say = (text: string, where: Where = {}) => post(messageActivity(text, where));
+  /** A plain Action.Submit pressed on a card in a channel. */
+  const press = (data: unknown, options: { from: TeamsAccount; on: { conversationId: string; activityId: string } }) =>
+    post(buttonActivity(data, options.from, { channel: options.on.conversationId, activityId: options.on.activityId }));
 
-  interface InvokeOptions {
-    from?: TeamsAccount;
-    channel?: boolean;
-    id?: string;
-    conversationId?: string;
-  }
-
-  const invokeActivity = (name: string, value: unknown, options: InvokeOptions = {}): TeamsActivity =>
-    teamsInvoke({
-      serviceUrl: connector.serviceUrl,
-      name,
-      value,
-      from: options.from ?? WORKER,
-      conversation: {
-        conversationType: options.channel || options.conversationId ? 'channel' : 'personal',
-        ...(options.conversationId ? { id: options.conversationId } : {}),
-      },
-      ...(options.id ? { id: options.id } : {}),
-    });
-
-  const send = async (activity: TeamsActivity) => {
-    const res = await postActivity(bot.url, activity);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    answers.push(res.body);
-    return res.body;
-  };
-
-  const invoke = (name: string, value: unknown, options: InvokeOptions = {}) =>
-    send(invokeActivity(name, value, options));
-
-  const openForm = (prefill: string, options: InvokeOptions = {}) =>
-    invoke(
-      'task/fetch',
-      { data: { msteams: { type: 'task/fetch' }, coeAction: 'friction.open', prefill }, context: { theme: 'default' } },
-      options,
-    );
-
-  const submitForm = (values: Record<string, unknown>, options: InvokeOptions = {}) =>
-    invoke(
-      'task/submit',
-      { data: { coeAction: 'friction.submit', ...values }, context: { theme: 'default' } },
-      options,
-    );
-
-  /** A plain Action.Submit pressed on a card in a channel: a message activity with the button's data as its value. */
-  const press = (
-    data: unknown,
-    options: { from: TeamsAccount; on: { conversationId: string; activityId: string } },
-  ) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text: '',
-      from: options.from,
-      conversation: {
-        conversationType: 'channel',
-        id: `${options.on.conversationId};messageid=${options.on.activityId}`,
-      },
-      replyToId: options.on.activityId,
-      value: data,
-    });
-    delete activity.text;
-    activity.entities = activity.entities.filter((e) => e.type !== 'mention');
-    return postActivity(bot.url, activity);
-  };
-
-  const flush = async () => expect(await bot.deliverer.flush(Date.now() + 3000)).toBe(0);
+  const openForm = (prefill: string, where: Where = {}) =>
+    fetchTask({ msteams: { type: 'task/fetch' }, coeAction: 'friction.open', prefill }, where);
+  const submitForm = (values: Record<string, unknown>, where: Where = {}) =>
+    submitTask({ coeAction: 'friction.submit', ...values }, where);
 
   const setupReviewChannel = async () => {
     await say('setup review-channel', { from: COE_USER, channel: true });
@@ -242,7 +91,7 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     const [reply] = await connector.waitForActivities(1);
     const [card] = cardsOfActivity(reply?.body);
     expect(card).toBeDefined();
-    expect(buttonsOf(card as Card)).toEqual([
+    expect(cardButtons(card as Card)).toEqual([
       expect.objectContaining({
         type: 'Action.Submit',
         data: { msteams: { type: 'task/fetch' }, coeAction: 'friction.open', prefill: 'scanner dies' },
@@ -258,8 +107,8 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
   });
 
   it('opens the form in a task module, pre-filled, with Teams-side validation on every field', async () => {
-    const card = taskCard(await openForm('scanner dies'));
-    const inputs = inputsOf(card);
+    const card = taskModuleCard(await openForm('scanner dies'));
+    const inputs = cardInputs(card);
     expect([...inputs.keys()].sort()).toEqual([...FRICTION_FIELDS].sort());
     expect(inputs.get('title')).toMatchObject({ type: 'Input.Text', value: 'scanner dies', isRequired: true });
     expect(inputs.get('title')?.maxLength).toBe(LIMITS.title);
@@ -276,13 +125,13 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     expect(inputs.get('team')).toMatchObject({ type: 'Input.Text' }); // no teams yet: free text, optional
     expect(inputs.get('team')?.isRequired).toBeUndefined();
     expect(inputs.get('anonymous')).toMatchObject({ type: 'Input.Toggle', value: 'false' });
-    expect(buttonsOf(card)).toEqual([
+    expect(cardButtons(card)).toEqual([
       expect.objectContaining({ type: 'Action.Submit', data: { coeAction: 'friction.submit' } }),
     ]);
 
     // Long text is what happened, not a title.
     const long = `The scanner dies.\n${'It froze again. '.repeat(20)}`;
-    const longForm = inputsOf(taskCard(await openForm(long)));
+    const longForm = cardInputs(taskModuleCard(await openForm(long)));
     expect(longForm.get('description')?.value).toBe(long.trim());
     expect(longForm.get('title')?.value).toBeUndefined();
 
@@ -290,7 +139,7 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     await say('team add Warehouse', { from: COE_USER });
     await say('team add Logistics', { from: COE_USER });
     await submitForm({ ...VALID, team: 'warehouse' });
-    const withTeams = inputsOf(taskCard(await openForm('')));
+    const withTeams = cardInputs(taskModuleCard(await openForm('')));
     expect(withTeams.get('team')).toMatchObject({
       type: 'Input.ChoiceSet',
       value: 'Warehouse',
@@ -302,11 +151,11 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     await setupReviewChannel();
     const activity = invokeActivity('task/submit', { data: { coeAction: 'friction.submit', ...VALID } });
     const first = await send(activity);
-    const confirmation = taskCard(first);
+    const confirmation = taskModuleCard(first);
     expect(words(confirmation)).toContain('your report is FR-1');
     // Teams redelivers the same activity on a retry: one report, one review message, the same answer.
     const again = await send(activity);
-    expect(words(taskCard(again))).toContain('your report is FR-1');
+    expect(words(taskModuleCard(again))).toContain('your report is FR-1');
     await flush();
 
     const stored = await db.prisma.frictionReport.findMany();
@@ -317,7 +166,7 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     const { card } = reviewCard('FR-1');
     expect(words(card)).toContain('Ada Lovelace');
     // Triage is a plain button (a message activity); the others open a dialog first.
-    const buttons = Object.fromEntries(buttonsOf(card).map((b) => [(b.data as { coeAction: string }).coeAction, b]));
+    const buttons = Object.fromEntries(cardButtons(card).map((b) => [(b.data as { coeAction: string }).coeAction, b]));
     expect(buttons['friction.triage']).toMatchObject({ type: 'Action.Submit', data: { value: 'FR-1' } });
     expect(buttons['friction.triage']?.data).not.toHaveProperty('msteams');
     for (const action of ['friction.duplicate', 'friction.decline']) {
@@ -326,16 +175,16 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
   });
 
   it('returns the form with errors under each bad field, values kept, and stores nothing', async () => {
-    const empty = taskCard(await submitForm({ ...VALID, title: '   ' }));
-    expect(errorsOf(empty)).toEqual({ title: 'Please fill in a short title.' });
-    expect(inputsOf(empty).get('tool')?.value).toBe(VALID.tool);
-    expect(inputsOf(empty).get('kind')?.value).toBe(VALID.kind);
+    const empty = taskModuleCard(await submitForm({ ...VALID, title: '   ' }));
+    expect(cardErrors(empty)).toEqual({ title: 'Please fill in a short title.' });
+    expect(cardInputs(empty).get('tool')?.value).toBe(VALID.tool);
+    expect(cardInputs(empty).get('kind')?.value).toBe(VALID.kind);
 
-    const tooLong = taskCard(await submitForm({ ...VALID, description: 'x'.repeat(5000) }));
-    expect(errorsOf(tooLong).description).toMatch(/under 3000 characters \(it has 5000\)/);
+    const tooLong = taskModuleCard(await submitForm({ ...VALID, description: 'x'.repeat(5000) }));
+    expect(cardErrors(tooLong).description).toMatch(/under 3000 characters \(it has 5000\)/);
 
-    const missing = taskCard(await submitForm({ coeAction: 'friction.submit' }));
-    expect(Object.keys(errorsOf(missing)).sort()).toEqual([
+    const missing = taskModuleCard(await submitForm({ coeAction: 'friction.submit' }));
+    expect(Object.keys(cardErrors(missing)).sort()).toEqual([
       'description',
       'frequency',
       'impact',
@@ -345,9 +194,9 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     ]);
 
     await say('team add Warehouse', { from: COE_USER });
-    const unknownTeam = taskCard(await submitForm({ ...VALID, team: 'Narnia' }));
-    expect(errorsOf(unknownTeam).team).toContain('There is no team called "Narnia"');
-    expect(inputsOf(unknownTeam).get('team')?.type).toBe('Input.ChoiceSet');
+    const unknownTeam = taskModuleCard(await submitForm({ ...VALID, team: 'Narnia' }));
+    expect(cardErrors(unknownTeam).team).toContain('There is no team called "Narnia"');
+    expect(cardInputs(unknownTeam).get('team')?.type).toBe('Input.ChoiceSet');
 
     expect(await reportCount()).toBe(0);
     expect(await db.prisma.outboxMessage.count()).toBe(0);
@@ -364,17 +213,17 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
       from: { user: { id: OTHER_WORKER.id, displayName: OTHER_WORKER.name } },
     };
     const common = { commandId: MESSAGE_ACTIONS.reportFriction, commandContext: 'message', messagePayload };
-    const form = taskCard(await invoke('composeExtension/fetchTask', common, { channel: true }));
-    expect(inputsOf(form).get('title')?.value).toBe('Scanner died again & lost the count');
+    const form = taskModuleCard(await invoke('composeExtension/fetchTask', common, { channel: true }));
+    expect(cardInputs(form).get('title')?.value).toBe('Scanner died again & lost the count');
     expect(words(form)).toContain(link);
 
-    const submit = buttonsOf(form)[0]?.data as Record<string, unknown>;
+    const submit = cardButtons(form)[0]?.data as Record<string, unknown>;
     const answer = await invoke(
       'composeExtension/submitAction',
       { ...common, data: { ...submit, ...VALID, title: 'Scanner died again & lost the count' } },
       { channel: true },
     );
-    expect(words(taskCard(answer))).toContain('FR-1');
+    expect(words(taskModuleCard(answer))).toContain('FR-1');
     expect((await db.prisma.frictionReport.findFirst())?.sourceLink).toBe(link);
     await flush();
     expect(words(reviewCard('FR-1').card)).toContain(link);
@@ -439,40 +288,42 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
       invoke('task/submit', { data }, { ...on, from });
 
     // A worker is refused before any form opens, and nothing changes.
-    expect(taskText(await fetchDecision('friction.decline', 'FR-3', WORKER))).toMatch(/Only CoE members/);
+    expect(taskModuleText(await fetchDecision('friction.decline', 'FR-3', WORKER))).toMatch(/Only CoE members/);
     expect(
-      taskText(await submitDecision({ coeAction: 'friction.decline', value: 'FR-3', reason: 'no' }, WORKER)),
+      taskModuleText(await submitDecision({ coeAction: 'friction.decline', value: 'FR-3', reason: 'no' }, WORKER)),
     ).toMatch(/Only CoE members/);
 
     // Decline: the reason is required.
-    const declineForm = taskCard(await fetchDecision('friction.decline', 'FR-3', COE_USER));
-    expect(inputsOf(declineForm).get('reason')).toMatchObject({ isRequired: true, maxLength: LIMITS.reason });
-    const submitData = buttonsOf(declineForm)[0]?.data as Record<string, string>;
-    expect(errorsOf(taskCard(await submitDecision({ ...submitData, reason: ' ' })))).toEqual({
+    const declineForm = taskModuleCard(await fetchDecision('friction.decline', 'FR-3', COE_USER));
+    expect(cardInputs(declineForm).get('reason')).toMatchObject({ isRequired: true, maxLength: LIMITS.reason });
+    const submitData = cardButtons(declineForm)[0]?.data as Record<string, string>;
+    expect(cardErrors(taskModuleCard(await submitDecision({ ...submitData, reason: ' ' })))).toEqual({
       reason: 'Please say why, so the reporter understands the decision.',
     });
-    expect(taskText(await submitDecision({ ...submitData, reason: 'Out of labels is a supply issue.' }))).toBe(
+    expect(taskModuleText(await submitDecision({ ...submitData, reason: 'Out of labels is a supply issue.' }))).toBe(
       'FR-3 declined.',
     );
 
     // Duplicate: FR-2 into FR-1; not into itself.
-    const duplicateForm = taskCard(await fetchDecision('friction.duplicate', 'FR-2', COE_USER));
-    const duplicateData = buttonsOf(duplicateForm)[0]?.data as Record<string, string>;
-    expect(errorsOf(taskCard(await submitDecision({ ...duplicateData, duplicateOf: 'FR-2' })))).toEqual({
+    const duplicateForm = taskModuleCard(await fetchDecision('friction.duplicate', 'FR-2', COE_USER));
+    const duplicateData = cardButtons(duplicateForm)[0]?.data as Record<string, string>;
+    expect(cardErrors(taskModuleCard(await submitDecision({ ...duplicateData, duplicateOf: 'FR-2' })))).toEqual({
       duplicateOf: 'A report cannot duplicate itself.',
     });
-    expect(taskText(await submitDecision({ ...duplicateData, duplicateOf: 'fr-1' }))).toBe('FR-2 merged into FR-1.');
+    expect(taskModuleText(await submitDecision({ ...duplicateData, duplicateOf: 'fr-1' }))).toBe(
+      'FR-2 merged into FR-1.',
+    );
 
     // Root cause once triaged.
     await press(
       { coeAction: 'friction.triage', value: 'FR-1' },
       { from: COE_USER, on: { conversationId: TEAMS_CHANNEL_ID, activityId: reviewCard('FR-1').activityId } },
     );
-    const rootCauseForm = taskCard(await fetchDecision('friction.root_cause', 'FR-1', COE_USER));
-    const rootCauseData = buttonsOf(rootCauseForm)[0]?.data as Record<string, string>;
-    expect(taskText(await submitDecision({ ...rootCauseData, rootCause: 'Battery saver kills the Wi-Fi.' }))).toBe(
-      'Root cause recorded on FR-1.',
-    );
+    const rootCauseForm = taskModuleCard(await fetchDecision('friction.root_cause', 'FR-1', COE_USER));
+    const rootCauseData = cardButtons(rootCauseForm)[0]?.data as Record<string, string>;
+    expect(
+      taskModuleText(await submitDecision({ ...rootCauseData, rootCause: 'Battery saver kills the Wi-Fi.' })),
+    ).toBe('Root cause recorded on FR-1.');
 
     await flush();
     const reports = await db.prisma.frictionReport.findMany({ orderBy: { number: 'asc' } });
@@ -480,19 +331,19 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     expect(reports[0]?.plusOnes).toBe(1);
     const declined = reviewCard('FR-3').card;
     expect(words(declined)).toContain('Out of labels is a supply issue.');
-    expect(buttonsOf(declined)).toEqual([]); // nothing left to decide
+    expect(cardButtons(declined)).toEqual([]); // nothing left to decide
     expect(words(reviewCard('FR-1').card)).toContain('Battery saver kills the Wi-Fi.');
   });
 
   it('folds a new report into a similar one with "+1 FR-n instead"', async () => {
     await submitForm(VALID);
-    const confirmation = taskCard(
+    const confirmation = taskModuleCard(
       await submitForm({ ...VALID, title: 'Scanner broken again' }, { from: OTHER_WORKER }),
     );
-    const plusOne = buttonsOf(confirmation).find((b) => b.title === '+1 FR-1 instead');
+    const plusOne = cardButtons(confirmation).find((b) => b.title === '+1 FR-1 instead');
     expect(plusOne).toMatchObject({ type: 'Action.Submit', data: { coeAction: 'friction.plus_one_instead' } });
     const answer = await invoke('task/submit', { data: plusOne?.data }, { from: OTHER_WORKER });
-    expect(taskText(answer)).toMatch(/your \+1 is on FR-1/);
+    expect(taskModuleText(answer)).toMatch(/your \+1 is on FR-1/);
     const reports = await db.prisma.frictionReport.findMany({ orderBy: { number: 'asc' } });
     expect(reports.map((r) => [r.status, r.plusOnes])).toEqual([
       ['new', 1],
@@ -520,8 +371,8 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     await setupReviewChannel();
     // Someone else asked for the "Report friction" card in a channel; the anonymous reporter presses its button.
     await say('friction', { from: OTHER_WORKER, channel: true });
-    const form = taskCard(await openForm('', { from: ANON, channel: true }));
-    expect(inputsOf(form).get('anonymous')).toBeDefined();
+    const form = taskModuleCard(await openForm('', { from: ANON, channel: true }));
+    expect(cardInputs(form).get('anonymous')).toBeDefined();
     const own = await send(
       invokeActivity(
         'task/submit',
@@ -529,7 +380,7 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
         { from: ANON, channel: true },
       ),
     );
-    expect(words(taskCard(own))).toContain('Submitted anonymously');
+    expect(words(taskModuleCard(own))).toContain('Submitted anonymously');
     await flush();
     // The CoE works on it: a status change, a thread reply, no direct message to anybody.
     await press(
@@ -577,8 +428,7 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
 
   it('still answers `status FR-1` after a restart on the same database', async () => {
     await submitForm(VALID);
-    await bot.stop({ flushMs: 0 });
-    bot = await start();
+    bot = await story.restart();
     await say('status FR-1', { from: OTHER_WORKER });
     const [reply] = await connector.waitForActivities(1);
     expect(words(reply?.body)).toContain('FR-1 · Inventory scanners fail after 30 minutes');

@@ -6,14 +6,11 @@
  * fire is run with `bot.scheduler.execute(job, fireTime)` after the clock is moved to it; what the jobs queue reaches
  * the fake Bot Connector when the outbox is flushed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/calendar.ts';
 import { dayText } from '../../src/domain/schedule-messages.ts';
 import { TRAINING_FIELDS, TRAINING_LIMITS } from '../../src/domain/training.ts';
-import { adaptiveCardProblems } from '../support/adaptive-card.ts';
-import { startTestBot, type TestBot } from '../support/bot.ts';
-import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-import { FakeBotConnector, uuidFrom } from '../support/fake-bot-connector.ts';
+import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import { ManualClock } from '../support/memory.ts';
 import {
   type Card,
@@ -21,24 +18,14 @@ import {
   cardErrors,
   cardInputs,
   cardsOfActivity,
-  cardsOfTaskAnswers,
   personalConversationId,
-  postActivity,
-  readableText,
   TEAMS_CHANNEL_ID,
   type TeamsAccount,
-  type TeamsActivity,
   taskModuleCard,
   taskModuleText,
-  teamsInvoke,
-  teamsMessage,
 } from '../support/teams-activity.ts';
+import { account, expectValidCards, teamsStory, words } from '../support/teams-harness.ts';
 
-const account = (slug: string, name: string): Required<TeamsAccount> => ({
-  id: `29:user-${slug}`,
-  name,
-  aadObjectId: uuidFrom(`user-${slug}`),
-});
 const COE_USER = account('coe', 'Cora CoE');
 const MANAGER = account('mona', 'Mona Manager');
 /** The two members of Warehouse, both workers. */
@@ -73,158 +60,37 @@ const FRICTION = {
   anonymous: 'false',
 };
 
-/** What a person reads in an activity, a card or a list of them. */
-const words = (x: unknown): string => (Array.isArray(x) ? x.map(words).join(' || ') : readableText(x));
-
 describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKind) => {
-  let db: TestDatabase;
-  let connector: FakeBotConnector;
-  let bot: TestBot;
   const clock = new ManualClock(at(0, '08:30'));
-  /** Every invoke answer of the current test, to check its cards too. */
-  let answers: unknown[];
-
-  const coeMembers = [{ platform: 'teams' as const, externalId: COE_USER.aadObjectId }];
-  const setClock = (to: Date) => clock.advance(to.getTime() - clock.now().getTime());
-
-  const resetConnector = () => {
-    connector.reset();
-    for (const p of PEOPLE) connector.addMember({ id: p.id, name: p.name, aadObjectId: p.aadObjectId });
-  };
-
-  beforeAll(async () => {
-    db = await testDatabase(kind);
-    connector = await FakeBotConnector.start();
-    await db.reset();
-    bot = await startTestBot({
-      database: db,
-      clock,
-      env: { TZ: 'UTC', COE_MEMBERS: `teams:${COE_USER.aadObjectId}` },
-    });
-  });
-  afterAll(async () => {
-    await bot?.stop({ flushMs: 0 });
-    await connector?.close();
-  });
-  beforeEach(async () => {
-    await db.reset();
-    // What start-up does for COE_MEMBERS, again on the emptied database.
-    await bot.services.admin.bootstrapCoeMembers(coeMembers);
-    resetConnector();
-    answers = [];
-    setClock(at(0, '08:30'));
+  const story = teamsStory(kind, { coe: [COE_USER], people: PEOPLE, clock, env: { TZ: 'UTC' } });
+  const { say, press, flush, chatOf, lastInChat, postsIn, buttonData, resetConnector } = story;
+  // The story's database, connector and bot (set before each test), by the names the tests use.
+  let { db, connector, bot } = story;
+  beforeEach(() => {
+    ({ db, connector, bot } = story);
+    clock.set(at(0, '08:30'));
   });
   afterEach(() => {
     // Every card the bot sent or answered with is a valid Adaptive Card 1.5.
-    const cards = [...connector.requests().flatMap((r) => cardsOfActivity(r.body)), ...cardsOfTaskAnswers(answers)];
+    const cards = story.cardsSent();
     expect(cards.length).toBeGreaterThan(0);
-    for (const card of cards) {
-      expect(card.version).toBe('1.5');
-      expect(adaptiveCardProblems(card), JSON.stringify(card).slice(0, 300)).toEqual([]);
-    }
+    expectValidCards(cards);
     // Refusals and mistakes are answered, not crashed on; every job run went through: nothing logged as an error.
     expect(bot.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
   // ---- what people do -------------------------------------------------------------------------------------------
 
-  interface Where {
-    from?: TeamsAccount;
-    /** A channel conversation: in the review channel (`true`) or in the channel named. */
-    channel?: true | string;
-    id?: string;
-  }
-
-  const conversationOf = (where: Where) => {
-    const channel = where.channel === true ? REVIEW_CHANNEL : where.channel;
-    return {
-      conversation: { conversationType: channel ? ('channel' as const) : ('personal' as const) },
-      ...(channel ? { channel: { id: channel } } : {}),
-      ...(where.id ? { id: where.id } : {}),
-    };
-  };
-
-  /** Something said to the bot; `mentioning` people appear as `<at>Name</at>` in the text. */
-  const say = async (text: string, where: Where & { mentioning?: TeamsAccount[] } = {}) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text,
-      from: where.from ?? ADA,
-      ...conversationOf(where),
-    });
-    for (const { id, name } of where.mentioning ?? []) {
-      activity.entities.push({ type: 'mention', text: `<at>${name}</at>`, mentioned: { id, name } });
-    }
-    const res = await postActivity(bot.url, activity);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  };
-
-  const send = async (activity: TeamsActivity) => {
-    const res = await postActivity(bot.url, activity);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    answers.push(res.body);
-    return res.body;
-  };
-
-  const invoke = (name: string, data: unknown, from: TeamsAccount) =>
-    send(
-      teamsInvoke({
-        serviceUrl: connector.serviceUrl,
-        name,
-        value: { data, context: { theme: 'default' } },
-        from,
-        conversation: { conversationType: 'personal' },
-      }),
-    );
-  const fetchTask = (data: unknown, from: TeamsAccount) => invoke('task/fetch', data, from);
-  const submitTask = (data: unknown, from: TeamsAccount) => invoke('task/submit', data, from);
-
-  /**
-   * A plain Action.Submit pressed on a card: a message activity with the button's data as its value, in the
-   * presser's personal chat or on a card in a channel.
-   */
-  const press = async (data: unknown, from: TeamsAccount, on?: { channel: string; activityId: string }) => {
-    const activity = teamsMessage({
-      serviceUrl: connector.serviceUrl,
-      text: '',
-      from,
-      ...(on
-        ? {
-            conversation: { conversationType: 'channel', id: `${on.channel};messageid=${on.activityId}` },
-            channel: { id: on.channel },
-            replyToId: on.activityId,
-          }
-        : { conversation: { conversationType: 'personal' } }),
-      value: data,
-    });
-    delete activity.text;
-    activity.entities = activity.entities.filter((e) => e.type !== 'mention');
-    const res = await postActivity(bot.url, activity);
-    expect(res.status).toBe(200);
-  };
-
-  const flush = async () => expect(await bot.deliverer.flush(Date.now() + 3000)).toBe(0);
+  // Everyone here opens dialogs from their personal chat.
+  const fetchTask = (data: unknown, from: TeamsAccount) => story.fetchTask(data, { from });
+  const submitTask = (data: unknown, from: TeamsAccount) => story.submitTask(data, { from });
 
   /** Moves the clock to a fire and runs it, as node-cron would, then delivers what it queued. */
   const fire = async (job: string, time: Date) => {
-    setClock(time);
+    clock.set(time);
     const ran = await bot.scheduler.execute(job, time);
     await flush();
     return ran;
-  };
-
-  /** What the bot said to someone in their personal chat. */
-  const chatOf = (person: TeamsAccount) => connector.activities(personalConversationId(person)).map((r) => r.body);
-  const lastInChat = (person: TeamsAccount) => chatOf(person).at(-1);
-  /** New posts in a channel (not replies in a thread). */
-  const postsIn = (channel: string) => connector.activities(channel).map((r) => r.body);
-
-  /** The data of the first button (or the one titled `title`) on the last card in someone's personal chat. */
-  const buttonData = (person: TeamsAccount, title?: string) => {
-    const [card] = cardsOfActivity(lastInChat(person));
-    const button = cardButtons(card as Card).find((b) => title === undefined || b.title === title);
-    expect(button?.type, words(lastInChat(person))).toBe('Action.Submit');
-    return button?.data as Record<string, unknown>;
   };
 
   /** Everyone says hello in a personal chat (so the bot can reach them later); the CoE sets up the review channel. */
@@ -343,14 +209,14 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
     expect(await bot.scheduler.execute('training-reminders', at(1, '09:00'))).toBe(false);
     expect(await remindOn(1, '11:00')).toEqual({ ada: 0, bo: 0, lines: [] });
     // Bo snoozes from his reminder: the answer comes to him, in his chat.
-    setClock(at(1, '09:10'));
+    clock.set(at(1, '09:10'));
     await press(buttonData(BO, 'Snooze 1 day'), BO);
     expect(words(lastInChat(BO))).toContain('Snoozed: no reminder about TR-1 before this time tomorrow.');
 
     // Wednesday: Bo's snooze skips his day.
     expect(await remindOn(2)).toEqual({ ada: 1, bo: 0, lines: line(0) });
     // Ada marks it complete from the announcement in the channel: told privately; nothing new in the channel.
-    setClock(at(2, '09:15'));
+    clock.set(at(2, '09:15'));
     const channelBefore = connector.activities(WAREHOUSE_CHANNEL).length;
     const onAnnouncement = { channel: WAREHOUSE_CHANNEL, activityId: announcementId };
     await press({ coeAction: 'training.complete', value: 'TR-1' }, ADA, onAnnouncement);
@@ -614,7 +480,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
   /** FR-1, reported by Ada on Monday at 09:30 and left untriaged. */
   const untriagedReport = async () => {
     await setUp();
-    setClock(at(0, '09:30'));
+    clock.set(at(0, '09:30'));
     const answer = await submitTask({ coeAction: 'friction.submit', ...FRICTION }, ADA);
     expect(words(taskModuleCard(answer))).toContain('your report is FR-1');
     await flush();
@@ -659,7 +525,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
     const nudge = connector.activities(REVIEW_CHANNEL).at(-1);
     const on = { channel: REVIEW_CHANNEL, activityId: nudge?.activityId as string };
     const snooze = { coeAction: 'nudge.snooze', value: 'FR-1:untriaged' };
-    setClock(at(3, '10:05'));
+    clock.set(at(3, '10:05'));
 
     await press(snooze, ADA, on);
     expect(words(lastInChat(ADA))).toContain(

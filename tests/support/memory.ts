@@ -60,6 +60,11 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     this.ms += ms;
   }
+
+  /** Moves the clock to `to`, forwards or back. */
+  set(to: Date): void {
+    this.ms = to.getTime();
+  }
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'superseded';

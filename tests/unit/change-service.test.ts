@@ -5,30 +5,32 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANGE_ACTIONS } from '../../src/domain/change-messages.ts';
 import { type CommandContext, parseCoeCommand } from '../../src/domain/coe-command.ts';
-import { CoeError } from '../../src/domain/errors.ts';
+import type { CoeError } from '../../src/domain/errors.ts';
 import type { Message, MessageAction } from '../../src/domain/message.ts';
 import type { Layer, PersonRef } from '../../src/domain/people.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
 import type { ChangeContent, OutboxRow } from '../../src/ports.ts';
 import type { ChangeSubmitResult } from '../../src/services/change.ts';
+import {
+  carl,
+  expectCoeError,
+  max,
+  mona,
+  NIGHT_SLACK,
+  olga,
+  SLACK_REVIEW,
+  stranger,
+  TEAMS_REVIEW,
+  tim,
+  WAREHOUSE_SLACK,
+  WAREHOUSE_TEAMS,
+  wanda,
+} from '../support/cast.ts';
 import { ManualClock, MemoryOutboxQueue, type MemoryOutboxRow, MemoryStore } from '../support/memory.ts';
 import { buildServices } from '../support/services.ts';
 
-const SLACK_REVIEW = 'C0REVIEW';
-const TEAMS_REVIEW = '19:review@thread.tacv2';
-const WAREHOUSE_SLACK = 'C0WARE';
-const WAREHOUSE_TEAMS = '19:warehouse@thread.tacv2';
-const NIGHT_SLACK = 'C0NIGHT';
-
-const olga: PersonRef = { platform: 'slack', externalId: 'U0OLGA', displayName: 'Olga Owner' };
-const carl: PersonRef = { platform: 'teams', externalId: 'aad-carl', displayName: 'Carl Coe' };
 const cleo: PersonRef = { platform: 'slack', externalId: 'U0CLEO', displayName: 'Cleo Coe' };
-const mona: PersonRef = { platform: 'slack', externalId: 'U0MONA', displayName: 'Mona Manager' };
-const max: PersonRef = { platform: 'teams', externalId: 'aad-max', displayName: 'Max Manager' };
 const eve: PersonRef = { platform: 'slack', externalId: 'U0EVE', displayName: 'Eve Executive' };
-const wanda: PersonRef = { platform: 'slack', externalId: 'U0WANDA', displayName: 'Wanda Worker' };
-const tim: PersonRef = { platform: 'teams', externalId: 'aad-tim', displayName: 'Tim Teams' };
-const stranger: PersonRef = { platform: 'slack', externalId: 'U0NEW' };
 
 let clock: ManualClock;
 let store: MemoryStore;
@@ -116,17 +118,6 @@ async function raise(actor: PersonRef, over: Record<string, unknown> = {}, k = k
 
 async function approve(actor: PersonRef, id: string) {
   return services.changes.decide(request(actor), 'approve', id);
-}
-
-async function expectCoeError(promise: Promise<unknown>, code: CoeError['code'], text?: string): Promise<CoeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoeError);
-  expect((error as CoeError).code).toBe(code);
-  if (text !== undefined) expect((error as CoeError).userMessage).toBe(text);
-  return error as CoeError;
 }
 
 /** The refusal changes nothing at all: no person, record, event, outbox row or used interaction key. */

@@ -5,29 +5,31 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CommandContext, parseCoeCommand } from '../../src/domain/coe-command.ts';
-import { CoeError } from '../../src/domain/errors.ts';
+import type { CoeError } from '../../src/domain/errors.ts';
 import type { Message, MessageAction } from '../../src/domain/message.ts';
 import type { Layer, PersonRef } from '../../src/domain/people.ts';
 import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../src/domain/schedule-messages.ts';
 import { AuditService, type PlanResult, type RecordResult } from '../../src/services/audit.ts';
 import type { AssignResult } from '../../src/services/training.ts';
+import {
+  carl,
+  expectCoeError,
+  max,
+  mona,
+  NIGHT_SLACK,
+  olga,
+  SLACK_REVIEW,
+  stranger,
+  TEAMS_REVIEW,
+  tim,
+  WAREHOUSE_SLACK,
+  WAREHOUSE_TEAMS,
+  wanda,
+} from '../support/cast.ts';
 import { ManualClock, type MemoryOutboxRow, MemoryStore } from '../support/memory.ts';
 import { buildServices, type ServiceOptions } from '../support/services.ts';
 
-const SLACK_REVIEW = 'C0REVIEW';
-const TEAMS_REVIEW = '19:review@thread.tacv2';
-const WAREHOUSE_SLACK = 'C0WARE';
-const WAREHOUSE_TEAMS = '19:warehouse@thread.tacv2';
-const NIGHT_SLACK = 'C0NIGHT';
-
-const olga: PersonRef = { platform: 'slack', externalId: 'U0OLGA', displayName: 'Olga Owner' };
-const carl: PersonRef = { platform: 'teams', externalId: 'aad-carl', displayName: 'Carl Coe' };
-const mona: PersonRef = { platform: 'slack', externalId: 'U0MONA', displayName: 'Mona Manager' };
-const max: PersonRef = { platform: 'teams', externalId: 'aad-max', displayName: 'Max Manager' };
-const wanda: PersonRef = { platform: 'slack', externalId: 'U0WANDA', displayName: 'Wanda Worker' };
-const tim: PersonRef = { platform: 'teams', externalId: 'aad-tim', displayName: 'Tim Teams' };
 const sam: PersonRef = { platform: 'slack', externalId: 'U0SAM', displayName: 'Sam Snoozer' };
-const stranger: PersonRef = { platform: 'slack', externalId: 'U0NEW' };
 const everyone = [olga, carl, mona, max, wanda, tim, sam];
 
 const HOUR = 3600 * 1000;
@@ -61,7 +63,7 @@ const textOf = (value: unknown) => JSON.stringify(value);
 
 /** Sets the clock to a local (UTC) date and time: `at('2026-12-08', '09:00')`. */
 function setClock(date: string, time: string) {
-  clock.advance(new Date(`${date}T${time}:00.000Z`).getTime() - clock.now().getTime());
+  clock.set(new Date(`${date}T${time}:00.000Z`));
 }
 
 async function setLayer(ref: PersonRef, layer: Layer) {
@@ -74,17 +76,6 @@ async function setLayer(ref: PersonRef, layer: Layer) {
 /** A `/coe` command as a platform hands it over. */
 function coe(actor: PersonRef, text: string, context: CommandContext = {}): Promise<Message> {
   return services.commands.handle(request(actor), parseCoeCommand(text, [], { today: clock.now(), ...context }));
-}
-
-async function expectCoeError(promise: Promise<unknown>, code: CoeError['code'], text?: string | RegExp) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CoeError);
-  expect((error as CoeError).code).toBe(code);
-  if (typeof text === 'string') expect((error as CoeError).userMessage).toBe(text);
-  if (text instanceof RegExp) expect((error as CoeError).userMessage).toMatch(text);
 }
 
 /** Refused with a CoeError, and nothing at all changed. */
