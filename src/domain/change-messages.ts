@@ -19,7 +19,7 @@ import {
 } from './change.ts';
 import { CONSTRAINT_KIND_LABELS, type ExecutiveConstraint, isActive } from './constraint.ts';
 import { frictionId } from './friction.ts';
-import type { Fact, Message, MessageBlock } from './message.ts';
+import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
 import { LAYER_LABELS, type Layer, withArticle } from './people.ts';
 import { sopId } from './sop.ts';
 
@@ -165,8 +165,8 @@ export function changeConfirmation(number: number, title: string, reviewChannel:
       {
         type: 'paragraph',
         text: reviewChannel
-          ? `The CoE will review "${clip(title, 200)}". Follow it with \`status ${id}\`.`
-          : `It is stored, and the CoE will review it once they set up their review channel. Follow it with \`status ${id}\`.`,
+          ? `The CoE will review "${clip(title, 200)}". Follow it with ${coeCommand(`status ${id}`)}.`
+          : `It is stored, and the CoE will review it once they set up their review channel. Follow it with ${coeCommand(`status ${id}`)}.`,
       },
     ],
   };

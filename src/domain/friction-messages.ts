@@ -10,7 +10,7 @@ import {
   KIND_LABELS,
   STATUS_LABELS,
 } from './friction.ts';
-import type { Fact, Message, MessageAction, MessageBlock } from './message.ts';
+import { coeCommand, type Fact, type Message, type MessageAction, type MessageBlock } from './message.ts';
 
 /** The report as the messages need it: the stored record plus the names the reader may see. */
 export interface FrictionView {
@@ -134,8 +134,8 @@ export function confirmationMessage(
     {
       type: 'paragraph',
       text: options.reviewChannel
-        ? `The CoE will review "${clip(report.title, 200)}". Follow it any time with \`status ${id}\`.`
-        : `It is stored, and the CoE will review it as soon as they set up their review channel. Follow it with \`status ${id}\`.`,
+        ? `The CoE will review "${clip(report.title, 200)}". Follow it any time with ${coeCommand(`status ${id}`)}.`
+        : `It is stored, and the CoE will review it as soon as they set up their review channel. Follow it with ${coeCommand(`status ${id}`)}.`,
     },
   ];
   if (report.anonymous) {

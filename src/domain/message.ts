@@ -31,6 +31,15 @@ export interface Message {
   blocks: MessageBlock[];
 }
 
+/**
+ * A `/coe` command as the reader types it on their platform: `/coe status FR-12` in Slack, `status FR-12` said to the
+ * bot in Teams. The core writes this token; each platform's renderer turns it into its own words.
+ */
+export const coeCommand = (words: string) => `{{coe ${words}}}`;
+
+/** Finds the tokens `coeCommand` writes (renderers use it). */
+export const COE_COMMAND_TOKEN = /\{\{coe ([^{}]+)\}\}/g;
+
 export function message(text: string, ...blocks: MessageBlock[]): Message {
   return { text, blocks: blocks.length > 0 ? blocks : [{ type: 'paragraph', text }] };
 }

@@ -3,7 +3,7 @@
  * summary of a fan-out, and the registry (`sop show`, `sop list`). Pure functions.
  */
 import { CHANGE_STATUS_LABELS, type ChangeStatus, changeId, IMPROVEMENT_LABELS, type Improvement } from './change.ts';
-import type { Fact, Message, MessageBlock } from './message.ts';
+import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
 import { releaseName, type SopVersion, sopId, versionText } from './sop.ts';
 
 /** Neutral action ids: each platform routes these back to the release service. */
@@ -125,7 +125,7 @@ export function releaseSummaryMessage(
 ): Message {
   const name = releaseName(release.sopKey, release.version);
   if (progress.total === 0) {
-    const text = `${name}: no team channel to announce it in. Link channels with \`team channel <team>\`.`;
+    const text = `${name}: no team channel to announce it in. Link channels with ${coeCommand('team channel <team>')}.`;
     return { text, blocks: [{ type: 'paragraph', text }] };
   }
   const text =
@@ -231,7 +231,10 @@ export function sopListMessage(sops: readonly SopSummary[]): Message {
       text: 'No standards registered yet.',
       blocks: [
         { type: 'heading', text: 'Standards' },
-        { type: 'paragraph', text: 'None registered yet. CoE members add them with `sop new <key> <title>`.' },
+        {
+          type: 'paragraph',
+          text: `None registered yet. CoE members add them with ${coeCommand('sop new <key> <title>')}.`,
+        },
       ],
     };
   }

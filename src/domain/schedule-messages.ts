@@ -6,7 +6,7 @@
 import { auditId } from './audit.ts';
 import { changeId } from './change.ts';
 import { frictionId } from './friction.ts';
-import type { Fact, Message, MessageBlock } from './message.ts';
+import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
 import { LAYER_LABELS, type Layer } from './people.ts';
 import { releaseName, type SopVersion, sopId } from './sop.ts';
 import { trainingId } from './training.ts';
@@ -162,7 +162,10 @@ export function trainingStatusMessage(
               .map((g) => ({ label: clip(g.name, 100), value: `${g.done} of ${g.total} completed` })),
           }
         : { type: 'paragraph', text: 'Nobody is assigned yet.' },
-      { type: 'note', text: 'Totals per team and layer only: each person sees their own status with `training`.' },
+      {
+        type: 'note',
+        text: `Totals per team and layer only: each person sees their own status with ${coeCommand('training')}.`,
+      },
     ],
   };
 }

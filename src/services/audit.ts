@@ -14,7 +14,7 @@ import {
   validateAuditResults,
 } from '../domain/audit.ts';
 import { CoeError } from '../domain/errors.ts';
-import { type Message, message } from '../domain/message.ts';
+import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type PersonRef } from '../domain/people.ts';
 import { type AuditView, auditDueMessage, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
 import { sopId } from '../domain/sop.ts';
@@ -210,7 +210,8 @@ export class AuditService {
   /** `audit list`: the active plans. */
   async list(): Promise<Message> {
     const plans = await this.store.transaction((repos) => repos.audits.plans());
-    if (plans.length === 0) return message('No audits planned yet. CoE members plan them with `audit plan`.');
+    if (plans.length === 0)
+      return message(`No audits planned yet. CoE members plan them with ${coeCommand('audit plan')}.`);
     return message(
       `Audits: ${plans.map((p) => auditId(p.number)).join(', ')}`,
       { type: 'heading', text: 'Audits' },

@@ -29,7 +29,7 @@ import {
   statusChangeMessage,
   statusMessage,
 } from '../domain/friction-messages.ts';
-import { type Message, message } from '../domain/message.ts';
+import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
 import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
 import { postReview, replyInThread, tellPerson, updateReview } from './review-thread.ts';
@@ -312,7 +312,8 @@ export class FrictionService {
   /** `/coe status FR-12`: anyone may look. */
   async status(text: string): Promise<Message> {
     const number = parseFrictionId(text);
-    if (number === undefined) throw new CoeError('INPUT.INVALID', 'Give a report id, like `status FR-12`.');
+    if (number === undefined)
+      throw new CoeError('INPUT.INVALID', `Give a report id, like ${coeCommand('status FR-12')}.`);
     return this.store.transaction(async (repos) => {
       const report = await repos.friction.get(number);
       if (!report) throw new CoeError('NOT_FOUND', `There is no ${frictionId(number)}.`);

@@ -262,6 +262,10 @@ export function slackStory(kind: DatabaseKind, options: SlackStoryOptions) {
             (p) => `${c.method} "${String(c.args.text).slice(0, 40)}": ${p}`,
           ),
         ),
+        // The core's command tokens are the renderer's to turn into words: one left over would show as such.
+        ...[...views, ...messages.map((c) => c.args)]
+          .filter((x) => JSON.stringify(x).includes('{{coe '))
+          .map((x) => `an unrendered command token in ${JSON.stringify(x).slice(0, 80)}`),
       ];
       return { views, messages, problems };
     },

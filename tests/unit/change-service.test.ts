@@ -1165,7 +1165,7 @@ describe('releases', () => {
     expect(announcementsOf(1)).toEqual([]);
     expect(store.releases[0]?.delivered).toBe(true);
     expect(row('release:1:review:slack:reply:summary').body.text).toBe(
-      'SOP-inventory-scanning v1.1: no team channel to announce it in. Link channels with `team channel <team>`.',
+      'SOP-inventory-scanning v1.1: no team channel to announce it in. Link channels with {{coe team channel <team>}}.',
     );
   });
 

@@ -882,7 +882,7 @@ describe('release messages', () => {
     });
     expect(failed.blocks.at(-1)).toEqual({ type: 'note', text: '…and 24 more.' });
     expect(releaseSummaryMessage(view, { total: 0, sent: 0, failed: 0 }, []).text).toBe(
-      'SOP-inventory-scanning v1.1: no team channel to announce it in. Link channels with `team channel <team>`.',
+      'SOP-inventory-scanning v1.1: no team channel to announce it in. Link channels with {{coe team channel <team>}}.',
     );
     expect(releaseConfirmation(view, 1).text).toBe(
       'Published SOP-inventory-scanning v1.1: announcing it in 1 team channel. The review channel shows the progress.',

@@ -746,7 +746,7 @@ describe('looking reports up', () => {
   it('says when there is no such report, or no id', async () => {
     expect((await expectCoeError(friction.status('FR-42'), 'NOT_FOUND')).userMessage).toBe('There is no FR-42.');
     expect((await expectCoeError(friction.status('CR-7'), 'INPUT.INVALID')).userMessage).toBe(
-      'Give a report id, like `status FR-12`.',
+      'Give a report id, like {{coe status FR-12}}.',
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MENTION, parseCoeCommand } from '../../src/domain/coe-command.ts';
-import { type Message, type MessageBlock, message } from '../../src/domain/message.ts';
+import { coeCommand, type Message, type MessageBlock, message } from '../../src/domain/message.ts';
 import type { PersonRef, Platform } from '../../src/domain/people.ts';
 import { mrkdwn, renderMessage } from '../../src/platforms/slack/render.ts';
 import { renderCard } from '../../src/platforms/teams/cards.ts';
@@ -198,6 +198,28 @@ describe('Slack: renderMessage', () => {
     const json = JSON.stringify(renderMessage(unknown as Message));
     expect(json).toContain('&lt;!channel&gt; &amp; *all* <https://x.test|x>');
     expect(json).not.toContain('<!channel>');
+  });
+});
+
+describe('a /coe command in the core’s text', () => {
+  const said = message(
+    `Follow it with ${coeCommand('status FR-7')}.`,
+    { type: 'paragraph', text: `Follow it with ${coeCommand('status FR-7')}.` },
+    { type: 'facts', facts: [{ label: 'Next', value: coeCommand('sop new <key> <title>') }] },
+  );
+
+  it('reads as the slash command in Slack, escaped like the rest', () => {
+    const slack = renderMessage(said);
+    expect(slack.text).toBe('Follow it with `/coe status FR-7`.');
+    expect(JSON.stringify(slack.blocks)).toContain('`/coe sop new &lt;key&gt; &lt;title&gt;`');
+    expect(JSON.stringify(slack)).not.toContain('{{');
+  });
+
+  it('reads as the words said to the bot in Teams', () => {
+    const card = renderCard(said);
+    expect(card.fallbackText).toBe('Follow it with status FR-7.');
+    expect(JSON.stringify(card)).toContain('sop new <key> <title>');
+    expect(JSON.stringify(card)).not.toMatch(/\{\{|\/coe/);
   });
 });
 

@@ -643,7 +643,7 @@ describe('audits', () => {
 
   it('`audit run` opens a run now for the CoE; `audit list` shows the plans', async () => {
     expect((await coe(olga, 'audit list')).text).toBe(
-      'No audits planned yet. CoE members plan them with `audit plan`.',
+      'No audits planned yet. CoE members plan them with {{coe audit plan}}.',
     );
     await plan();
     await expectCoeError(coe(olga, 'audit run AUD-7'), 'NOT_FOUND', 'There is no AUD-7.');
@@ -1082,7 +1082,7 @@ describe('the /coe words of scheduled work', () => {
     expect((await coe(wanda, 'training')).text).toBe('My training: 1');
     expect((await coe(wanda, 'training status TR-1')).text).toBe('TR-1 Scanner charging: 0 of 4 completed.');
     expect((await coe(wanda, 'audit list')).text).toBe(
-      'No audits planned yet. CoE members plan them with `audit plan`.',
+      'No audits planned yet. CoE members plan them with {{coe audit plan}}.',
     );
     await expectCoeError(coe(wanda, 'audit run AUD-1'), 'PERMISSION.DENIED');
     await expectCoeError(coe(wanda, 'jobs'), 'PERMISSION.DENIED');

@@ -2,7 +2,7 @@
  * The core's neutral `Message` as Slack Block Kit. Pure functions: no Slack client, no state.
  */
 import type { KnownBlock } from '@slack/web-api';
-import type { Message, MessageBlock } from '../../domain/message.ts';
+import { COE_COMMAND_TOKEN, type Message, type MessageBlock } from '../../domain/message.ts';
 
 // Block Kit limits (../shared/specs/slack_block_kit_limits.json): text is cut rather than rejected by Slack.
 const SECTION_TEXT_MAX = 3000;
@@ -29,7 +29,8 @@ export function mrkdwn(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<$2|$1>');
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<$2|$1>')
+    .replace(COE_COMMAND_TOKEN, '`/coe $1`');
 }
 
 export function plain(text: string, max: number): string {

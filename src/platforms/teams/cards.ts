@@ -2,7 +2,7 @@
  * The core's neutral `Message` as an Adaptive Card 1.5 (the newest version Teams renders). Pure functions.
  */
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
-import type { Message, MessageBlock } from '../../domain/message.ts';
+import { COE_COMMAND_TOKEN, type Message, type MessageBlock } from '../../domain/message.ts';
 
 export type CardElement = Record<string, unknown>;
 
@@ -26,8 +26,11 @@ export interface CardActionData {
   value: string;
 }
 
+/** The core's text as Teams shows it: a `/coe` command is the words said to the bot. */
+export const teamsText = (text: string) => text.replace(COE_COMMAND_TOKEN, '$1');
+
 /** Teams' TextBlock markdown knows **bold**, _italic_ and [links](…) but not `code`. */
-const teamsMarkdown = (text: string) => text.replace(/`([^`]*)`/g, '$1');
+const teamsMarkdown = (text: string) => teamsText(text).replace(/`([^`]*)`/g, '$1');
 
 export function renderCard(message: Message): AdaptiveCard {
   const body: CardElement[] = [];
@@ -46,7 +49,7 @@ export function renderCard(message: Message): AdaptiveCard {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body,
-    fallbackText: message.text,
+    fallbackText: teamsText(message.text),
   };
 }
 
@@ -80,7 +83,7 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
 
 /** A message activity carrying the card, with the plain text as its notification summary. */
 export function cardActivity(message: Message): Partial<Activity> {
-  return adaptiveCardActivity(renderCard(message), message.text);
+  return adaptiveCardActivity(renderCard(message), teamsText(message.text));
 }
 
 /** A message activity carrying one card; `summary` is what notifications and screen readers say. */

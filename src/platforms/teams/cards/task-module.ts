@@ -3,7 +3,7 @@
  * close with a short message. Pure functions.
  */
 import type { TaskModuleResponse } from 'botbuilder';
-import type { AdaptiveCard } from '../cards.ts';
+import { type AdaptiveCard, teamsText } from '../cards.ts';
 
 export type TaskSize = { width: 'small' | 'medium' | 'large'; height: 'small' | 'medium' | 'large' };
 
@@ -26,5 +26,5 @@ export function taskCard(title: string, card: AdaptiveCard, size: TaskSize = FOR
 
 /** Closes the dialog's form and shows a short message: the outcome, or why nothing happened. */
 export function taskMessage(text: string): TaskModuleResponse {
-  return { task: { type: 'message', value: text } };
+  return { task: { type: 'message', value: teamsText(text) } };
 }
