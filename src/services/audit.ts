@@ -163,10 +163,11 @@ export class AuditService {
     return message(`${auditId(number)}: a run is open, and its owner has the checklist.`);
   }
 
-  /** What the results form shows for a run; only its plan's owner or a CoE member may record it. */
+  /** What the results form shows for a run; only its plan's owner or a CoE member may record it, and only once. */
   async resultsForm(actor: PersonRef, runValue: string): Promise<AuditView> {
     return this.store.transaction(async (repos) => {
       const { plan, run } = await this.recordable(repos, actor, runValue);
+      if (run.recordedAt) throw recordedAlready(plan, run.recordedAt);
       return view(plan, run);
     });
   }
@@ -176,6 +177,17 @@ export class AuditService {
     return this.store.transaction(async (repos): Promise<RecordResult> => {
       const { plan, run, person } = await this.recordable(repos, request.actor, runValue, true);
       const checked = validateAuditResults(raw, plan.checklist);
+      if (run.recordedAt) {
+        // The same results from the same person again (a retry, a double click): the first outcome, again.
+        // Anything else would overwrite a record: refused.
+        const repeat =
+          checked.ok &&
+          run.recordedByPersonId === person.id &&
+          JSON.stringify(run.results) === JSON.stringify(checked.value);
+        if (!repeat) throw recordedAlready(plan, run.recordedAt);
+        const first = assessAudit(checked.value, plan.acceptableVariance);
+        return { ok: true, outcome: auditRecordedMessage(view(plan, run), first, run.changeNumber ?? undefined) };
+      }
       if (!checked.ok) return checked;
       const outcome = assessAudit(checked.value, plan.acceptableVariance);
       let changeNumber: number | undefined;
@@ -249,12 +261,6 @@ export class AuditService {
         `Only the owner of ${auditId(plan.number)} or a CoE member records its results.`,
       );
     }
-    if (run.recordedAt) {
-      throw new CoeError(
-        'INPUT.INVALID',
-        `This run of ${auditId(plan.number)} was recorded already, on ${run.recordedAt.toISOString().slice(0, 10)}.`,
-      );
-    }
     return { plan, run, person };
   }
 
@@ -278,6 +284,13 @@ export class AuditService {
     }
     return person;
   }
+}
+
+function recordedAlready(plan: AuditPlan, at: Date): CoeError {
+  return new CoeError(
+    'INPUT.INVALID',
+    `This run of ${auditId(plan.number)} was recorded already, on ${at.toISOString().slice(0, 10)}.`,
+  );
 }
 
 function view(plan: AuditPlan, run: AuditRun): AuditView {

@@ -512,7 +512,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
         'AUD-1: 2 passed, 1 failed, largest variance 12% (acceptable 5%).',
       );
       expect(blocksText((recorded.view as Json).blocks)).toContain('CR-1 is drafted for the CoE');
-      // The same submission again: recorded once, one redesign.
+      // The same submission again (a retry, a double click): the first outcome again, recorded once, one redesign.
       const again = await submit(
         form,
         results([
@@ -523,8 +523,8 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
         MGR,
         ids,
       );
-      expect(again.response_action).toBe('push');
-      expect(blocksText((again.view as Json).blocks)).toContain('was recorded already');
+      expect(again.response_action).toBe('update');
+      expect(blocksText((again.view as Json).blocks)).toContain('CR-1 is drafted for the CoE');
       await flush();
 
       expect(await db.prisma.auditRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({

@@ -758,6 +758,16 @@ describe('audits', () => {
       'This run of AUD-1 was recorded already, on 2026-12-07.',
     );
     await expectRefusedAndUnchanged(() => services.audits.resultsForm(olga, '1'), 'INPUT.INVALID');
+    // The same results from the same owner again (a retry): the first outcome, and still one redesign.
+    const repeat = await record(mona, 1, results([3, '12%'], ['pass', 'fail']));
+    expect(repeat.text).toBe(outcome.text);
+    expect(store.changes).toHaveLength(1);
+    // The same results from someone else are not theirs to repeat.
+    await expectRefusedAndUnchanged(
+      () => services.audits.record(request(carl), '1', results([3, '12%'], ['pass', 'fail'])),
+      'INPUT.INVALID',
+      'This run of AUD-1 was recorded already, on 2026-12-07.',
+    );
   });
 
   it.each([
