@@ -3,9 +3,9 @@
  * owner's direct message with the results form behind it.
  */
 import type { App } from '@slack/bolt';
-import { type AuditPlanField, resultFields } from '../../../domain/audit.ts';
+import { resultFields } from '../../../domain/audit.ts';
 import { AUDIT_BUTTONS, AUDIT_PLAN_BLOCKS, VIEWS } from '../ids.ts';
-import { hasInput, readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
+import { readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
 import { auditPlanMessageView, auditResultsFormView, auditResultsMessageView } from '../views/audit-form.ts';
 import { registerFormButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
@@ -14,11 +14,8 @@ import { registerForm } from './forms.ts';
 export function registerAudits(app: App, deps: ListenerDeps): void {
   registerForm(app, deps, {
     callbackId: VIEWS.auditPlanForm,
+    blocks: AUDIT_PLAN_BLOCKS,
     fallbackBlock: AUDIT_PLAN_BLOCKS.schedule,
-    blockOf: (field, view) => {
-      const block = AUDIT_PLAN_BLOCKS[field as AuditPlanField] ?? AUDIT_PLAN_BLOCKS.schedule;
-      return hasInput(view.state.values, block) ? block : AUDIT_PLAN_BLOCKS.schedule;
-    },
     read: (view) => readAuditPlanForm(view.state.values),
     submit: (request, { raw, owner }) =>
       deps.audits.plan(request, raw, owner ? { platform: 'slack', externalId: owner } : undefined),
@@ -37,8 +34,7 @@ export function registerAudits(app: App, deps: ListenerDeps): void {
   registerForm(app, deps, {
     callbackId: VIEWS.auditResultsForm,
     fallbackBlock: resultFields(0).passed,
-    // The core names the inputs as this form does (`item2.variance`).
-    blockOf: (field, view) => (hasInput(view.state.values, field) ? field : resultFields(0).passed),
+    // No `blocks`: the core names the inputs as this form does (`item2.variance`).
     read: (view) => {
       const metadata = readAuditResultsMetadata(view.private_metadata);
       return metadata && { run: metadata.run, raw: readAuditResults(view.state.values) };

@@ -3,9 +3,9 @@
  * Reject, the reason forms behind the last two, and "Revise and resubmit" in the requester's direct message.
  */
 import type { App } from '@slack/bolt';
-import { type ChangeField, changeId, parseChangeId } from '../../../domain/change.ts';
+import { changeId, parseChangeId } from '../../../domain/change.ts';
 import { CHANGE_BUTTONS, CHANGE_FORM_BLOCKS, VIEWS } from '../ids.ts';
-import { hasInput, readChangeForm, readChangeFormMetadata } from '../payloads.ts';
+import { readChangeForm, readChangeFormMetadata } from '../payloads.ts';
 import { changeFormView, changeMessageView } from '../views/change-form.ts';
 import { CHANGE_DECISION_FORMS, type ChangeFormDecision, decisionFormView } from '../views/decision-form.ts';
 import { registerFormButton, registerPressButton } from './buttons.ts';
@@ -26,11 +26,8 @@ export function registerChangeRequests(app: App, deps: ListenerDeps): void {
     callbackId: VIEWS.changeForm,
     fallbackBlock: CHANGE_FORM_BLOCKS.title,
     // A form without standards to pick (or constraints) has no such input: the error goes where it can be fixed.
-    blockOf: (field, view) => {
-      const block = CHANGE_FORM_BLOCKS[field as ChangeField] ?? CHANGE_FORM_BLOCKS.title;
-      if (hasInput(view.state.values, block)) return block;
-      return field === 'sop' ? CHANGE_FORM_BLOCKS.newSop : CHANGE_FORM_BLOCKS.title;
-    },
+    blocks: CHANGE_FORM_BLOCKS,
+    instead: { sop: CHANGE_FORM_BLOCKS.newSop },
     read: (view) => {
       const metadata = readChangeFormMetadata(view.private_metadata);
       return metadata && { raw: readChangeForm(view.state.values), revise: metadata.revise };

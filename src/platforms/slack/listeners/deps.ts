@@ -5,13 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../../domain/message.ts';
 import { answer } from '../../../services/answer.ts';
-import type { AuditService } from '../../../services/audit.ts';
-import type { ChangeService } from '../../../services/change.ts';
-import type { CoeCommands } from '../../../services/commands.ts';
-import type { FrictionService } from '../../../services/friction.ts';
-import type { ReleaseService } from '../../../services/release.ts';
-import type { StaleNudgeService } from '../../../services/stale-nudges.ts';
-import type { TrainingService } from '../../../services/training.ts';
+import type { SlackServices } from '../app.ts';
 import { renderMessage } from '../render.ts';
 
 export interface ListenerLog {
@@ -19,16 +13,8 @@ export interface ListenerLog {
   error(obj: object, msg: string): void;
 }
 
-export interface ListenerDeps {
-  commands: CoeCommands;
-  friction: FrictionService;
-  changes: ChangeService;
-  releases: ReleaseService;
-  trainings: TrainingService;
-  audits: AuditService;
-  nudges: StaleNudgeService;
-  log: ListenerLog;
-}
+/** The services the Slack side calls, and where it says what went wrong. */
+export type ListenerDeps = SlackServices & { log: ListenerLog };
 
 /** Runs a service call; a failure becomes the reply the person should see (a `CoeError`'s words, or "sorry"). */
 export async function attempt<T>(

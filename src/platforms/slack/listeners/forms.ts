@@ -7,7 +7,14 @@
 import type { App } from '@slack/bolt';
 import type { ModalView } from '@slack/web-api';
 import type { Message } from '../../../domain/message.ts';
-import { actorOf, formValue, readDecisionMetadata, type ViewSubmission, viewSubmission } from '../payloads.ts';
+import {
+  actorOf,
+  formValue,
+  hasInput,
+  readDecisionMetadata,
+  type ViewSubmission,
+  viewSubmission,
+} from '../payloads.ts';
 import { plain } from '../render.ts';
 import type { DecisionForm } from '../views/decision-form.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
@@ -28,10 +35,12 @@ export type FormResult = { ok: false; errors: Partial<Record<string, string>> } 
 
 export interface FormSpec<T> {
   callbackId: string;
+  /** The block of each field the core names; without it, the core names the blocks themselves. */
+  blocks?: Readonly<Record<string, string>>;
+  /** Where a field's error goes when its own input is not in the view (a picker left out when it had nothing). */
+  instead?: Readonly<Record<string, string>>;
   /** The input an error goes under when it names no input of the submitted view. */
   fallbackBlock: string;
-  /** The input the core's error about `field` goes under, in this submitted view. */
-  blockOf: (field: string, view: ViewSubmission['view']) => string;
   /** What the view holds, as the service takes it; undefined when its metadata is not ours. */
   read: (view: ViewSubmission['view']) => T | undefined;
   /** The one service call. */
@@ -65,10 +74,21 @@ export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>)
     }
     const byBlock: Record<string, string> = {};
     for (const [field, text] of Object.entries(result.errors)) {
-      if (text) byBlock[spec.blockOf(field, view)] ??= plain(text, ERROR_TEXT_MAX);
+      if (text) byBlock[blockOf(spec, field, view)] ??= plain(text, ERROR_TEXT_MAX);
     }
     await ack(errors(Object.keys(byBlock).length > 0 ? byBlock : { [spec.fallbackBlock]: INCOMPLETE }));
   });
+}
+
+/** The input of the submitted view that the core's error about `field` goes under. */
+function blockOf(
+  spec: Pick<FormSpec<unknown>, 'blocks' | 'instead' | 'fallbackBlock'>,
+  field: string,
+  view: ViewSubmission['view'],
+): string {
+  const own = spec.blocks ? spec.blocks[field] : field;
+  for (const block of [own, spec.instead?.[field]]) if (block && hasInput(view.state.values, block)) return block;
+  return spec.fallbackBlock;
 }
 
 export interface DecisionSpec {

@@ -3,9 +3,8 @@
  * my team" button on the announcements in team channels.
  */
 import type { App } from '@slack/bolt';
-import type { ReleaseField } from '../../../domain/release.ts';
 import { RELEASE_BUTTONS, RELEASE_FORM_BLOCKS, VIEWS } from '../ids.ts';
-import { hasInput, readReleaseForm } from '../payloads.ts';
+import { readReleaseForm } from '../payloads.ts';
 import { releaseMessageView } from '../views/release-form.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
@@ -16,10 +15,7 @@ export function registerReleases(app: App, deps: ListenerDeps): void {
     callbackId: VIEWS.releaseForm,
     fallbackBlock: RELEASE_FORM_BLOCKS.changes,
     // Without any team the form has no team input: "add teams first" is said under the changes.
-    blockOf: (field, view) => {
-      const block = RELEASE_FORM_BLOCKS[field as ReleaseField] ?? RELEASE_FORM_BLOCKS.changes;
-      return hasInput(view.state.values, block) ? block : RELEASE_FORM_BLOCKS.changes;
-    },
+    blocks: RELEASE_FORM_BLOCKS,
     read: (view) => readReleaseForm(view.state.values),
     submit: (request, raw) => deps.releases.publish(request, raw),
     messageView: releaseMessageView,

@@ -3,9 +3,8 @@
  * day" buttons on the announcements in team channels and on the reminders in direct messages.
  */
 import type { App } from '@slack/bolt';
-import type { TrainingField } from '../../../domain/training.ts';
 import { TRAINING_BUTTONS, TRAINING_FORM_BLOCKS, VIEWS } from '../ids.ts';
-import { hasInput, readTrainingForm } from '../payloads.ts';
+import { readTrainingForm } from '../payloads.ts';
 import { trainingMessageView } from '../views/training-form.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
@@ -16,11 +15,8 @@ export function registerTrainings(app: App, deps: ListenerDeps): void {
     callbackId: VIEWS.trainingForm,
     fallbackBlock: TRAINING_FORM_BLOCKS.title,
     // Without teams (or standards) the form has no such input: "pick teams or layers" goes under the layers.
-    blockOf: (field, view) => {
-      const block = TRAINING_FORM_BLOCKS[field as TrainingField] ?? TRAINING_FORM_BLOCKS.title;
-      if (hasInput(view.state.values, block)) return block;
-      return field === 'teams' ? TRAINING_FORM_BLOCKS.layers : TRAINING_FORM_BLOCKS.title;
-    },
+    blocks: TRAINING_FORM_BLOCKS,
+    instead: { teams: TRAINING_FORM_BLOCKS.layers },
     read: (view) => readTrainingForm(view.state.values),
     submit: (request, raw) => deps.trainings.assign(request, raw),
     messageView: trainingMessageView,

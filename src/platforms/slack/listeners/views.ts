@@ -2,7 +2,6 @@
  * The friction modals' submissions: the report form, and the decision forms behind the review message's buttons.
  */
 import type { App } from '@slack/bolt';
-import type { FrictionField } from '../../../domain/friction.ts';
 import { FRICTION_FORM_BLOCKS, VIEWS } from '../ids.ts';
 import { readFrictionForm, readFrictionFormMetadata } from '../payloads.ts';
 import { DECISION_FORMS, type FormDecision } from '../views/decision-form.ts';
@@ -13,9 +12,10 @@ import { registerDecisionForm, registerForm } from './forms.ts';
 export function registerViews(app: App, deps: ListenerDeps): void {
   registerForm(app, deps, {
     callbackId: VIEWS.frictionForm,
-    fallbackBlock: FRICTION_FORM_BLOCKS.title,
+    blocks: FRICTION_FORM_BLOCKS,
     // A bad link (only ever from the message shortcut) has no input of its own: say it under "what happened".
-    blockOf: (field) => FRICTION_FORM_BLOCKS[field as FrictionField] ?? FRICTION_FORM_BLOCKS.description,
+    instead: { sourceLink: FRICTION_FORM_BLOCKS.description },
+    fallbackBlock: FRICTION_FORM_BLOCKS.title,
     read: (view) => {
       const { sourceLink } = readFrictionFormMetadata(view.private_metadata);
       return { ...readFrictionForm(view.state.values), ...(sourceLink ? { sourceLink } : {}) };
