@@ -87,10 +87,16 @@ export function blockKitProblems(message: { text?: string; blocks?: unknown[] })
           if (e.type !== 'image') textObject(`${at}.elements[${j}]`, e);
         });
         break;
-      case 'actions':
+      case 'actions': {
         count(`${at}.elements`, block.elements, L.actionsElements);
+        // Slack refuses a block whose interactive elements share an action_id (the whole message or view fails).
+        const seen = new Set<unknown>();
         ((block.elements ?? []) as Json[]).forEach((e, j) => {
           const el = `${at}.elements[${j}]`;
+          if (e.action_id !== undefined && seen.has(e.action_id)) {
+            problems.push(`${el}.action_id: ${String(e.action_id)} is used twice in one block`);
+          }
+          seen.add(e.action_id);
           length(`${el}.action_id`, e.action_id, L.actionId);
           if (e.type === 'button') {
             textObject(`${el}.text`, e.text, L.buttonText);
@@ -99,6 +105,7 @@ export function blockKitProblems(message: { text?: string; blocks?: unknown[] })
           }
         });
         break;
+      }
       case 'divider':
         break;
       default:

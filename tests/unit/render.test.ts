@@ -180,6 +180,20 @@ describe('Slack: renderMessage', () => {
     expect(ids).toEqual(actions.map((a) => a.id)); // none lost
   });
 
+  it('puts buttons sharing an action id in blocks of their own, which Slack accepts', () => {
+    const offers = ['FR-2', 'FR-5', 'FR-9'].map((id) => ({
+      id: 'friction.plus_one_instead',
+      label: `+1 ${id}`,
+      value: id,
+    }));
+    const rendered = renderMessage(
+      message('offers', { type: 'actions', actions: [{ id: 'other', label: 'Other', value: '' }, ...offers] }),
+    );
+    expect(blockKitProblems(rendered)).toEqual([]);
+    const rows = rendered.blocks.map((b) => (b.type === 'actions' ? b.elements.map((e) => String(e.value)) : []));
+    expect(rows).toEqual([['', 'FR-2'], ['FR-5'], ['FR-9']]);
+  });
+
   it.each(['slack', 'teams'] as const)(
     'renders every message the service produces for %s within the limits',
     async (p) => {

@@ -77,21 +77,34 @@ function renderBlock(block: MessageBlock): SlackBlock[] {
       }
       return sections;
     }
-    case 'actions': {
-      const blocks: SlackBlock[] = [];
-      for (let i = 0; i < block.actions.length; i += BUTTONS_PER_ACTIONS) {
-        blocks.push({
-          type: 'actions',
-          elements: block.actions.slice(i, i + BUTTONS_PER_ACTIONS).map((a) => ({
-            type: 'button',
-            action_id: a.id,
-            text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
-            value: plain(a.value, BUTTON_VALUE_MAX),
-            ...(a.style ? { style: a.style } : {}),
-          })),
-        });
-      }
-      return blocks;
-    }
+    case 'actions':
+      return actionRows(block.actions).map((row) => ({
+        type: 'actions',
+        elements: row.map((a) => ({
+          type: 'button',
+          action_id: a.id,
+          text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
+          value: plain(a.value, BUTTON_VALUE_MAX),
+          ...(a.style ? { style: a.style } : {}),
+        })),
+      }));
   }
+}
+
+/**
+ * Buttons in rows Slack takes: at most 25 a block, and never two with one action_id in a block (Slack refuses the
+ * whole message or view). Buttons of one kind ("+1 FR-2 instead", "+1 FR-5 instead") each start a row of their own.
+ */
+function actionRows<A extends { id: string }>(actions: readonly A[]): A[][] {
+  const rows: A[][] = [];
+  let row: A[] = [];
+  for (const action of actions) {
+    if (row.length === BUTTONS_PER_ACTIONS || row.some((a) => a.id === action.id)) {
+      rows.push(row);
+      row = [];
+    }
+    row.push(action);
+  }
+  if (row.length > 0) rows.push(row);
+  return rows;
 }
