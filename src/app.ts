@@ -11,7 +11,7 @@ import { type Database, openDatabase } from './db/client.ts';
 import { JobRuns } from './db/job-runs.ts';
 import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
-import { createHttpServer, type Routes } from './http.ts';
+import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type Routes } from './http.ts';
 import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +30,8 @@ export interface StartOptions {
   clock?: Clock;
   /** false: jobs are registered (and can be run with `scheduler.execute`) but node-cron does not fire them. */
   scheduler?: boolean;
+  /** The HTTP server's limits on a request's body (tests shorten the time limit). */
+  http?: Partial<HttpLimits>;
 }
 
 export interface Bot {
@@ -52,6 +54,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const server = createHttpServer(
     () => routes,
     (error) => log.error({ err: error }, 'http: request failed'),
+    { ...DEFAULT_HTTP_LIMITS, ...options.http },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,7 +150,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
 
   routes = {
     accepting: true,
-    slack: slack?.requestListener,
+    slack: slack?.handle,
     teams: teams ? (req, res, body) => teams.handle(req, res, body) : undefined,
     ready: async () => {
       await database.prisma.$queryRaw`SELECT 1`;

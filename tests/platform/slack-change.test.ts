@@ -11,7 +11,12 @@ import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
 import { CHANGE_FORM_BLOCKS, DECISION_BLOCKS, RELEASE_FORM_BLOCKS, VIEWS } from '../../src/platforms/slack/ids.ts';
 import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import { blocksText, element, mention, slackStory } from '../support/slack-harness.ts';
-import { type InputValue, messageButtonPayload, viewSubmissionPayload } from '../support/slack-interactions.ts';
+import {
+  type InputValue,
+  messageButtonPayload,
+  secondClick,
+  viewSubmissionPayload,
+} from '../support/slack-interactions.ts';
 import { eventBody } from '../support/slack-request.ts';
 
 interface User {
@@ -273,7 +278,7 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
       message: review,
       actionId: CHANGE_ACTIONS.approve,
     });
-    await Promise.all([interact(payload), interact(payload)]);
+    await Promise.all([interact(payload), interact(secondClick(payload))]);
     await slack.waitFor(() => ephemeralsTo(COE).length === 2);
     expect(ephemeralsTo(COE).sort()).toEqual(['Already done.', 'CR-1 is approved.']);
     await flush();

@@ -14,6 +14,7 @@ import {
   type InputValue,
   messageButtonPayload,
   messageShortcutPayload,
+  secondClick,
   viewButtonPayload,
   viewSubmissionPayload,
 } from '../support/slack-interactions.ts';
@@ -242,7 +243,7 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
       message: review,
       actionId: FRICTION_ACTIONS.triage,
     });
-    await Promise.all([interact(payload), interact(payload)]);
+    await Promise.all([interact(payload), interact(secondClick(payload))]);
     await slack.waitFor(() => ephemeralsTo(COE.id).length === 2);
     expect(
       ephemeralsTo(COE.id)

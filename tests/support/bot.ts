@@ -3,7 +3,7 @@
  * worker's shared test database, with Slack pointed at a fake Web API and Teams replying to a fake Bot Connector.
  */
 import { Writable } from 'node:stream';
-import { type Bot, startBot } from '../../src/app.ts';
+import { type Bot, type StartOptions, startBot } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Clock } from '../../src/ports.ts';
@@ -25,6 +25,8 @@ export async function startTestBot(options: {
   clock?: Clock;
   /** node-cron fires the jobs only when true; tests run a fire with `bot.scheduler.execute(name, fireTime)`. */
   scheduler?: boolean;
+  /** The HTTP server's body limits, where a test needs them shorter. */
+  http?: StartOptions['http'];
 }): Promise<TestBot> {
   const config: Config = loadConfig({
     PORT: '0',
@@ -47,6 +49,7 @@ export async function startTestBot(options: {
     deliverer: { pollMs: 50 },
     ...(options.clock ? { clock: options.clock } : {}),
     scheduler: options.scheduler ?? false,
+    ...(options.http ? { http: options.http } : {}),
   });
   return Object.assign(bot, { logs });
 }

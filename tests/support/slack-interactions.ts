@@ -175,6 +175,15 @@ function actionOf(blockId: string, button: Json): Json {
   };
 }
 
+/**
+ * The second click of a double click: the same button, message and person, but a request of its own (Slack gives
+ * each click its own trigger and action time). Sending one payload twice is a replay, which the bot ignores.
+ */
+export function secondClick(payload: Json): Json {
+  const actions = (payload.actions as Json[]).map((a) => ({ ...a, action_ts: actionTs() }));
+  return { ...payload, trigger_id: triggerId(), actions };
+}
+
 /** A press on a button of a message the bot posted in `channel`. */
 export function messageButtonPayload(options: {
   user: SlackUserRef;

@@ -190,7 +190,9 @@ describe('Slack: renderMessage', () => {
       message('offers', { type: 'actions', actions: [{ id: 'other', label: 'Other', value: '' }, ...offers] }),
     );
     expect(blockKitProblems(rendered)).toEqual([]);
-    const rows = rendered.blocks.map((b) => (b.type === 'actions' ? b.elements.map((e) => String(e.value)) : []));
+    const rows = rendered.blocks.map((b) =>
+      b.type === 'actions' ? b.elements.map((e) => String((e as { value?: string }).value)) : [],
+    );
     expect(rows).toEqual([['', 'FR-2'], ['FR-5'], ['FR-9']]);
   });
 

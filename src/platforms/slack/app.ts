@@ -1,9 +1,10 @@
 /**
- * The Slack side: a Bolt app whose listeners call the core's services, over HTTP (`POST /slack/events`, signature
- * verified by Bolt) or Socket Mode when an app token is set.
+ * The Slack side: a Bolt app whose listeners call the core's services, over HTTP (`POST /slack/events`) or Socket
+ * Mode when an app token is set. Both arrive through receivers of our own (`http-receiver.ts`, `socket-receiver.ts`)
+ * that check every request before Bolt sees it and answer each one at once (`dispatcher.ts`).
  */
-import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type Logger, LogLevel, type Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
 import type { AuditService } from '../../services/audit.ts';
@@ -13,8 +14,10 @@ import type { FrictionService } from '../../services/friction.ts';
 import type { ReleaseService } from '../../services/release.ts';
 import type { StaleNudgeService } from '../../services/stale-nudges.ts';
 import type { TrainingService } from '../../services/training.ts';
+import { SlackHttpReceiver } from './http-receiver.ts';
 import { registerListeners } from './listeners/index.ts';
 import { SlackSender } from './sender.ts';
+import { SlackSocketReceiver } from './socket-receiver.ts';
 
 export interface SlackServices {
   commands: CoeCommands;
@@ -28,8 +31,8 @@ export interface SlackServices {
 
 export interface SlackPlatform {
   app: App;
-  /** Handles `POST /slack/events` in HTTP mode; undefined in Socket Mode. */
-  requestListener?: RequestListener;
+  /** Handles `POST /slack/events` (its raw body) in HTTP mode; undefined in Socket Mode. */
+  handle?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
   sender: SlackSender;
   /** Connects the Socket Mode client (HTTP mode needs nothing). */
   start(): Promise<void>;
@@ -56,27 +59,27 @@ export function createSlackPlatform(
     // Interactive calls (views.open within 3 s of a trigger) cannot wait long; the outbox retries everything else.
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
   };
-  const http = config.appToken
-    ? undefined
-    : new HTTPReceiver({
-        signingSecret: config.signingSecret ?? '',
-        endpoints: SLACK_EVENTS_PATH,
-        logger,
-        // Bolt answers 401 on a bad signature; we only decide how long an un-acked request may hang.
-        unhandledRequestTimeoutMillis: 3001,
-      });
+  const http = config.appToken ? undefined : new SlackHttpReceiver(config.signingSecret ?? '', log);
   const socket = config.appToken
-    ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
+    ? new SlackSocketReceiver({
+        appToken: config.appToken,
+        logger,
+        log,
+        ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+      })
     : undefined;
   const app = new App({
     token: config.botToken,
-    receiver: (http ?? socket) as HTTPReceiver,
+    receiver: (http ?? socket) as Receiver,
     logger,
     clientOptions,
+    // The error handler is told which request failed, so that its person gets a "sorry" at once.
+    extendedErrorHandler: true,
   });
   registerListeners(app, { ...services, log });
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: Error; body: unknown }) => {
     log.error({ err: error }, 'slack: unhandled listener error');
+    (http ?? socket)?.dispatcher.listenerFailed(body);
   });
 
   const sender = new SlackSender(
@@ -90,7 +93,7 @@ export function createSlackPlatform(
   );
   return {
     app,
-    requestListener: http?.requestListener,
+    ...(http ? { handle: (req, res, body) => http.handle(req, res, body) } : {}),
     sender,
     start: async () => {
       if (socket) await socket.start();

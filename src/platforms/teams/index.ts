@@ -7,6 +7,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import type { Config } from '../../config.ts';
 import type { ErrorSink } from '../../services/answer.ts';
 import { TeamsBot, type TeamsServices } from './bot.ts';
+import { checkActivity } from './edge.ts';
 import { TeamsSender } from './sender.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -15,8 +16,8 @@ export interface TeamsPlatform {
   adapter: CloudAdapter;
   bot: TeamsBot;
   sender: TeamsSender;
-  /** Handles `POST /api/messages`; `body` is the parsed JSON activity. */
-  handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+  /** Handles `POST /api/messages`: `body` is checked to be an activity (400 otherwise) before botbuilder sees it. */
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void>;
 }
 
 export function createTeamsPlatform(
@@ -45,8 +46,13 @@ export function createTeamsPlatform(
     bot,
     sender,
     async handle(req, res, body) {
+      const checked = checkActivity(body);
+      if (!checked.ok) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: checked.error }));
+        return;
+      }
       await adapter.process(
-        { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' },
+        { body: checked.activity, headers: req.headers, method: req.method ?? 'POST' },
         expressLikeResponse(res),
         (context) => bot.run(context),
       );
