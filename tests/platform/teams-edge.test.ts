@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { type TestDatabase, testDatabase } from '../support/databases.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
-import { postActivity, teamsMessage } from '../support/teams-activity.ts';
+import { postActivity, teamsInvoke, teamsMessage } from '../support/teams-activity.ts';
 
 const BODY_TIMEOUT_MS = 800;
 
@@ -126,6 +126,16 @@ describe('the HTTP server and the Teams edge', () => {
   it.each(['null', '[]', '"text"', '{"type":'])('answers the body %s with 400', async (body) => {
     const res = await rawPost(messages(), { headers: { 'content-type': 'application/json' }, chunks: [body] });
     expect(res.status).toBe(400);
+  });
+
+  it.each([
+    ['a message extension search it does not offer', 'composeExtension/query', { commandId: 'x' }, undefined],
+    ['an invoke of a kind it does not know', 'something/else', {}, undefined],
+    ['a Universal Action', 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'old' } }, /out of date/],
+  ])('answers %s with 200 and a notice, not 501', async (_name, name, value, notice) => {
+    const res = await postActivity(bot.url, teamsInvoke({ serviceUrl: connector.serviceUrl, name, value }));
+    expect(res.status).toBe(200);
+    if (notice) expect(JSON.stringify(res.body)).toMatch(notice);
   });
 
   it('still answers a valid activity after all of that', async () => {

@@ -9,8 +9,10 @@
 import {
   type Activity,
   type ConversationReference,
+  type InvokeResponse,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
+  StatusCodes,
   type TaskModuleRequest,
   type TaskModuleResponse,
   TeamsActivityHandler,
@@ -32,7 +34,7 @@ import type { StaleNudgeService } from '../../services/stale-nudges.ts';
 import type { TrainingService } from '../../services/training.ts';
 import { actorOf, channelIdOf, externalIdOf, interactionKey } from './activity.ts';
 import { TeamsAudit } from './audits.ts';
-import { taskMessage } from './cards/task-module.ts';
+import { invokeNotice, taskMessage } from './cards/task-module.ts';
 import { cardActivity } from './cards.ts';
 import { TeamsChange } from './changes.ts';
 import { TeamsFriction } from './friction.ts';
@@ -76,6 +78,7 @@ const CHANGE_REQUEST_WORDS = formWords(CHANGE_REQUEST_COMMAND);
 const cardAction = z.looseObject({ coeAction: z.string().max(100) });
 
 const UNKNOWN_BUTTON = 'That button is out of date. Nothing was changed.';
+const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
 
 /** A dialog invoke's handler (task/fetch or task/submit). */
 interface DialogRoute {
@@ -244,6 +247,21 @@ export class TeamsBot extends TeamsActivityHandler {
     const route = this.buttons.get(data.coeAction);
     const reply = route ? await answer(() => route(activity, data), this.log) : message(UNKNOWN_BUTTON);
     await this.answerPrivately(context, reply);
+  }
+
+  /**
+   * Every invoke gets an answer Teams can show: one this bot does not handle (botbuilder answers 501), or whose handler
+   * failed (botbuilder answers 500 with the error's message), gets a short notice instead.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const name = context.activity.name;
+    try {
+      const response = await super.onInvokeActivity(context);
+      return response.status === StatusCodes.NOT_IMPLEMENTED ? invokeNotice(name, UNKNOWN_BUTTON) : response;
+    } catch (error) {
+      this.log.error({ err: error, invoke: name?.slice(0, 64) }, 'teams: an invoke failed');
+      return invokeNotice(name, SORRY);
+    }
   }
 
   protected override handleTeamsTaskModuleFetch(

@@ -73,6 +73,8 @@ function expressLikeResponse(res: ServerResponse) {
       return this;
     },
     send(body?: unknown) {
+      // botbuilder puts its error's message in a 500's body: the client learns nothing of our internals.
+      if (res.statusCode >= 500) return res.end(JSON.stringify({ error: 'internal error' }));
       if (body === undefined || body === null) return res.end();
       if (typeof body === 'object' && !Buffer.isBuffer(body)) {
         if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
