@@ -31,6 +31,8 @@ export const STALE_BUTTON =
 export const STALE_FORM = 'This form is no longer in use, so nothing was saved. Open it again from its command.';
 export const STALE_SHORTCUT = 'This shortcut is no longer in use, so nothing was changed.';
 export const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
+const BUSY = 'This is taking longer than usual. If no answer follows, please try again in a minute.';
+const BUSY_FORM = 'This is taking longer than usual. Please press Submit again in a moment: nothing will be saved twice.';
 const SORRY_FORM = 'Sorry, something went wrong on our side and this was not saved. Please send it again in a minute.';
 
 /** Slack gives up on an answer after 3 s; a listener still busy by then is answered for. */
@@ -82,7 +84,7 @@ export class SlackDispatcher {
       };
       const timer = setTimeout(() => {
         this.log.warn({ requestId: meta.requestId, kind: envelope.kind }, 'slack: answered for a listener still busy');
-        answer({ status: 200 });
+        answer(busyAnswer(envelope));
       }, this.ackDeadlineMs);
       app
         .processEvent({
@@ -141,6 +143,19 @@ export class SlackDispatcher {
       this.log.warn({ err: error, requestId: meta.requestId }, 'slack: could not say a request was not handled');
     });
   }
+}
+
+/**
+ * The answer for a listener that has not acked by the deadline. A form stays open with what was typed and asks to be
+ * sent again (a submission is idempotent by its view, so a second press stores nothing twice, and a first that failed
+ * loses nothing); a command says it is slow; anything else gets the plain ack.
+ */
+function busyAnswer(envelope: SlackEnvelope): SlackAnswer {
+  if (envelope.kind === 'view' && envelope.submitted && envelope.blockIds[0]) {
+    return { status: 200, body: { response_action: 'errors', errors: { [envelope.blockIds[0]]: BUSY_FORM } } };
+  }
+  if (envelope.kind === 'command') return { status: 200, body: { response_type: 'ephemeral', text: BUSY } };
+  return { status: 200 };
 }
 
 /** What a listener's `ack(…)` becomes: empty, text, or JSON (a modal's `response_action`, a command's reply). */
