@@ -11,6 +11,8 @@
  *   out leaves an in-doubt write behind, as with the real Slack.
  * - `conversations.history` lists top-level messages only (thread replies appear in `conversations.replies`), newest
  *   first, and includes `metadata` only when `include_all_metadata` is true.
+ * - `apps.connections.open` (Socket Mode) wants an app-level token (`xapp-…`) and answers the URL of the
+ *   FakeSocketMode linked with `setSocketModeLink`; the link survives `reset`.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,7 +78,7 @@ export interface SlackChannel {
 }
 
 /** A method's answer without `ok: true` (added by the fake); throw `SlackApiError` to answer `{ ok: false }`. */
-export type SlackMethodHandler = (args: SlackArgs, fake: FakeSlackApi) => Record<string, unknown>;
+export type SlackMethodHandler = (args: SlackArgs, fake: FakeSlackApi, token: string) => Record<string, unknown>;
 
 /** Thrown by a handler to answer `{ ok: false, error }` with HTTP 200. */
 export class SlackApiError extends Error {
@@ -104,6 +106,7 @@ export class FakeSlackApi {
   #lastTsMicros = 0;
   #viewCounter = 0;
   #latencyMs = 0;
+  #socketModeLink: (() => string) | undefined;
 
   private constructor(server: Server, port: number) {
     this.#server = server;
@@ -196,6 +199,11 @@ export class FakeSlackApi {
     else this.#overrides.delete(method);
   }
 
+  /** What `apps.connections.open` answers: a new WebSocket URL (a FakeSocketMode's); `undefined` unlinks. */
+  setSocketModeLink(link: (() => string) | undefined): void {
+    this.#socketModeLink = link;
+  }
+
   // ---- HTTP -------------------------------------------------------------------------------------------------------
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -238,7 +246,7 @@ export class FakeSlackApi {
     const handler = this.#overrides.get(method) ?? this.#methods[method];
     if (!handler) return { ok: false, error: 'unknown_method' };
     try {
-      return { ok: true, ...handler(args, this) };
+      return { ok: true, ...handler(args, this, token) };
     } catch (error) {
       if (error instanceof SlackApiError) return { ok: false, error: error.error };
       throw error;
@@ -253,6 +261,13 @@ export class FakeSlackApi {
   // ---- Slack methods ----------------------------------------------------------------------------------------------
 
   readonly #methods: Record<string, SlackMethodHandler> = {
+    'apps.connections.open': (_args, _fake, token) => {
+      // Slack wants the app-level token here, and only here.
+      if (!token.startsWith('xapp-')) throw new SlackApiError('not_allowed_token_type');
+      if (!this.#socketModeLink) throw new SlackApiError('unknown_method');
+      return { url: this.#socketModeLink() };
+    },
+
     'auth.test': () => ({
       url: 'https://test.slack.com/',
       team: 'Test',

@@ -32,7 +32,8 @@ export const STALE_FORM = 'This form is no longer in use, so nothing was saved. 
 export const STALE_SHORTCUT = 'This shortcut is no longer in use, so nothing was changed.';
 export const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
 const BUSY = 'This is taking longer than usual. If no answer follows, please try again in a minute.';
-const BUSY_FORM = 'This is taking longer than usual. Please press Submit again in a moment: nothing will be saved twice.';
+const BUSY_FORM =
+  'This is taking longer than usual. Please press Submit again in a moment: nothing will be saved twice.';
 const SORRY_FORM = 'Sorry, something went wrong on our side and this was not saved. Please send it again in a minute.';
 
 /** Slack gives up on an answer after 3 s; a listener still busy by then is answered for. */

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { App, Logger, Receiver } from '@slack/bolt';
-import { SocketModeClient } from '@slack/socket-mode';
+import { SocketModeClient, type SocketModeOptions } from '@slack/socket-mode';
 import { type DispatchLog, SlackDispatcher } from './dispatcher.ts';
 import { classifySlackBody } from './envelope.ts';
 
@@ -37,11 +37,14 @@ export class SlackSocketReceiver implements Receiver {
   constructor(options: SocketReceiverOptions) {
     this.log = options.log;
     this.dispatcher = new SlackDispatcher(options.log);
-    this.client = new SocketModeClient({
-      appToken: options.appToken,
-      logger: options.logger,
-      ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
-    });
+    this.client = new GuardedSocketModeClient(
+      {
+        appToken: options.appToken,
+        logger: options.logger,
+        ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+      },
+      options.log,
+    );
     this.client.on('slack_event', (event: SocketEvent) => {
       this.onEnvelope(event).catch((error: unknown) =>
         this.log.error({ err: error }, 'slack: a Socket Mode envelope failed'),
@@ -80,5 +83,49 @@ export class SlackSocketReceiver implements Receiver {
     });
     const body = typeof answer.body === 'string' ? { text: answer.body } : answer.body;
     await event.ack(body);
+  }
+}
+
+/**
+ * The client, with the messages it would trip over made harmless first. `@slack/socket-mode` reads a message's `type`
+ * and an `events_api` envelope's `payload.event.type` unchecked: a JSON `null` message, or an events_api envelope
+ * whose payload or event is null, threw inside its async message handler, an unhandled rejection (which ends the
+ * process), and the envelope was never acked. Now such an envelope reaches `slack_event` under another type, where
+ * the receiver refuses it and acks it; a message that is not an object has no envelope to ack and is dropped.
+ */
+class GuardedSocketModeClient extends SocketModeClient {
+  constructor(
+    options: SocketModeOptions,
+    private readonly log: DispatchLog,
+  ) {
+    super(options);
+  }
+
+  protected override async onWebSocketMessage(data: string | ArrayBuffer, isBinary: boolean): Promise<void> {
+    try {
+      await super.onWebSocketMessage(isBinary ? data : this.guarded(data), isBinary);
+    } catch (error: unknown) {
+      this.log.error({ err: error }, 'slack: a Socket Mode message failed');
+    }
+  }
+
+  /** `data` as it came, or as an envelope the client can hand on; '' (ignored as not JSON) for a non-object. */
+  private guarded(data: string | ArrayBuffer): string | ArrayBuffer {
+    let message: unknown;
+    try {
+      message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    } catch {
+      return data;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      this.log.warn({}, 'slack: dropped a Socket Mode message that is not an object');
+      return '';
+    }
+    const { type, payload } = message as Record<string, unknown>;
+    const event = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).event : null;
+    if (type === 'events_api' && (typeof event !== 'object' || event === null)) {
+      return JSON.stringify({ ...message, type: 'events_api_malformed' });
+    }
+    return data;
   }
 }
