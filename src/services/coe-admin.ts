@@ -76,7 +76,7 @@ const HELP: readonly HelpEntry[] = [
   { words: 'training assign', does: 'Assign a training to teams or layers, with a due date (CoE only).' },
   {
     words: 'audit plan',
-    does: 'Plan an audit of a standard; `audit list`, `audit run AUD-2` (CoE only).',
+    does: 'Plan an audit of a standard, or run one now with `audit run AUD-2` (CoE only); `audit list` shows the plans.',
   },
   { words: 'jobs', does: 'The scheduled jobs: reminders, nudges, audits, with their last and next run (CoE only).' },
   { words: USAGE.setup, does: 'Make this channel the CoE review channel, where reports are triaged (CoE only).' },

@@ -138,8 +138,12 @@ export class TrainingService {
       const training = await this.existing(repos, number);
       const person = await repos.people.find(request.actor);
       const mine = person && (await repos.trainings.assignmentsOf(person.id)).find((a) => a.trainingNumber === number);
-      if (!person || !mine)
-        return message(`${trainingId(number)} is not assigned to you, so there is nothing to mark.`);
+      if (!person || !mine) {
+        throw new CoeError(
+          'PERMISSION.DENIED',
+          `${trainingId(number)} is not assigned to you, so there is nothing to mark.`,
+        );
+      }
       if (!(await repos.trainings.complete(number, person.id, this.clock.now()))) {
         return message(`You completed ${trainingId(number)} already. Thank you.`);
       }
@@ -159,7 +163,7 @@ export class TrainingService {
       await this.existing(repos, number);
       const person = await repos.people.find(request.actor);
       const mine = person && (await repos.trainings.assignmentsOf(person.id)).find((a) => a.trainingNumber === number);
-      if (!person || !mine) return message(`${trainingId(number)} is not assigned to you.`);
+      if (!person || !mine) throw new CoeError('PERMISSION.DENIED', `${trainingId(number)} is not assigned to you.`);
       if (mine.completedAt)
         return message(`You completed ${trainingId(number)} already: there are no reminders to snooze.`);
       await repos.nudges.snooze(reminderKey(number, person.id), new Date(this.clock.now().getTime() + SNOOZE_MS));

@@ -445,12 +445,16 @@ describe('training reminders: due Friday, reminded daily at 09:00', () => {
     );
     // Max is in the Night Shift: TR-1 is not his.
     for (const ref of [max, stranger]) {
-      const before = state();
-      expect((await services.trainings.complete(request(ref), 'TR-1')).text).toBe(
+      await expectRefusedAndUnchanged(
+        () => services.trainings.complete(request(ref), 'TR-1'),
+        'PERMISSION.DENIED',
         'TR-1 is not assigned to you, so there is nothing to mark.',
       );
-      expect((await services.trainings.snooze(request(ref), 'TR-1')).text).toBe('TR-1 is not assigned to you.');
-      expect(state()).toBe(before);
+      await expectRefusedAndUnchanged(
+        () => services.trainings.snooze(request(ref), 'TR-1'),
+        'PERMISSION.DENIED',
+        'TR-1 is not assigned to you.',
+      );
     }
     setClock('2026-12-08', '10:00');
     await services.trainings.complete(request(wanda), 'tr-1');

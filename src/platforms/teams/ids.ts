@@ -89,7 +89,7 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
     description: 'Your training | training status TR-3 | training assign (CoE only)',
     scopes: PERSONAL,
   },
-  { title: 'audit', description: 'Audits: audit plan | audit list | audit run AUD-2 (CoE only)', scopes: CHANNELS },
+  { title: 'audit', description: 'Audits: audit list | audit plan, audit run AUD-2 (CoE only)', scopes: CHANNELS },
   { title: 'jobs', description: 'The scheduled jobs: last and next run of each (CoE only)', scopes: CHANNELS },
 ];
 
