@@ -46,9 +46,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   // Loaded only now: a configuration error is reported without loading both chat SDKs and the database first.
-  const { startBot } = await import('./app.ts');
+  const [{ startBot }, { DataDirError }] = await Promise.all([import('./app.ts'), import('./db/client.ts')]);
   bot = await startBot(config, { logger }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'could not start');
+    if (error instanceof DataDirError) {
+      // Not a bad value (exit 2): the same DATA_DIR works again once the disk has room or is writable.
+      logger.fatal({ err: error.cause, dataDir: error.dataDir }, error.message);
+      console.error(`${error.message}. Fix the folder or point DATA_DIR elsewhere, then start again.`);
+    } else {
+      logger.fatal({ err: error }, 'could not start');
+    }
     process.exit(1);
   });
   if (stopRequested) {

@@ -2,7 +2,9 @@
  * Opens the database: embedded PGlite in DATA_DIR when no DATABASE_URL is given, Postgres through
  * `@prisma/adapter-pg` otherwise. Both speak the same schema and the same migrations.
  */
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, statfs } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -39,9 +41,48 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => prisma.$disconnect(),
     };
   }
-  if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
-  return wrapPglite(pglite);
+  const { dataDir } = target;
+  if (!dataDir) return wrapPglite(await PGlite.create(undefined, { postgresqlconf: EMBEDDED_SETTINGS }));
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await access(dataDir, constants.W_OK);
+    // On a full disk PGlite may still open, and then fail at the first write that needs room, mid-transaction.
+    if (await lacksRoom(dataDir)) throw Object.assign(new Error(NO_ROOM), { code: 'ENOSPC' });
+    return wrapPglite(await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS }));
+  } catch (error) {
+    throw new DataDirError(path.resolve(dataDir), await reasonOf(dataDir, error), error);
+  }
+}
+
+/** DATA_DIR cannot hold the embedded database (read-only, full, not a folder…); `main.ts` says so in one line. */
+export class DataDirError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super(`DATA_DIR ${dataDir}: the embedded database cannot be opened there: ${reason}`, { cause });
+  }
+}
+
+/** Room for one more write-ahead log segment (16 MB), which Postgres may need at any write. */
+const MIN_FREE_BYTES = 16 * 1024 * 1024;
+const NO_ROOM = 'ENOSPC: no space left on device (less than 16 MB free)';
+
+async function lacksRoom(dataDir: string): Promise<boolean> {
+  const disk = await statfs(dataDir);
+  return disk.bavail * disk.bsize < MIN_FREE_BYTES;
+}
+
+/**
+ * The operating system's words when it gave any; PGlite reports a disk that filled up while it wrote as a bare
+ * WebAssembly errno or "failed to initialize", so the disk is asked again.
+ */
+async function reasonOf(dataDir: string, error: unknown): Promise<string> {
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && typeof e.message === 'string') return e.message;
+  if (await lacksRoom(dataDir).catch(() => false)) return NO_ROOM;
+  return typeof e.message === 'string' ? e.message : String(error);
 }
 
 export function wrapPglite(pglite: PGlite): Database {
