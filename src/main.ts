@@ -42,6 +42,14 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A promise some background work forgot to catch is a bug to fix, not a reason to drop every request in flight:
+  // it is logged (without its data) and the bot goes on. What was stored stays stored either way.
+  process.on('unhandledRejection', (reason) => {
+    logger.error(
+      { err: reason instanceof Error ? reason : new Error(String(reason).slice(0, 200)) },
+      'unhandled rejection',
+    );
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
