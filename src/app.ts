@@ -15,8 +15,8 @@ import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type Routes } f
 import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
-import { createSlackPlatform, type SlackPlatform } from './platforms/slack/app.ts';
-import { createTeamsPlatform, type TeamsPlatform } from './platforms/teams/index.ts';
+import type { SlackPlatform } from './platforms/slack/app.ts';
+import type { TeamsPlatform } from './platforms/teams/index.ts';
 import type { Clock, MessageSender } from './ports.ts';
 import { createServices, type Services } from './services/index.ts';
 import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
@@ -122,6 +122,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
 
   let slack: SlackPlatform | undefined;
   if (config.slack) {
+    // Each chat SDK is loaded only where its platform is on: Bolt and botbuilder are most of the bot's memory.
+    const { createSlackPlatform } = await import('./platforms/slack/app.ts');
     slack = createSlackPlatform(config.slack, core, log);
     senders.slack = slack.sender;
     await slack.start();
@@ -135,6 +137,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let teams: TeamsPlatform | undefined;
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   if (config.teams.appId || loopback) {
+    const { createTeamsPlatform } = await import('./platforms/teams/index.ts');
     teams = createTeamsPlatform(config.teams, { ...core, addresses }, log);
     senders.teams = teams.sender;
     log.info(

@@ -1,0 +1,12 @@
+// `npm start`: the compiled bot (dist/main.js), rebuilt first when a source changed since the last build. One node
+// process, so signals and exit codes are the bot's own.
+import { build, isStale } from './build.mjs';
+
+if (isStale()) {
+  const { ok, why } = build();
+  if (!ok) {
+    console.error(`start: cannot build the bot: ${why}`);
+    process.exit(1);
+  }
+}
+await import('../dist/main.js');
