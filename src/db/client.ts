@@ -5,11 +5,13 @@
 import { constants } from 'node:fs';
 import { access, mkdir, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PgliteWorker } from './pglite-remote.ts';
+import type { PgliteWorkerData } from './pglite-worker.ts';
 
 /**
  * The embedded Postgres serves one bot: Postgres' default 128 MB of shared buffers, held in the WebAssembly memory
@@ -42,13 +44,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   const { dataDir } = target;
-  if (!dataDir) return wrapPglite(await PGlite.create(undefined, { postgresqlconf: EMBEDDED_SETTINGS }));
+  if (!dataDir) return openPgliteWorker({ dataDir: undefined, settings: EMBEDDED_SETTINGS });
   try {
     await mkdir(dataDir, { recursive: true });
     await access(dataDir, constants.W_OK);
     // On a full disk PGlite may still open, and then fail at the first write that needs room, mid-transaction.
     if (await lacksRoom(dataDir)) throw Object.assign(new Error(NO_ROOM), { code: 'ENOSPC' });
-    return wrapPglite(await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS }));
+    return await openPgliteWorker({ dataDir, settings: EMBEDDED_SETTINGS });
   } catch (error) {
     throw new DataDirError(path.resolve(dataDir), await reasonOf(dataDir, error), error);
   }
@@ -85,6 +87,29 @@ async function reasonOf(dataDir: string, error: unknown): Promise<string> {
   return typeof e.message === 'string' ? e.message : String(error);
 }
 
+/**
+ * The embedded database on a worker thread of its own (`pglite-worker.ts`), so that no query runs on the thread that
+ * answers HTTP. `loadDataDir` starts it from a dump (tests load a migrated template).
+ */
+export async function openPgliteWorker(
+  data: Omit<PgliteWorkerData, 'settings'> & { settings?: string[] },
+): Promise<Database> {
+  const worker = await PgliteWorker.start({ settings: EMBEDDED_SETTINGS, ...data });
+  const factory = worker.factory();
+  const prisma = new PrismaClient({ adapter: factory as unknown as PrismaPGlite });
+  return {
+    kind: 'pglite',
+    prisma,
+    // One session in the worker: the engine's advisory lock is re-entrant there, and closing it would close PGlite.
+    migrationConnection: () => ({ factory, release: async () => {} }),
+    async close() {
+      await prisma.$disconnect();
+      await worker.close();
+    },
+  };
+}
+
+/** PGlite on the calling thread: for tools that hold the PGlite object itself (dumps in the test set-up). */
 export function wrapPglite(pglite: PGlite): Database {
   // The adapter bundles its own copy of the driver-adapter types; the runtime contract is the same.
   const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;

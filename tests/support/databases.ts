@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Database, openDatabase, wrapPglite } from '../../src/db/client.ts';
+import { type Database, openDatabase, openPgliteWorker, wrapPglite } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrations.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -53,12 +53,10 @@ export async function emptyScratchDatabase(): Promise<Database> {
   return { ...db, close: () => db.prisma.$disconnect() };
 }
 
+/** In memory, on a worker thread as the bot runs it (`openPgliteWorker`), from the migrated template when there is one. */
 async function pgliteFromTemplate(): Promise<TestDatabase> {
   const templatePath = process.env.COE_PGLITE_TEMPLATE;
-  const pglite = templatePath
-    ? await PGlite.create({ loadDataDir: new Blob([await readFile(templatePath)]) })
-    : await PGlite.create();
-  const db = wrapPglite(pglite);
+  const db = await openPgliteWorker({ dataDir: undefined, ...(templatePath ? { loadDataDir: templatePath } : {}) });
   if (!templatePath) await migrate(db);
   return withReset(db);
 }

@@ -1,0 +1,180 @@
+/**
+ * The main thread's side of the embedded database: a Prisma driver adapter whose every call is a message to the
+ * PGlite worker thread (`pglite-worker.ts`). The HTTP server's thread only sends and receives; Postgres itself runs
+ * elsewhere, so an ack never waits behind a query.
+ */
+import { Worker } from 'node:worker_threads';
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+  type TransactionOptions,
+} from '@prisma/driver-adapter-utils';
+import type { PgliteWorkerData, WorkerError, WorkerRequest } from './pglite-worker.ts';
+
+type Call = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** The worker's file next to this one: compiled JavaScript in the build, or a loader for the sources under tsx. */
+function workerFile(): URL {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return new URL(fromSources ? './pglite-worker-dev.mjs' : './pglite-worker.js', import.meta.url);
+}
+
+export class PgliteWorker {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: WorkerError }) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiting.resolve(message.value);
+      else waiting.reject(toError(message.error));
+    });
+    const fail = (error: Error) => {
+      this.stopped = error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(new Error(`the embedded database stopped: ${error.message}`)));
+    worker.on('exit', (code) => fail(new Error(`the embedded database stopped (exit code ${code})`)));
+  }
+
+  /** Starts PGlite in a worker thread; resolves once it is open, rejects with PGlite's own error otherwise. */
+  static async start(data: PgliteWorkerData): Promise<PgliteWorker> {
+    const worker = new Worker(workerFile(), { workerData: data });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean; error?: WorkerError }) => {
+        if (message.ready === undefined) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        if (message.ready) resolve();
+        else {
+          reject(toError(message.error));
+          void worker.terminate();
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    return new PgliteWorker(worker);
+  }
+
+  call<T>(call: Call): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...call, id });
+    });
+  }
+
+  /** The driver adapter factory Prisma and the schema engine use. */
+  factory(): SqlMigrationAwareDriverAdapterFactory {
+    const connect = async (shadow: boolean) => {
+      const opened = await this.call<{ handle: number; adapterName: string; info?: unknown }>({
+        op: 'connect',
+        shadow,
+      });
+      return new RemoteAdapter(this, opened.handle, opened.adapterName, opened.info);
+    };
+    return {
+      provider: 'postgres',
+      adapterName: '@prisma/adapter-pglite-worker',
+      connect: () => connect(false),
+      connectToShadowDb: () => connect(true),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.stopped) await this.call({ op: 'close' }).catch(() => {});
+    await this.worker.terminate();
+  }
+}
+
+class RemoteQueryable {
+  readonly provider = 'postgres' as const;
+
+  constructor(
+    protected readonly worker: PgliteWorker,
+    protected readonly handle: number,
+    readonly adapterName: string,
+  ) {}
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.worker.call({ op: 'query', target: this.handle, query });
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.worker.call({ op: 'execute', target: this.handle, query });
+  }
+}
+
+class RemoteAdapter extends RemoteQueryable implements SqlDriverAdapter {
+  constructor(
+    worker: PgliteWorker,
+    handle: number,
+    adapterName: string,
+    private readonly info: unknown,
+  ) {
+    super(worker, handle, adapterName);
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.worker.call({ op: 'script', target: this.handle, script });
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const tx = await this.worker.call<{ handle: number; options: TransactionOptions }>({
+      op: 'begin',
+      target: this.handle,
+      ...(isolationLevel ? { isolationLevel } : {}),
+    });
+    return new RemoteTransaction(this.worker, tx.handle, this.adapterName, tx.options);
+  }
+
+  getConnectionInfo() {
+    return this.info as ReturnType<NonNullable<SqlDriverAdapter['getConnectionInfo']>>;
+  }
+
+  dispose(): Promise<void> {
+    return this.worker.call({ op: 'dispose', target: this.handle });
+  }
+}
+
+class RemoteTransaction extends RemoteQueryable implements Transaction {
+  constructor(
+    worker: PgliteWorker,
+    handle: number,
+    adapterName: string,
+    readonly options: TransactionOptions,
+  ) {
+    super(worker, handle, adapterName);
+  }
+
+  commit(): Promise<void> {
+    return this.worker.call({ op: 'commit', target: this.handle });
+  }
+
+  rollback(): Promise<void> {
+    return this.worker.call({ op: 'rollback', target: this.handle });
+  }
+}
+
+function toError(error: WorkerError | undefined): Error {
+  if (!error) return new Error('the embedded database failed');
+  if (error.kind === 'driver')
+    return new DriverAdapterError(error.cause as ConstructorParameters<typeof DriverAdapterError>[0]);
+  return Object.assign(new Error(error.message), { name: error.name, ...(error.code ? { code: error.code } : {}) });
+}

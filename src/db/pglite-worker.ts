@@ -1,0 +1,120 @@
+/**
+ * The embedded Postgres on a thread of its own. PGlite runs its WebAssembly Postgres on the thread that calls it:
+ * on the main thread every query stalled the HTTP server, and acks waited behind the database. Here PGlite and its
+ * Prisma driver adapter live in a worker thread; the main thread's adapter (`pglite-remote.ts`) sends it each
+ * driver-adapter call as a message and gets the result back.
+ *
+ * Messages in: `{ id, op, target?, ... }`, where `target` names an adapter or a transaction opened earlier. Out:
+ * `{ id, ok: true, value }` or `{ id, ok: false, error }`; first of all `{ ready: true }` or `{ ready: false, error }`.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+export interface PgliteWorkerData {
+  /** undefined: in memory. */
+  dataDir: string | undefined;
+  /** A data folder dump (`dumpDataDir`) to start from: tests load a migrated template this way. */
+  loadDataDir?: string;
+  settings: string[];
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'connect'; shadow: boolean }
+  | { id: number; op: 'query' | 'execute'; target: number; query: SqlQuery }
+  | { id: number; op: 'script'; target: number; script: string }
+  | { id: number; op: 'begin'; target: number; isolationLevel?: string }
+  | { id: number; op: 'commit' | 'rollback' | 'dispose'; target: number }
+  | { id: number; op: 'close' };
+
+/** An error as it crosses the thread: a driver error keeps Prisma's structured cause. */
+export type WorkerError =
+  | { kind: 'driver'; cause: unknown }
+  | { kind: 'error'; name: string; message: string; code?: string };
+
+const port = parentPort;
+if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
+
+const data = workerData as PgliteWorkerData;
+const handles = new Map<number, SqlDriverAdapter | Transaction>();
+let nextHandle = 1;
+
+function describe(error: unknown): WorkerError {
+  const e = error as { name?: unknown; cause?: unknown; message?: unknown; code?: unknown };
+  if (e?.name === 'DriverAdapterError') return { kind: 'driver', cause: e.cause };
+  return {
+    kind: 'error',
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    message: typeof e?.message === 'string' ? e.message : String(error),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
+}
+
+function handle<T>(target: number): T {
+  const found = handles.get(target);
+  if (!found) throw new Error(`no open connection or transaction ${target}`);
+  return found as T;
+}
+
+async function start(): Promise<void> {
+  const loadDataDir = data.loadDataDir ? new Blob([await readFile(data.loadDataDir)]) : undefined;
+  const pglite = await PGlite.create(data.dataDir, {
+    postgresqlconf: data.settings,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
+  const factory = new PrismaPGlite(pglite);
+
+  async function run(request: WorkerRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'connect': {
+        const adapter = (await (request.shadow
+          ? factory.connectToShadowDb()
+          : factory.connect())) as unknown as SqlDriverAdapter;
+        const id = nextHandle++;
+        handles.set(id, adapter);
+        return { handle: id, adapterName: adapter.adapterName, info: adapter.getConnectionInfo?.() };
+      }
+      case 'query':
+        return handle<SqlDriverAdapter>(request.target).queryRaw(request.query);
+      case 'execute':
+        return handle<SqlDriverAdapter>(request.target).executeRaw(request.query);
+      case 'script':
+        return handle<SqlDriverAdapter>(request.target).executeScript(request.script);
+      case 'begin': {
+        const adapter = handle<SqlDriverAdapter>(request.target);
+        const tx = await adapter.startTransaction(request.isolationLevel as never);
+        const id = nextHandle++;
+        handles.set(id, tx);
+        return { handle: id, options: tx.options };
+      }
+      case 'commit':
+      case 'rollback': {
+        const tx = handle<Transaction>(request.target);
+        handles.delete(request.target);
+        return request.op === 'commit' ? tx.commit() : tx.rollback();
+      }
+      case 'dispose': {
+        const adapter = handles.get(request.target) as SqlDriverAdapter | undefined;
+        handles.delete(request.target);
+        return adapter?.dispose();
+      }
+      case 'close':
+        if (!pglite.closed) await pglite.close();
+        return undefined;
+    }
+  }
+
+  port?.on('message', (request: WorkerRequest) => {
+    run(request).then(
+      (value) => port.postMessage({ id: request.id, ok: true, value }),
+      (error: unknown) => port.postMessage({ id: request.id, ok: false, error: describe(error) }),
+    );
+  });
+}
+
+start().then(
+  () => port.postMessage({ ready: true }),
+  (error: unknown) => port.postMessage({ ready: false, error: describe(error) }),
+);
