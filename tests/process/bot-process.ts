@@ -25,6 +25,8 @@ import { interactionBody, postToSlackApp, slashCommandBody } from '../support/sl
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const MAIN_PATH = path.join(REPO_ROOT, 'src/main.ts');
+/** What `npm start` runs: the compiled bot, rebuilt first when a source changed. */
+export const START_PATH = path.join(REPO_ROOT, 'scripts/start.mjs');
 /** Absolute, so the bot also starts from a cwd outside the repository (where `--import tsx` would not resolve). */
 export const TSX_LOADER = pathToFileURL(createRequire(path.join(REPO_ROOT, 'package.json')).resolve('tsx')).href;
 
@@ -64,6 +66,8 @@ export interface SpawnOptions {
   /** Variables for the bot; added to the inherited PATH/HOME. `undefined` values are left out. */
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Run what `npm start` runs (the compiled build, through scripts/start.mjs) instead of the sources under tsx. */
+  compiled?: boolean;
 }
 
 const running = new Set<BotProcess>();
@@ -77,7 +81,8 @@ export function spawnBot(options: SpawnOptions = {}): BotProcess {
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value !== undefined) env[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN_PATH], {
+  const args = options.compiled ? [START_PATH] : ['--import', TSX_LOADER, MAIN_PATH];
+  const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

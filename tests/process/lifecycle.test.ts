@@ -3,10 +3,18 @@
  * `/healthz` at once and `/readyz` once the embedded database is migrated, says per platform how to turn it on, and
  * stops cleanly (exit 0) within 10 seconds of SIGTERM or SIGINT. A second start reuses the same database.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BotProcess, httpGet, makeTempDir, removeTempDirs, spawnBot, stopAllBots } from './bot-process.ts';
+import {
+  type BotProcess,
+  httpGet,
+  makeTempDir,
+  REPO_ROOT,
+  removeTempDirs,
+  spawnBot,
+  stopAllBots,
+} from './bot-process.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -89,8 +97,8 @@ describe.sequential('start and stop', () => {
     expect(bot.stderr()).toBe('');
   }, 60_000);
 
-  it('second start on the same DATA_DIR: ready on the existing database, SIGINT → 0', async () => {
-    const bot = spawnBot({ env: { DATA_DIR: dataDir, PORT: '0' } });
+  it('second start, as npm start runs it (compiled, no transpiler), on the same DATA_DIR: ready, SIGINT → 0', async () => {
+    const bot = spawnBot({ env: { DATA_DIR: dataDir, PORT: '0' }, compiled: true });
     const url = await bot.ready(30_000);
     await bot.waitForLog((l) => l.msg === 'ready', 5_000);
     // The existing database is used as it is: nothing the first start applied is applied again. (Normally nothing at
@@ -100,6 +108,10 @@ describe.sequential('start and stop', () => {
     expect(firstApplied.length).toBeGreaterThan(0);
     expect(((migrated?.applied ?? []) as string[]).filter((m) => firstApplied.includes(m))).toEqual([]);
     expect((await httpGet(`${url}/healthz`)).status).toBe(200);
+    // Plain Node on the build: no loader flag, and the build is there.
+    const commandLine = readFileSync(`/proc/${bot.pid}/cmdline`, 'utf8').split('\0');
+    expect(commandLine.filter((arg) => arg.startsWith('--'))).toEqual([]);
+    expect(existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))).toBe(true);
 
     const took = await stopsCleanly(bot, 'SIGINT');
     expect(took).toBeLessThan(SHUTDOWN_LIMIT_MS);
