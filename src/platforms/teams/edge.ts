@@ -46,7 +46,8 @@ const activity = z.looseObject({
   name: z.string().max(256).nullish(),
   replyToId: z.string().max(256).nullish(),
   channelData: z.record(z.string(), z.unknown()).nullish(),
-  entities: z.array(z.record(z.string(), z.unknown())).nullish(),
+  // botbuilder reads each entity's `type` as a string (mentions, client info).
+  entities: z.array(z.looseObject({ type: z.string().max(128) })).nullish(),
   attachments: z.array(z.record(z.string(), z.unknown())).nullish(),
   membersAdded: z.array(account).nullish(),
   membersRemoved: z.array(account).nullish(),
