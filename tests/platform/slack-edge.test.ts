@@ -114,6 +114,9 @@ describe('the Slack edge', () => {
     const again = await post(body, { timestamp });
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(again.text).toBe('');
+    // The form opens after the ack: wait for it, then make sure no second one follows.
+    await slack.waitForCalls('views.open', 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(slack.calls('views.open')).toHaveLength(1);
     expect(slack.calls('chat.postEphemeral')).toEqual([]);
   });
