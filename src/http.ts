@@ -98,13 +98,18 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
   if (!routes.accepting) return refuse(req, res, 503, 'starting');
   const handler = endpoint.route(routes);
   if (!handler) return refuse(req, res, 404, endpoint.off);
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(req);
   if (!endpoint.types.includes(type)) return refuse(req, res, 415, `the body must be ${endpoint.types.join(' or ')}`);
   const body = await readBody(req, limits);
   if (body === 'too large') return refuse(req, res, 413, 'the body is too large');
   if (body === 'too slow') return refuse(req, res, 408, 'the body took too long');
   if (body === 'aborted') return;
   return handler(req, res, body);
+}
+
+/** The request's content type without its parameters, lower-cased (`application/json; charset=utf-8` → `application/json`). */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
 type BodyResult = Buffer | 'too large' | 'too slow' | 'aborted';

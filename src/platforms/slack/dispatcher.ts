@@ -26,6 +26,16 @@ export interface RequestMeta {
   retryReason?: string;
 }
 
+/** The request's metadata from what its transport said of a redelivery (a header, an envelope field). */
+export function requestMeta(requestId: string, retryNum: unknown, retryReason: unknown): RequestMeta {
+  const num = Number(retryNum);
+  return {
+    requestId,
+    ...(Number.isInteger(num) && num > 0 ? { retryNum: num } : {}),
+    ...(typeof retryReason === 'string' && retryReason ? { retryReason: retryReason.slice(0, 100) } : {}),
+  };
+}
+
 export const STALE_BUTTON =
   'This button is no longer in use, so nothing was changed. Try `/coe help` for what I can do.';
 export const STALE_FORM = 'This form is no longer in use, so nothing was saved. Open it again from its command.';

@@ -127,13 +127,7 @@ export function parseSlackBody(raw: Buffer, contentType: string): Parsed {
       : parsed;
   }
   if (form.get('ssl_check') === '1') return { ok: true, envelope: { kind: 'ssl_check' } };
-  return checked(command, Object.fromEntries(form), (body) => ({
-    kind: 'command',
-    body,
-    command: body.command,
-    channel: body.channel_id,
-    user: body.user_id,
-  }));
+  return parseCommandObject(Object.fromEntries(form));
 }
 
 /** An envelope's `payload` as Socket Mode hands it over (already parsed). */

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, isValidSlackRequest, type Receiver } from '@slack/bolt';
-import { type DispatchLog, type SlackAnswer, SlackDispatcher } from './dispatcher.ts';
+import { mediaType } from '../../http.ts';
+import { type DispatchLog, requestMeta, type SlackAnswer, SlackDispatcher } from './dispatcher.ts';
 import { parseSlackBody } from './envelope.ts';
 
 /** Slack's rule: a request more than 5 minutes from our clock, either way, is refused. */
@@ -46,22 +47,13 @@ export class SlackHttpReceiver implements Receiver {
       this.log.warn({ requestId }, 'slack: a request answered already came again; nothing done');
       return send(res, { status: 200 });
     }
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    const parsed = parseSlackBody(raw, type);
+    const parsed = parseSlackBody(raw, mediaType(req));
     if (!parsed.ok) {
       this.log.warn({ requestId, error: parsed.error }, 'slack: refused a malformed request');
       return send(res, { status: 400, body: { error: `malformed request: ${parsed.error}` } });
     }
-    const retryNum = Number(header(req, 'x-slack-retry-num'));
-    const retryReason = header(req, 'x-slack-retry-reason');
-    send(
-      res,
-      await this.dispatcher.dispatch(parsed.envelope, {
-        requestId,
-        ...(Number.isInteger(retryNum) && retryNum > 0 ? { retryNum } : {}),
-        ...(retryReason ? { retryReason: retryReason.slice(0, 100) } : {}),
-      }),
-    );
+    const meta = requestMeta(requestId, header(req, 'x-slack-retry-num'), header(req, 'x-slack-retry-reason'));
+    send(res, await this.dispatcher.dispatch(parsed.envelope, meta));
   }
 
   /** Why the request is not Slack's, or undefined when it is. */

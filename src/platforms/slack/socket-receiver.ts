@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, Logger, Receiver } from '@slack/bolt';
 import { SocketModeClient, type SocketModeOptions } from '@slack/socket-mode';
-import { type DispatchLog, SlackDispatcher } from './dispatcher.ts';
+import { type DispatchLog, requestMeta, SlackDispatcher } from './dispatcher.ts';
 import { classifySlackBody } from './envelope.ts';
 
 export interface SocketReceiverOptions {
@@ -76,11 +76,8 @@ export class SlackSocketReceiver implements Receiver {
       // Acked all the same: unacked, Slack would send it again.
       return event.ack();
     }
-    const answer = await this.dispatcher.dispatch(parsed.envelope, {
-      requestId,
-      ...(typeof event.retry_num === 'number' && event.retry_num > 0 ? { retryNum: event.retry_num } : {}),
-      ...(typeof event.retry_reason === 'string' ? { retryReason: event.retry_reason.slice(0, 100) } : {}),
-    });
+    const meta = requestMeta(requestId, event.retry_num, event.retry_reason);
+    const answer = await this.dispatcher.dispatch(parsed.envelope, meta);
     const body = typeof answer.body === 'string' ? { text: answer.body } : answer.body;
     await event.ack(body);
   }
