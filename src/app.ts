@@ -160,7 +160,6 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       return true;
     },
   };
-  deliverer.start();
   await releases.resume();
   for (const job of staticJobs(core, config.schedules)) await scheduler.add(job);
   await syncAuditJobs(scheduler, core.audits);
@@ -173,6 +172,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const planWatch = setInterval(auditPlansChanged, 60_000);
   planWatch.unref();
   if (options.scheduler !== false) await scheduler.start();
+  // Last: with the database off this thread, start-up work (resuming releases, catching up jobs, compiling their
+  // queries) would otherwise run between the first posts, and a 429 would find many still leaving.
+  deliverer.start();
   log.info('ready');
 
   let stopping: Promise<void> | undefined;
