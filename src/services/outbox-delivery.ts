@@ -15,6 +15,7 @@ import {
 } from '../ports.ts';
 
 export interface DeliveryLogger {
+  debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -199,6 +200,7 @@ export class OutboxDeliverer {
           return;
         }
       }
+      this.o.logger?.debug({ key: row.key }, 'outbox: sending');
       const ref = await sender.send(row, parent);
       this.lastSentToChannel.set(lane, clock.now().getTime());
       if (!(await this.markSent(row, ref))) {

@@ -71,7 +71,7 @@ let store: MemoryStore;
 let queue: MemoryOutboxQueue;
 let slack: ScriptedSender;
 let teams: ScriptedSender;
-const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
 beforeEach(() => {
   clock = new ManualClock();
