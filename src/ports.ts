@@ -54,6 +54,8 @@ export interface StateChange {
 export interface PeopleRepository {
   /** The person behind a platform identity, created as a worker the first time they are seen. */
   identify(ref: PersonRef): Promise<Person>;
+  /** `identify` for many at once (a group of submissions), in the order given; one person per distinct identity. */
+  identifyMany(refs: readonly PersonRef[]): Promise<(Person & { lastTeam: string | null })[]>;
   /** The person behind a platform identity, if the bot knows them; never creates one. */
   find(ref: PersonRef): Promise<(Person & { lastTeam: string | null }) | undefined>;
   setLayer(personId: number, layer: Layer): Promise<void>;
@@ -72,6 +74,7 @@ export interface ReviewChannelRepository {
 
 export interface EventLog {
   record(change: StateChange): Promise<void>;
+  recordMany(changes: readonly StateChange[]): Promise<void>;
 }
 
 export interface OutboxWriter {
@@ -134,14 +137,20 @@ export type FrictionChanges = Partial<
 
 export interface FrictionRepository {
   create(report: NewFrictionReport): Promise<FrictionReport>;
+  /** Stores many reports in one statement; returns them in the order given. */
+  createMany(reports: readonly NewFrictionReport[]): Promise<FrictionReport[]>;
   get(number: number): Promise<FrictionReport | undefined>;
   /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */
   getForUpdate(number: number): Promise<FrictionReport | undefined>;
   bySubmissionKey(key: string): Promise<FrictionReport | undefined>;
+  /** The reports these submissions already made, by submission key. */
+  bySubmissionKeys(keys: readonly string[]): Promise<Map<string, FrictionReport>>;
   /** Applies the changes and bumps the version. */
   update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
   /** Open reports (new, triaged, analysing), oldest first, other than `except`. */
   open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
+  /** The first `limit` open reports, oldest first, as much as a "looks similar" offer needs. */
+  openSummaries(limit: number): Promise<OpenReportSummary[]>;
   /** Reports about one tool or process created since a time, any status. */
   aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
   /** Reports in one of these statuses whose status has not changed since `before`, oldest first. */
@@ -152,12 +161,15 @@ export interface FrictionRepository {
   supporters(number: number): Promise<number[]>;
 }
 
+export type OpenReportSummary = Pick<FrictionReport, 'number' | 'title' | 'tool' | 'plusOnes'>;
+
 export interface RecurringPatternRepository {
   /**
-   * Whether this tool or process was already alerted on since a time. Holds a lock on the tool until the
-   * transaction ends, so two reports arriving together raise one alert.
+   * Of these tools or processes, the ones with at least `threshold` reports since a time and no alert since then,
+   * each with its reports' numbers, oldest first. Holds a lock on each tool until the transaction ends, so reports
+   * arriving together raise one alert.
    */
-  alertedSince(toolKey: string, since: Date): Promise<boolean>;
+  due(toolKeys: readonly string[], since: Date, threshold: number): Promise<Map<string, number[]>>;
   record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
 }
 

@@ -3,13 +3,10 @@
  * and the outbox queue the deliverer drains.
  */
 
-import type { Frequency, Impact } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
-import type { Layer, Person, PersonRef, Platform } from '../domain/people.ts';
+import { type Layer, type Person, type PersonRef, PLATFORMS, type Platform } from '../domain/people.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type {
-  FrictionReport,
-  FrictionRepository,
   MessageRef,
   OutboundMessage,
   OutboxQueue,
@@ -17,6 +14,7 @@ import type {
   OutboxTarget,
   OutboxWriter,
   Repositories,
+  StateChange,
   Store,
 } from '../ports.ts';
 import {
@@ -27,6 +25,7 @@ import {
   TeamNamesCache,
   teamRepository,
 } from './change-repositories.ts';
+import { frictionRepository, patternRepository } from './friction-repositories.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -101,6 +100,47 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
         });
         return { id: person.id, layer: person.layer, displayName: person.displayName };
       },
+      async identifyMany(refs) {
+        const keyOf = (r: PersonRef) => `${r.platform}:${r.externalId}`;
+        // One ref per identity; the last display name given wins.
+        const wanted = new Map<string, PersonRef>();
+        for (const r of refs)
+          wanted.set(keyOf(r), { ...r, displayName: r.displayName ?? wanted.get(keyOf(r))?.displayName });
+        if (wanted.size === 0) return [];
+        const found = await tx.platformIdentity.findMany({
+          where: {
+            OR: PLATFORMS.map((platform) => ({
+              platform,
+              externalId: { in: [...wanted.values()].filter((r) => r.platform === platform).map((r) => r.externalId) },
+            })),
+          },
+          include: { person: true },
+        });
+        const people = new Map(found.map((f) => [keyOf(f), f.person]));
+        for (const [key, ref] of wanted) {
+          const person = people.get(key);
+          if (!person) {
+            people.set(
+              key,
+              await tx.person.create({
+                data: {
+                  displayName: ref.displayName ?? null,
+                  identities: { create: { platform: ref.platform, externalId: ref.externalId } },
+                },
+              }),
+            );
+          } else if (ref.displayName && person.displayName !== ref.displayName) {
+            await tx.person.update({ where: { id: person.id }, data: { displayName: ref.displayName } });
+            person.displayName = ref.displayName;
+          }
+        }
+        return refs.map((ref) => {
+          const { id, layer, displayName, lastTeam } = people.get(keyOf(ref)) as NonNullable<
+            ReturnType<typeof people.get>
+          >;
+          return { id, layer, displayName, lastTeam };
+        });
+      },
       async setLayer(personId: number, layer: Layer) {
         await tx.person.update({ where: { id: personId }, data: { layer } });
       },
@@ -145,30 +185,22 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     },
     events: {
       async record(change) {
-        await tx.event.create({
-          data: {
-            actorPersonId: change.actorPersonId,
-            subject: change.subject,
-            action: change.action,
-            fromState: change.from ?? null,
-            toState: change.to ?? null,
-            reason: change.reason ?? null,
-            data: (change.data ?? undefined) as Prisma.InputJsonValue | undefined,
-          },
-        });
+        await tx.event.create({ data: eventRow(change) });
+      },
+      async recordMany(changes) {
+        if (changes.length === 0) return;
+        const rows = changes.map(eventRow);
+        const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key] ?? null);
+        await tx.$executeRaw`
+          INSERT INTO event (actor_person_id, subject, action, from_state, to_state, reason, data)
+          SELECT * FROM unnest(${column('actorPersonId')}::int[], ${column('subject')}::text[],
+                               ${column('action')}::text[], ${column('fromState')}::text[], ${column('toState')}::text[],
+                               ${column('reason')}::text[], ${rows.map((r) => (r.data === undefined ? null : JSON.stringify(r.data)))}::jsonb[])`;
       },
     },
     outbox: outboxWriter(tx),
     friction: frictionRepository(tx),
-    patterns: {
-      async alertedSince(toolKey: string, since: Date) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`pattern:${toolKey}`}))`;
-        return (await tx.recurringPattern.count({ where: { toolKey, alertedAt: { gte: since } } })) > 0;
-      },
-      async record(pattern) {
-        await tx.recurringPattern.create({ data: pattern });
-      },
-    },
+    patterns: patternRepository(tx),
     teams: teamRepository(tx, teamNames),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
@@ -177,6 +209,18 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     trainings: trainingRepository(tx),
     nudges: nudgeRepository(tx),
     audits: auditRepository(tx),
+  };
+}
+
+function eventRow(change: StateChange): Prisma.EventCreateManyInput {
+  return {
+    actorPersonId: change.actorPersonId,
+    subject: change.subject,
+    action: change.action,
+    fromState: change.from ?? null,
+    toState: change.to ?? null,
+    reason: change.reason ?? null,
+    data: (change.data ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }
 
@@ -238,80 +282,6 @@ function outboxWriter(tx: Tx): OutboxWriter {
     },
   };
   return writer;
-}
-
-type FrictionRow = Awaited<ReturnType<Tx['frictionReport']['findUniqueOrThrow']>>;
-
-function toReport(row: FrictionRow): FrictionReport {
-  const { submissionKey: _key, updatedAt: _updated, frequency, impact, ...rest } = row;
-  return { ...rest, frequency: frequency as Frequency, impact: impact as Impact };
-}
-
-function frictionRepository(tx: Tx): FrictionRepository {
-  const OPEN = ['new', 'triaged', 'analysing'] as const;
-  return {
-    async create(report) {
-      return toReport(await tx.frictionReport.create({ data: report }));
-    },
-    async get(number) {
-      const row = await tx.frictionReport.findUnique({ where: { number } });
-      return row ? toReport(row) : undefined;
-    },
-    async getForUpdate(number) {
-      await tx.$executeRaw`SELECT 1 FROM friction_report WHERE number = ${number} FOR UPDATE`;
-      const row = await tx.frictionReport.findUnique({ where: { number } });
-      return row ? toReport(row) : undefined;
-    },
-    async bySubmissionKey(key) {
-      const row = await tx.frictionReport.findUnique({ where: { submissionKey: key } });
-      return row ? toReport(row) : undefined;
-    },
-    async update(number, changes) {
-      return toReport(
-        await tx.frictionReport.update({ where: { number }, data: { ...changes, version: { increment: 1 } } }),
-      );
-    },
-    async open(options = {}) {
-      const rows = await tx.frictionReport.findMany({
-        where: { status: { in: [...OPEN] }, ...(options.except ? { number: { not: options.except } } : {}) },
-        orderBy: { number: 'asc' },
-        ...(options.limit ? { take: options.limit } : {}),
-      });
-      return rows.map(toReport);
-    },
-    async aboutTool(toolKey, since) {
-      const rows = await tx.frictionReport.findMany({
-        where: { toolKey, createdAt: { gte: since } },
-        orderBy: { number: 'asc' },
-      });
-      return rows.map(toReport);
-    },
-    async stuck(statuses, before) {
-      const rows = await tx.frictionReport.findMany({
-        where: { status: { in: [...statuses] }, statusChangedAt: { lt: before } },
-        orderBy: { number: 'asc' },
-      });
-      return rows.map(toReport);
-    },
-    async byReporter(personId, limit) {
-      const rows = await tx.frictionReport.findMany({
-        where: { reporterPersonId: personId },
-        orderBy: { number: 'desc' },
-        take: limit,
-      });
-      return rows.map(toReport);
-    },
-    async addSupporter(number, personId) {
-      const inserted = await tx.$executeRaw`
-        INSERT INTO friction_supporter (report_number, person_id) VALUES (${number}, ${personId})
-        ON CONFLICT DO NOTHING`;
-      return inserted > 0;
-    },
-    async supporters(number) {
-      const rows = await tx.frictionSupporter.findMany({ where: { reportNumber: number }, orderBy: { at: 'asc' } });
-      return rows.map((r) => r.personId);
-    },
-  };
 }
 
 interface ClaimedRow {

@@ -166,17 +166,33 @@ function words(text: string): Set<string> {
 
 /** Jaccard similarity of two titles' meaningful words, 0…1. */
 export function titleSimilarity(a: string, b: string): number {
-  const x = words(a);
-  const y = words(b);
+  return jaccard(words(a), words(b));
+}
+
+function jaccard(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
   if (x.size === 0 || y.size === 0) return 0;
   let shared = 0;
   for (const w of x) if (y.has(w)) shared++;
   return shared / (x.size + y.size - shared);
 }
 
+/** What "looks like" compares, worked out once per report: comparing many reports is then cheap. */
+export interface Likeness {
+  toolKey: string;
+  words: ReadonlySet<string>;
+}
+
+export function likeness(report: { tool: string; title: string }): Likeness {
+  return { toolKey: toolKey(report.tool), words: words(report.title) };
+}
+
 /** A report "looks like" another when it is about the same tool or process, or its title is close. */
+export function alike(a: Likeness, b: Likeness): boolean {
+  return a.toolKey === b.toolKey || jaccard(a.words, b.words) >= 0.5;
+}
+
 export function looksAlike(a: { tool: string; title: string }, b: { tool: string; title: string }): boolean {
-  return toolKey(a.tool) === toolKey(b.tool) || titleSimilarity(a.title, b.title) >= 0.5;
+  return alike(likeness(a), likeness(b));
 }
 
 export const frictionId = (number: number) => `FR-${number}`;

@@ -6,48 +6,30 @@
 import { CoeError } from '../domain/errors.ts';
 import {
   canDecide,
-  type FieldErrors,
   type FrictionDecision,
   type FrictionStatus,
   frictionId,
   isOpen,
   LIMITS,
-  looksAlike,
   movesWithChange,
   parseFrictionId,
   STATUS_LABELS,
-  toolKey,
-  validateFriction,
 } from '../domain/friction.ts';
 import {
-  confirmationMessage,
   type FrictionView,
   parsePlusOneValue,
-  recurringPatternMessage,
   reportListMessage,
   reviewMessage,
   statusChangeMessage,
   statusMessage,
 } from '../domain/friction-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
-import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import { may, type Person, type PersonRef } from '../domain/people.ts';
 import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
-import { postReview, replyInThread, tellPerson, updateReview } from './review-thread.ts';
+import { FrictionIntake, type FrictionRequest, type FrictionSettings, type SubmitResult } from './friction-intake.ts';
+import { replyInThread, tellPerson, updateReview } from './review-thread.ts';
 
-export interface FrictionSettings {
-  /** N reports about one tool or process… */
-  recurrenceThreshold: number;
-  /** …within D days raise one "recurring pattern" alert. */
-  recurrenceWindowDays: number;
-}
-
-export interface FrictionRequest {
-  actor: PersonRef;
-  /** The inbound interaction's idempotency key. */
-  key: string;
-}
-
-export type SubmitResult = { ok: false; errors: FieldErrors } | { ok: true; number: number; confirmation: Message };
+export type { FrictionRequest, FrictionSettings, SubmitResult };
 
 /** What a decision needs beyond the button: filled in a form for everything but triage. */
 export interface DecisionInput {
@@ -56,110 +38,29 @@ export interface DecisionInput {
   rootCause?: string;
 }
 
-const SIMILAR_OFFERS = 3;
-const USUAL_TEAM_TTL_MS = 30_000;
-const USUAL_TEAMS_KEPT = 10_000;
-const DAY = 24 * 3600 * 1000;
-
 export class FrictionService {
+  private readonly intake: FrictionIntake;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly settings: FrictionSettings,
-    private readonly newToken: () => string,
-  ) {}
-
-  /** What the form offers: the organisation's teams, and this person's usual team. Creates nobody. */
-  async formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
-    return this.store.read(async (repos) => {
-      const teams = await repos.teams.names();
-      const key = `${actor.platform}:${actor.externalId}`;
-      let usual = this.usualTeams.get(key);
-      if (!usual || Date.now() - usual.at > USUAL_TEAM_TTL_MS) {
-        usual = { team: (await repos.people.find(actor))?.lastTeam ?? null, at: Date.now() };
-        this.rememberUsualTeam(key, usual);
-      }
-      return usual.team ? { teams, team: usual.team } : { teams };
-    });
+    settings: FrictionSettings,
+    newToken: () => string,
+  ) {
+    this.intake = new FrictionIntake(store, clock, settings, newToken);
   }
 
-  /**
-   * People's usual teams as the form last read them, so a `/friction` burst opens its forms without a database read
-   * each (the embedded database runs on the same thread as the acks). A few seconds' staleness only changes which
-   * team is preselected; the submission is checked again in full.
-   */
-  private readonly usualTeams = new Map<string, { team: string | null; at: number }>();
-
-  private rememberUsualTeam(key: string, usual: { team: string | null; at: number }): void {
-    this.usualTeams.delete(key);
-    this.usualTeams.set(key, usual);
-    if (this.usualTeams.size > USUAL_TEAMS_KEPT) {
-      const oldest = this.usualTeams.keys().next().value;
-      if (oldest !== undefined) this.usualTeams.delete(oldest);
-    }
+  /** What the form offers: the organisation's teams, and this person's usual team. Creates nobody. */
+  formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
+    return this.intake.formDefaults(actor);
   }
 
   /**
    * Stores a report, or says what to fix in the form. The same submission twice (a retry, a double click) finds the
    * first report. An anonymous report is stored with no trace of who sent it.
    */
-  async submit(request: FrictionRequest, raw: Record<string, unknown>): Promise<SubmitResult> {
-    let usualTeam: string | undefined;
-    const run = async (repos: Repositories): Promise<SubmitResult> => {
-      usualTeam = undefined;
-      const existing = await repos.friction.bySubmissionKey(request.key);
-      if (existing) return this.confirmation(repos, existing);
-      const checked = validateFriction(raw, await repos.teams.names());
-      if (!checked.ok) return checked;
-      const input = checked.value;
-      const reporter = input.anonymous ? undefined : await repos.people.identify(request.actor);
-      const report = await repos.friction.create({
-        kind: input.kind,
-        title: input.title,
-        description: input.description,
-        team: input.team ?? null,
-        tool: input.tool,
-        toolKey: toolKey(input.tool),
-        frequency: input.frequency,
-        impact: input.impact,
-        relatedSop: input.relatedSop ?? null,
-        sourceLink: input.sourceLink ?? null,
-        reporterPersonId: reporter?.id ?? null,
-        submissionKey: request.key,
-        claimToken: this.newToken(),
-        statusChangedAt: this.clock.now(),
-      });
-      if (reporter && input.team) {
-        await repos.people.rememberTeam(reporter.id, input.team);
-        usualTeam = input.team;
-      }
-      await repos.events.record({
-        actorPersonId: reporter?.id ?? null,
-        subject: frictionId(report.number),
-        action: 'friction.submitted',
-        to: 'new',
-      });
-      await postReview(repos, frictionId(report.number), reviewMessage(await this.view(repos, report)));
-      await this.alertOnRecurrence(repos, report);
-      return this.confirmation(repos, report);
-    };
-    // No `once` here: a failed validation must not use up the key (the person fixes the form and submits again);
-    // the report's unique submission key catches a repeat instead. Two copies racing: the loser finds the winner.
-    let result: SubmitResult;
-    try {
-      result = await this.store.transaction(run);
-    } catch (error) {
-      if (error instanceof CoeError) throw error;
-      result = await this.store.transaction(run);
-    }
-    // Committed: the team this person named is their usual one now (an anonymous report names nobody's).
-    if (usualTeam) {
-      this.rememberUsualTeam(`${request.actor.platform}:${request.actor.externalId}`, {
-        team: usualTeam,
-        at: Date.now(),
-      });
-    }
-    return result;
+  submit(request: FrictionRequest, raw: Record<string, unknown>): Promise<SubmitResult> {
+    return this.intake.submit(request, raw);
   }
 
   /** "+1 FR-4 instead": the report just made becomes a +1 on the similar one. */
@@ -356,25 +257,6 @@ export class FrictionService {
     return person !== undefined && may(person.layer, 'seeTriageQueue');
   }
 
-  private async confirmation(repos: Repositories, report: FrictionReport): Promise<SubmitResult> {
-    const similar = (await repos.friction.open({ limit: 200, except: report.number }))
-      .filter((other) => other.number < report.number && looksAlike(report, other))
-      .slice(-SIMILAR_OFFERS)
-      .reverse();
-    let reviewChannel = false;
-    for (const platform of PLATFORMS) reviewChannel ||= (await repos.reviewChannels.get(platform)) !== undefined;
-    return {
-      ok: true,
-      number: report.number,
-      confirmation: confirmationMessage(
-        { number: report.number, title: report.title, anonymous: report.reporterPersonId === null },
-        // Only a report that is still new can be folded into another.
-        report.status === 'new' ? similar : [],
-        { claimToken: report.claimToken, reviewChannel },
-      ),
-    };
-  }
-
   /** Folds `from` into `to`: its +1s, its reporter and its supporters roll up (DOMAIN.md). */
   private async merge(
     repos: Repositories,
@@ -431,26 +313,6 @@ export class FrictionService {
     const view = await this.view(repos, report);
     await updateReview(repos, frictionId(report.number), report.version, reviewMessage(view));
     return view;
-  }
-
-  private async alertOnRecurrence(repos: Repositories, report: FrictionReport) {
-    const { recurrenceThreshold: n, recurrenceWindowDays: days } = this.settings;
-    const since = new Date(this.clock.now().getTime() - days * DAY);
-    if (await repos.patterns.alertedSince(report.toolKey, since)) return;
-    const recent = await repos.friction.aboutTool(report.toolKey, since);
-    if (recent.length < n) return;
-    const numbers = recent.map((r) => r.number);
-    await repos.patterns.record({ toolKey: report.toolKey, tool: report.tool, reports: numbers });
-    for (const platform of PLATFORMS) {
-      const channelId = await repos.reviewChannels.get(platform);
-      if (!channelId) continue;
-      await repos.outbox.enqueue({
-        key: `pattern:${report.toolKey}:${report.number}:${platform}`,
-        platform,
-        target: { kind: 'channel', channelId },
-        body: recurringPatternMessage(report.tool, numbers, days),
-      });
-    }
   }
 
   /** A new status, stamped with this service's clock (stale reports are found by it). */

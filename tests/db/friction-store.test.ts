@@ -107,16 +107,70 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(order).toEqual(['first locked', 'first done', 'second saw triaged']);
   });
 
-  it('remembers recurring-pattern alerts per tool and window', async () => {
-    await store.transaction((r) =>
-      r.patterns.record({ toolKey: 'inventory scanner', tool: 'Inventory scanner', reports: [1, 2, 3] }),
-    );
+  it('finds the tools due a recurring-pattern alert: enough reports in the window and no alert since', async () => {
+    const threshold = 2;
     const hourAgo = new Date(Date.now() - 3600_000);
-    expect(await store.transaction((r) => r.patterns.alertedSince('inventory scanner', hourAgo))).toBe(true);
-    expect(await store.transaction((r) => r.patterns.alertedSince('label printer', hourAgo))).toBe(false);
-    expect(
-      await store.transaction((r) => r.patterns.alertedSince('inventory scanner', new Date(Date.now() + 1000))),
-    ).toBe(false);
+    await store.transaction(async (r) => {
+      await r.friction.createMany([
+        report(),
+        report(),
+        report({ toolKey: 'label printer', tool: 'Label printer' }),
+        report({ toolKey: 'wiki', tool: 'Wiki' }),
+        report({ toolKey: 'wiki', tool: 'Wiki' }),
+      ]);
+      await r.patterns.record({ toolKey: 'wiki', tool: 'Wiki', reports: [4, 5] });
+    });
+    const keys = ['inventory scanner', 'label printer', 'wiki', 'inventory scanner'];
+    expect(await store.transaction((r) => r.patterns.due(keys, hourAgo, threshold))).toEqual(
+      new Map([['inventory scanner', [1, 2]]]),
+    );
+    // An alert older than the window no longer holds the tool back; reports older than it no longer count.
+    expect(await store.transaction((r) => r.patterns.due(['wiki'], new Date(Date.now() + 1000), 0))).toEqual(new Map());
+    expect(await store.transaction((r) => r.patterns.due([], hourAgo, threshold))).toEqual(new Map());
+  });
+
+  it('a group of submissions: stored in order, found by their keys, a repeated key refused for the whole group', async () => {
+    const made = await store.transaction((r) =>
+      r.friction.createMany([
+        report({ submissionKey: 'g-1', title: 'one' }),
+        report({ submissionKey: 'g-2', title: 'two' }),
+      ]),
+    );
+    expect(made.map((m) => [m.number, m.title, m.status])).toEqual([
+      [1, 'one', 'new'],
+      [2, 'two', 'new'],
+    ]);
+    const found = await store.transaction((r) => r.friction.bySubmissionKeys(['g-2', 'nope', 'g-1']));
+    expect([...found].map(([key, m]) => [key, m.number]).sort()).toEqual([
+      ['g-1', 1],
+      ['g-2', 2],
+    ]);
+    await expect(
+      store.transaction((r) =>
+        r.friction.createMany([report({ submissionKey: 'g-3' }), report({ submissionKey: 'g-1' })]),
+      ),
+    ).rejects.toThrow();
+    expect((await store.transaction((r) => r.friction.bySubmissionKeys(['g-3']))).size).toBe(0);
+    expect(await store.transaction((r) => r.friction.openSummaries(1))).toEqual([
+      { number: 1, title: 'one', tool: 'Inventory scanner', plusOnes: 0 },
+    ]);
+  });
+
+  it('identifies many people at once: one person per identity, new ones created, names kept current', async () => {
+    const known = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U1' }));
+    const people = await store.transaction((r) =>
+      r.people.identifyMany([
+        { platform: 'slack', externalId: 'U1', displayName: 'Ada' },
+        { platform: 'teams', externalId: 'U1' },
+        { platform: 'slack', externalId: 'U2' },
+        { platform: 'slack', externalId: 'U1' },
+      ]),
+    );
+    expect(people[0]).toEqual({ id: known.id, layer: 'worker', displayName: 'Ada', lastTeam: null });
+    expect(people[3]).toEqual(people[0]);
+    expect(new Set(people.map((p) => p.id)).size).toBe(3);
+    expect((await store.transaction((r) => r.people.get(known.id)))?.displayName).toBe('Ada');
+    expect(await store.transaction((r) => r.people.identifyMany([]))).toEqual([]);
   });
 
   it('keeps team names unique whatever their case', async () => {

@@ -145,9 +145,10 @@ describe('Slack failing, then unreachable, then back', () => {
   }, 60_000);
 });
 
-describe('SIGKILL in the middle of a burst of reports (embedded database)', () => {
-  const BURST = 10;
-  const KILL_AFTER_ACKS = 3;
+describe('SIGKILL in the middle of a stream of reports (embedded database)', () => {
+  const PEOPLE = 10;
+  const EACH = 2;
+  const KILL_AFTER_ACKS = 6;
 
   it('restart on the same DATA_DIR: every acked report is stored once and reaches the review channel once', async () => {
     const dataDir = await freshDataDir();
@@ -155,41 +156,53 @@ describe('SIGKILL in the middle of a burst of reports (embedded database)', () =
     const first = startBot(env);
     const url = await first.ready(30_000);
     const form = await openFrictionForm(url, fake);
-    const submissions = Array.from({ length: BURST }, (_, i) => frictionSubmission(form, 'burst', i + 1));
+    const submissions = Array.from({ length: PEOPLE * EACH }, (_, i) => frictionSubmission(form, 'stream', i + 1));
+    const mine = (person: number) => submissions.filter((_, i) => i % PEOPLE === person);
 
-    // Ten people submit at once; the bot is killed the moment the third of them has their report's number.
+    // Ten people each submit one report after another, so groups of them are being committed all the time; the bot
+    // is killed the moment the sixth person has their report's number, with the others' group on its way.
     let acks = 0;
-    const outcomes = await Promise.all(
-      submissions.map(async (s) => {
-        const outcome = await submitFriction(url, s);
-        if (stored(outcome) && ++acks === KILL_AFTER_ACKS) first.child.kill('SIGKILL');
-        return outcome;
+    let killed = false;
+    const outcomes = new Map<Submission, Outcome>();
+    await Promise.all(
+      Array.from({ length: PEOPLE }, async (_, person) => {
+        for (const s of mine(person)) {
+          if (killed) return;
+          const outcome = await submitFriction(url, s);
+          outcomes.set(s, outcome);
+          if (stored(outcome) && ++acks === KILL_AFTER_ACKS) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        }
       }),
     );
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    const kinds = outcomes.map((o) => o.kind);
+    const kinds = [...outcomes.values()].map((o) => o.kind);
     expect(kinds.filter((k) => k === 'stored').length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
-    // The kill cut the burst: some people got no answer at all (and nobody an error; at most "press Submit again").
-    expect(kinds.filter((k) => k === 'no answer').length, JSON.stringify(outcomes)).toBeGreaterThan(0);
+    // The kill cut the stream: some people got no answer at all (and nobody an error; at most "press Submit again").
+    expect(kinds.filter((k) => k === 'no answer').length, JSON.stringify([...outcomes.values()])).toBeGreaterThan(0);
     expect(kinds.filter((k) => !['stored', 'no answer', 'busy'].includes(k))).toEqual([]);
 
     // Read with the bot down: every acked report is there under its number, and nothing is there twice.
     const afterKill = await storedReportsIn(dataDir);
     const keyOfNumber = new Map(afterKill.reports.map((r) => [r.number, r.submissionKey]));
-    outcomes.forEach((o, i) => {
-      if (stored(o)) expect(keyOfNumber.get(o.number)).toBe(submissions[i]?.key);
-    });
+    for (const [s, o] of outcomes) if (stored(o)) expect(keyOfNumber.get(o.number)).toBe(s.key);
     expect(new Set(afterKill.reports.map((r) => r.submissionKey)).size).toBe(afterKill.reports.length);
 
     const second = startBot(env);
     const url2 = await second.ready(30_000);
-    // Those who got no answer submit the same form again; one who was answered presses again too: same number.
+    // Those who got no answer submit the same form again, and everyone sends what they had left; one who was
+    // answered presses again too and gets the same number.
     const final = await Promise.all(
-      submissions.map((s, i) => (stored(outcomes[i]) ? (outcomes[i] as Outcome) : submitFriction(url2, s))),
+      submissions.map(async (s) => {
+        const before = outcomes.get(s);
+        return stored(before) ? before : submitFriction(url2, s);
+      }),
     );
     expect(final.map((o) => o.kind)).toEqual(submissions.map(() => 'stored'));
-    const firstAcked = outcomes.findIndex(stored);
-    expect(await submitFriction(url2, submissions[firstAcked] as Submission)).toEqual(outcomes[firstAcked]);
+    const [answered, answer] = [...outcomes].find(([, o]) => stored(o)) as [Submission, Outcome];
+    expect(await submitFriction(url2, answered)).toEqual(answer);
     // A report stored before the kill without its answer getting out is found again, not stored again.
     for (const [i, o] of final.entries()) {
       const before = afterKill.reports.find((r) => r.submissionKey === submissions[i]?.key);
@@ -197,8 +210,8 @@ describe('SIGKILL in the middle of a burst of reports (embedded database)', () =
     }
 
     const numbers = final.map(numberOf);
-    expect(new Set(numbers).size).toBe(BURST);
-    await waitForReviewPosts(second, numbers, 40_000);
+    expect(new Set(numbers).size).toBe(PEOPLE * EACH);
+    await waitForReviewPosts(second, numbers, 60_000);
     expect(describeReviewPosts(fake, numbers)).toBe(exactlyOnce(numbers));
     expect(await second.stop('SIGTERM'), second.stdout().slice(-3000)).toEqual({ code: 0, signal: null });
 
@@ -206,7 +219,7 @@ describe('SIGKILL in the middle of a burst of reports (embedded database)', () =
     expect(db.reports.map((r) => r.submissionKey).sort()).toEqual(submissions.map((s) => s.key).sort());
     expect(db.reports.map((r) => r.number).sort((a, b) => a - b)).toEqual([...numbers].sort((a, b) => a - b));
     expect(db.reviewRows.map((r) => r.status)).toEqual(numbers.map(() => 'sent'));
-  }, 90_000);
+  }, 120_000);
 });
 
 const postgres = findPostgresBinaries();

@@ -390,57 +390,71 @@ export class MemoryStore implements Store {
     const outbox = this.outbox;
     const seq = this.sequences;
     const person = (id: number | undefined) => (id === undefined ? undefined : t.people.get(id));
-    return {
-      people: {
-        async identify(ref) {
-          const found = person(t.identities.get(identityKey(ref)));
-          if (found) {
-            if (ref.displayName) found.displayName = ref.displayName;
-            return { id: found.id, layer: found.layer, displayName: found.displayName };
-          }
-          const created: StoredPerson = {
-            id: seq.person++,
-            layer: 'worker',
-            displayName: ref.displayName ?? null,
-            lastTeam: null,
-          };
-          t.people.set(created.id, created);
-          t.identities.set(identityKey(ref), created.id);
-          return { id: created.id, layer: created.layer, displayName: created.displayName };
-        },
-        async find(ref) {
-          const found = person(t.identities.get(identityKey(ref)));
-          return found && toPerson(found);
-        },
-        async get(personId) {
-          const found = person(personId);
-          return found && toPerson(found);
-        },
-        async setLayer(personId: number, layer: Layer) {
-          const found = person(personId);
-          if (!found) throw new Error(`no person ${personId}`);
-          found.layer = layer;
-        },
-        async rememberTeam(personId, team) {
-          const found = person(personId);
-          if (!found) throw new Error(`no person ${personId}`);
-          found.lastTeam = team;
-        },
-        async withLayers(layers) {
-          return [...t.people.values()]
-            .filter((p) => layers.includes(p.layer))
-            .sort((a, b) => a.id - b.id)
-            .map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
-        },
-        async identitiesOf(personId: number) {
-          return [...t.identities]
-            .filter(([, id]) => id === personId)
-            .map(([key]) => {
-              const [platform, ...rest] = key.split(':');
-              return { platform: platform as Platform, externalId: rest.join(':') };
-            });
-        },
+    const people: Repositories['people'] = {
+      async identify(ref) {
+        const found = person(t.identities.get(identityKey(ref)));
+        if (found) {
+          if (ref.displayName) found.displayName = ref.displayName;
+          return { id: found.id, layer: found.layer, displayName: found.displayName };
+        }
+        const created: StoredPerson = {
+          id: seq.person++,
+          layer: 'worker',
+          displayName: ref.displayName ?? null,
+          lastTeam: null,
+        };
+        t.people.set(created.id, created);
+        t.identities.set(identityKey(ref), created.id);
+        return { id: created.id, layer: created.layer, displayName: created.displayName };
       },
+      async find(ref) {
+        const found = person(t.identities.get(identityKey(ref)));
+        return found && toPerson(found);
+      },
+      async get(personId) {
+        const found = person(personId);
+        return found && toPerson(found);
+      },
+      async setLayer(personId: number, layer: Layer) {
+        const found = person(personId);
+        if (!found) throw new Error(`no person ${personId}`);
+        found.layer = layer;
+      },
+      async rememberTeam(personId, team) {
+        const found = person(personId);
+        if (!found) throw new Error(`no person ${personId}`);
+        found.lastTeam = team;
+      },
+      async withLayers(layers) {
+        return [...t.people.values()]
+          .filter((p) => layers.includes(p.layer))
+          .sort((a, b) => a.id - b.id)
+          .map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
+      },
+      async identitiesOf(personId: number) {
+        return [...t.identities]
+          .filter(([, id]) => id === personId)
+          .map(([key]) => {
+            const [platform, ...rest] = key.split(':');
+            return { platform: platform as Platform, externalId: rest.join(':') };
+          });
+      },
+      async identifyMany(refs) {
+        const found = [];
+        for (const ref of refs) found.push(toPerson(person((await people.identify(ref)).id) as StoredPerson));
+        return found;
+      },
+    };
+    const events: Repositories['events'] = {
+      async record(change) {
+        t.events.push({ ...structuredClone(change), at: clock.now() });
+      },
+      async recordMany(changes) {
+        for (const change of changes) await events.record(change);
+      },
+    };
+    return {
+      people,
       reviewChannels: {
         async set(platform, channelId) {
           t.reviewChannels.set(platform, channelId);
@@ -449,11 +463,7 @@ export class MemoryStore implements Store {
           return t.reviewChannels.get(platform);
         },
       },
-      events: {
-        async record(change) {
-          t.events.push({ ...structuredClone(change), at: clock.now() });
-        },
-      },
+      events,
       outbox: {
         async enqueue(message) {
           if (outbox.some((r) => r.key === message.key) || queued.some((m) => m.key === message.key)) return;
@@ -492,8 +502,17 @@ export class MemoryStore implements Store {
       },
       friction: frictionRepository(t, seq, clock),
       patterns: {
-        async alertedSince(toolKey, since) {
-          return t.patterns.some((p) => p.toolKey === toolKey && p.alertedAt >= since);
+        async due(toolKeys, since, threshold) {
+          const due = new Map<string, number[]>();
+          for (const toolKey of new Set(toolKeys)) {
+            if (t.patterns.some((p) => p.toolKey === toolKey && p.alertedAt >= since)) continue;
+            const numbers = [...t.friction.values()]
+              .filter((r) => r.toolKey === toolKey && r.createdAt >= since)
+              .map((r) => r.number)
+              .sort((a, b) => a - b);
+            if (numbers.length >= threshold) due.set(toolKey, numbers);
+          }
+          return due;
         },
         async record(pattern) {
           t.patterns.push({ id: seq.pattern++, ...structuredClone(pattern), alertedAt: clock.now() });
@@ -545,7 +564,28 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
     return found;
   };
   const byNumber = (a: FrictionReport, b: FrictionReport) => a.number - b.number;
-  return {
+  const repository: FrictionRepository = {
+    async createMany(reports) {
+      const created = [];
+      for (const report of reports) created.push(await repository.create(report));
+      return created;
+    },
+    async bySubmissionKeys(keys) {
+      const found = new Map<string, FrictionReport>();
+      for (const key of keys) {
+        const report = await repository.bySubmissionKey(key);
+        if (report) found.set(key, report);
+      }
+      return found;
+    },
+    async openSummaries(limit) {
+      return (await repository.open({ limit })).map(({ number, title, tool, plusOnes }) => ({
+        number,
+        title,
+        tool,
+        plusOnes,
+      }));
+    },
     async create(report) {
       if ([...t.friction.values()].some((r) => r.submissionKey === report.submissionKey)) {
         throw new Error('Unique constraint failed on the fields: (`submission_key`)');
@@ -625,6 +665,7 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       return t.supporters.filter((s) => s.reportNumber === number).map((s) => s.personId);
     },
   };
+  return repository;
 }
 
 /** `teamRepository` of src/db/change-repositories.ts over the in-memory tables. */

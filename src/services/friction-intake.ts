@@ -1,0 +1,311 @@
+/**
+ * Friction intake: the form's defaults and the submissions. Submissions that arrive together are stored together
+ * (group commit): one short transaction and a handful of statements for the whole group, whatever its size, and each
+ * person is answered once their own report is durable. A burst of reports is stored at the database's pace instead
+ * of one interactive transaction per report.
+ */
+import { CoeError } from '../domain/errors.ts';
+import {
+  alike,
+  type FieldErrors,
+  type FrictionInput,
+  frictionId,
+  type Likeness,
+  likeness,
+  toolKey,
+  validateFriction,
+} from '../domain/friction.ts';
+import { confirmationMessage, recurringPatternMessage, reviewMessage } from '../domain/friction-messages.ts';
+import type { Message } from '../domain/message.ts';
+import { type Person, type PersonRef, PLATFORMS, type Platform } from '../domain/people.ts';
+import type { Clock, FrictionReport, NewFrictionReport, OpenReportSummary, Repositories, Store } from '../ports.ts';
+import { GroupCommit, type Outcome } from './group-commit.ts';
+import { reviewKey } from './review-thread.ts';
+
+export interface FrictionSettings {
+  /** N reports about one tool or process… */
+  recurrenceThreshold: number;
+  /** …within D days raise one "recurring pattern" alert. */
+  recurrenceWindowDays: number;
+}
+
+export interface FrictionRequest {
+  actor: PersonRef;
+  /** The inbound interaction's idempotency key. */
+  key: string;
+}
+
+export type SubmitResult = { ok: false; errors: FieldErrors } | { ok: true; number: number; confirmation: Message };
+
+interface Submission {
+  request: FrictionRequest;
+  raw: Record<string, unknown>;
+}
+
+/** A submission that passed the form's checks and is not stored yet. */
+interface Accepted {
+  index: number;
+  submission: Submission;
+  input: FrictionInput;
+  /** Who sent it, unless it is anonymous; known once the people are identified. */
+  reporter?: Person & { lastTeam: string | null };
+}
+
+const SIMILAR_OFFERS = 3;
+/** How far back "looks similar" looks: the oldest open reports, as many as this. */
+const SIMILAR_SCAN = 200;
+const MAX_GROUP = 64;
+const USUAL_TEAM_TTL_MS = 30_000;
+const USUAL_TEAMS_KEPT = 10_000;
+const DAY = 24 * 3600 * 1000;
+
+export class FrictionIntake {
+  private readonly group = new GroupCommit<Submission, SubmitResult>((items) => this.commit(items), MAX_GROUP);
+  /**
+   * People's usual teams as the form last read them, so a `/friction` burst opens its forms without a database read
+   * each. A few seconds' staleness only changes which team is preselected; the submission is checked again in full.
+   */
+  private readonly usualTeams = new Map<string, { team: string | null; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly settings: FrictionSettings,
+    private readonly newToken: () => string,
+  ) {}
+
+  /** What the form offers: the organisation's teams, and this person's usual team. Creates nobody. */
+  async formDefaults(actor: PersonRef): Promise<{ teams: string[]; team?: string }> {
+    return this.store.read(async (repos) => {
+      const teams = await repos.teams.names();
+      const key = personKey(actor);
+      let usual = this.usualTeams.get(key);
+      if (!usual || Date.now() - usual.at > USUAL_TEAM_TTL_MS) {
+        usual = { team: (await repos.people.find(actor))?.lastTeam ?? null, at: Date.now() };
+        this.rememberUsualTeam(key, usual.team, usual.at);
+      }
+      return usual.team ? { teams, team: usual.team } : { teams };
+    });
+  }
+
+  /**
+   * Stores a report, or says what to fix in the form. The same submission twice (a retry, a double click) finds the
+   * first report. An anonymous report is stored with no trace of who sent it.
+   */
+  submit(request: FrictionRequest, raw: Record<string, unknown>): Promise<SubmitResult> {
+    return this.group.run({ request, raw });
+  }
+
+  /**
+   * One group in one transaction. If it fails (a database hiccup, or another replica storing the same submission at
+   * the same moment), each submission is tried again on its own, so one cannot fail the others.
+   */
+  private async commit(items: Submission[]): Promise<Outcome<SubmitResult>[]> {
+    try {
+      return (await this.storeCommitted(items)).map((value) => ({ value }));
+    } catch (error) {
+      if (items.length === 1 && error instanceof CoeError) return [{ error }];
+    }
+    const outcomes: Outcome<SubmitResult>[] = [];
+    for (const item of items) {
+      try {
+        const [value] = await this.storeCommitted([item]);
+        outcomes.push({ value: value as SubmitResult });
+      } catch (error) {
+        outcomes.push({ error });
+      }
+    }
+    return outcomes;
+  }
+
+  private async storeCommitted(items: Submission[]): Promise<SubmitResult[]> {
+    const usual = new Map<string, string>();
+    const results = await this.store.transaction((repos) => {
+      usual.clear();
+      return this.storeGroup(repos, items, usual);
+    });
+    // Committed: the team each named reporter chose is their usual one now.
+    const at = Date.now();
+    for (const [key, team] of usual) this.rememberUsualTeam(key, team, at);
+    return results;
+  }
+
+  // No `once` here: a failed validation must not use up the key (the person fixes the form and submits again); the
+  // report's unique submission key catches a repeat instead.
+  private async storeGroup(
+    repos: Repositories,
+    items: Submission[],
+    usual: Map<string, string>,
+  ): Promise<SubmitResult[]> {
+    const results: (SubmitResult | undefined)[] = items.map(() => undefined);
+    const stored = await repos.friction.bySubmissionKeys(items.map((i) => i.request.key));
+    const teams = await repos.teams.names();
+    const accepted: Accepted[] = [];
+    const firstOfKey = new Map<string, number>();
+    for (const [index, submission] of items.entries()) {
+      const key = submission.request.key;
+      if (stored.has(key) || firstOfKey.has(key)) continue;
+      const checked = validateFriction(submission.raw, teams);
+      if (!checked.ok) results[index] = checked;
+      else {
+        firstOfKey.set(key, index);
+        accepted.push({ index, submission, input: checked.value });
+      }
+    }
+    const channels = await this.reviewChannels(repos);
+    for (const report of await this.create(repos, accepted, channels)) stored.set(report.submissionKey, report);
+    await this.rememberTeams(repos, accepted, usual);
+    const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length)).map((o) => ({
+      ...o,
+      likeness: likeness(o),
+    }));
+    return items.map((item, index) => {
+      const report = stored.get(item.request.key);
+      const result = results[index] ?? (report && this.confirmation(report, open, channels.size > 0));
+      if (!result) throw new Error(`friction intake: submission ${item.request.key} has no outcome`);
+      return result;
+    });
+  }
+
+  /** Stores the accepted submissions, queues their review messages and any recurring-pattern alert they raise. */
+  private async create(
+    repos: Repositories,
+    accepted: Accepted[],
+    channels: Map<Platform, string>,
+  ): Promise<(FrictionReport & { submissionKey: string })[]> {
+    if (accepted.length === 0) return [];
+    const named = accepted.filter((a) => !a.input.anonymous);
+    const people = await repos.people.identifyMany(named.map((a) => a.submission.request.actor));
+    for (const [i, a] of named.entries()) a.reporter = people[i];
+    const now = this.clock.now();
+    const rows: NewFrictionReport[] = accepted.map(({ submission, input, reporter }) => ({
+      kind: input.kind,
+      title: input.title,
+      description: input.description,
+      team: input.team ?? null,
+      tool: input.tool,
+      toolKey: toolKey(input.tool),
+      frequency: input.frequency,
+      impact: input.impact,
+      relatedSop: input.relatedSop ?? null,
+      sourceLink: input.sourceLink ?? null,
+      reporterPersonId: reporter?.id ?? null,
+      submissionKey: submission.request.key,
+      claimToken: this.newToken(),
+      statusChangedAt: now,
+    }));
+    const reports = await repos.friction.createMany(rows);
+    await repos.events.recordMany(
+      reports.map((report) => ({
+        actorPersonId: report.reporterPersonId,
+        subject: frictionId(report.number),
+        action: 'friction.submitted',
+        to: 'new',
+      })),
+    );
+    await repos.outbox.enqueueMany(
+      reports.flatMap((report, i) => {
+        const view = {
+          ...report,
+          anonymous: report.reporterPersonId === null,
+          reporterName: accepted[i]?.reporter?.displayName ?? null,
+          ownerName: null,
+        };
+        const body = reviewMessage(view);
+        const subject = frictionId(report.number);
+        return [...channels].map(([platform, channelId]) => ({
+          key: reviewKey(subject, platform),
+          platform,
+          target: { kind: 'channel' as const, channelId },
+          body,
+        }));
+      }),
+    );
+    await this.alertOnRecurrence(repos, reports, channels);
+    return reports.map((report, i) => ({ ...report, submissionKey: rows[i]?.submissionKey ?? '' }));
+  }
+
+  /** The team each named reporter chose becomes their usual one (an anonymous report names nobody's). */
+  private async rememberTeams(repos: Repositories, accepted: Accepted[], usual: Map<string, string>): Promise<void> {
+    const chosen = new Map<number, { team: string; was: string | null; actor: PersonRef }>();
+    for (const { reporter, input, submission } of accepted) {
+      if (!reporter || !input.team) continue;
+      chosen.set(reporter.id, { team: input.team, was: reporter.lastTeam, actor: submission.request.actor });
+    }
+    for (const [personId, { team, was, actor }] of chosen) {
+      if (team !== was) await repos.people.rememberTeam(personId, team);
+      usual.set(personKey(actor), team);
+    }
+  }
+
+  private async alertOnRecurrence(
+    repos: Repositories,
+    reports: FrictionReport[],
+    channels: Map<Platform, string>,
+  ): Promise<void> {
+    const { recurrenceThreshold: n, recurrenceWindowDays: days } = this.settings;
+    const since = new Date(this.clock.now().getTime() - days * DAY);
+    const due = await repos.patterns.due(
+      reports.map((r) => r.toolKey),
+      since,
+      n,
+    );
+    for (const [key, numbers] of due) {
+      const last = reports.filter((r) => r.toolKey === key).at(-1);
+      if (!last) continue;
+      await repos.patterns.record({ toolKey: key, tool: last.tool, reports: numbers });
+      await repos.outbox.enqueueMany(
+        [...channels].map(([platform, channelId]) => ({
+          key: `pattern:${key}:${last.number}:${platform}`,
+          platform,
+          target: { kind: 'channel' as const, channelId },
+          body: recurringPatternMessage(last.tool, numbers, days),
+        })),
+      );
+    }
+  }
+
+  private confirmation(
+    report: FrictionReport,
+    open: (OpenReportSummary & { likeness: Likeness })[],
+    reviewChannel: boolean,
+  ): SubmitResult {
+    const mine = likeness(report);
+    const similar = open
+      .filter((other) => other.number !== report.number)
+      .slice(0, SIMILAR_SCAN)
+      .filter((other) => other.number < report.number && alike(mine, other.likeness))
+      .slice(-SIMILAR_OFFERS)
+      .reverse();
+    return {
+      ok: true,
+      number: report.number,
+      confirmation: confirmationMessage(
+        { number: report.number, title: report.title, anonymous: report.reporterPersonId === null },
+        // Only a report that is still new can be folded into another.
+        report.status === 'new' ? similar : [],
+        { claimToken: report.claimToken, reviewChannel },
+      ),
+    };
+  }
+
+  private async reviewChannels(repos: Repositories): Promise<Map<Platform, string>> {
+    const channels = new Map<Platform, string>();
+    for (const platform of PLATFORMS) {
+      const channelId = await repos.reviewChannels.get(platform);
+      if (channelId) channels.set(platform, channelId);
+    }
+    return channels;
+  }
+
+  private rememberUsualTeam(key: string, team: string | null, at: number): void {
+    this.usualTeams.delete(key);
+    this.usualTeams.set(key, { team, at });
+    if (this.usualTeams.size > USUAL_TEAMS_KEPT) {
+      const oldest = this.usualTeams.keys().next().value;
+      if (oldest !== undefined) this.usualTeams.delete(oldest);
+    }
+  }
+}
+
+const personKey = (actor: PersonRef) => `${actor.platform}:${actor.externalId}`;
