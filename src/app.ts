@@ -64,6 +64,14 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, `listening on ${url}`);
 
+  // Each chat SDK is loaded only where its platform is on (Bolt and botbuilder are most of the bot's memory), and
+  // while the database opens: PGlite starts on its own thread, so the two overlap.
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
+  const slackModule = config.slack ? import('./platforms/slack/app.ts') : undefined;
+  const teamsModule = config.teams.appId || loopback ? import('./platforms/teams/index.ts') : undefined;
+  // Awaited below; a failed import is reported there, not as an unhandled rejection meanwhile.
+  for (const loading of [slackModule, teamsModule]) loading?.catch(() => {});
+
   let db: Database | undefined;
   try {
     db = options.database ?? (await openDatabase(config.database));
@@ -121,9 +129,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const addresses = new PrismaAddressBook(database.prisma);
 
   let slack: SlackPlatform | undefined;
-  if (config.slack) {
-    // Each chat SDK is loaded only where its platform is on: Bolt and botbuilder are most of the bot's memory.
-    const { createSlackPlatform } = await import('./platforms/slack/app.ts');
+  if (config.slack && slackModule) {
+    const { createSlackPlatform } = await slackModule;
     slack = createSlackPlatform(config.slack, core, log);
     senders.slack = slack.sender;
     await slack.start();
@@ -135,9 +142,8 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   }
 
   let teams: TeamsPlatform | undefined;
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
-  if (config.teams.appId || loopback) {
-    const { createTeamsPlatform } = await import('./platforms/teams/index.ts');
+  if (teamsModule) {
+    const { createTeamsPlatform } = await teamsModule;
     teams = createTeamsPlatform(config.teams, { ...core, addresses }, log);
     senders.teams = teams.sender;
     log.info(
