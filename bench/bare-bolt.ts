@@ -1,6 +1,7 @@
 /**
- * The yardstick for the bot's `/friction` ack (bench/friction.ts): a bare Bolt app, an HTTPReceiver on the same
- * signing secret and a `/friction` listener that only acks, with no database, router or readiness check in front.
+ * The yardstick for the bot's acks (bench/friction.ts): a bare Bolt app, an HTTPReceiver on the same signing secret,
+ * a `/friction` listener and a listener for every view submission (the friction form's included) that only ack,
+ * with no database, router or readiness check in front: what Bolt itself costs per request.
  * Its WebClient talks to the bench's fake Slack Web API (`SLACK_API_URL`), which answers Bolt's one `auth.test`.
  *
  * Spawned with `node --import tsx`; prints `listening on <url>` once it listens, and exits on SIGTERM or when its
@@ -23,6 +24,10 @@ const app = new App({
   clientOptions: { slackApiUrl: required('SLACK_API_URL') },
 });
 app.command('/friction', async ({ ack }) => {
+  await ack();
+});
+// A plain ack (an empty 200 closes the modal in Slack): nothing is checked or stored.
+app.view(/.*/, async ({ ack }) => {
   await ack();
 });
 

@@ -6,8 +6,10 @@
  *             (b) idle memory: VmRSS of the bot process 5 s after it became ready;
  *   outbox    (c) outbox throughput: 500 queued messages to a local fake Slack Web API, one channel each (so Slack's
  *                 one-message-per-second-per-channel spacing does not apply), messages per second;
- *   friction  (d) `/friction` under 50 concurrent users: ack latency against a bare Bolt app and the bot, and
- *                 submit → stored latency (bench/friction.ts);
+ *   friction  (d) the friction path under load, side by side: a bare Bolt app, the bot on the embedded database and
+ *                 on Postgres — a storm of 1,000 form submissions from 50 users, `/friction` acks alone and during
+ *                 it, memory idle and at the peak; BENCH_ROUNDS rounds, a table each and the medians
+ *                 (bench/friction.ts);
  *   release   (e) a release announced in 500 team channels with 10% of the posts answered 429 or 500: total time
  *                 against the Retry-After lower bound, lost and duplicated announcements (bench/release.ts).
  *
@@ -30,7 +32,7 @@ import {
   stopAllBots,
 } from '../tests/process/bot-process.ts';
 import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
-import { ms, type Row, say, sleep, stopClean } from './common.ts';
+import { markdownTable, median, ms, type Row, runCleanups, say, sleep, stopClean, type Table } from './common.ts';
 import { benchFriction } from './friction.ts';
 import { benchRelease } from './release.ts';
 
@@ -38,7 +40,8 @@ const START_RUNS = 3;
 const IDLE_MS = 5_000;
 const OUTBOX_MESSAGES = 500;
 
-const PARTS: Record<string, (rows: Row[]) => Promise<void>> = {
+/** A part adds rows to the one table, or tables of its own (a column per target it compares). */
+const PARTS: Record<string, (rows: Row[], tables: Table[]) => Promise<void>> = {
   startup: benchStartup,
   outbox: benchOutbox,
   friction: benchFriction,
@@ -162,22 +165,18 @@ function procField(status: string, field: string): string {
   return Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : 'n/a';
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function printTable(rows: Row[]): void {
-  const header: Row = { metric: 'metric', value: 'value', note: 'how' };
-  const widths = {
-    metric: Math.max(...[header, ...rows].map((r) => r.metric.length)),
-    value: Math.max(...[header, ...rows].map((r) => r.value.length)),
-  };
-  const line = (r: Row) => `${r.metric.padEnd(widths.metric)}  ${r.value.padStart(widths.value)}  ${r.note}`;
-  console.log(`\ncoe-bot bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
-  console.log(line(header));
-  console.log(`${'-'.repeat(widths.metric)}  ${'-'.repeat(widths.value)}  ${'-'.repeat(20)}`);
-  for (const r of rows) console.log(line(r));
+/** The rows, then each part's own tables, in Markdown (aligned, so it also reads in a terminal). */
+function printTables(rows: Row[], tables: Table[]): void {
+  console.log(`\ncoe-bot bench — node ${process.version}, ${process.platform}/${process.arch}`);
+  if (rows.length > 0) {
+    const body = rows.map((r) => [r.metric, r.value, r.note]);
+    console.log(`\n${markdownTable(['metric', 'value', 'how'], body, [false, true, false])}`);
+  }
+  for (const table of tables) {
+    console.log(`\n### ${table.title}\n`);
+    console.log(markdownTable(table.header, table.rows, [false, ...table.header.slice(1, -1).map(() => true), false]));
+    for (const note of table.notes ?? []) console.log(`\n${note}`);
+  }
 }
 
 const only = process.argv[2];
@@ -186,9 +185,11 @@ if (only !== undefined && !Object.hasOwn(PARTS, only)) {
   process.exit(2);
 }
 const rows: Row[] = [];
+const tables: Table[] = [];
 let failed = false;
 const interrupted = async () => {
   await stopAllBots();
+  await runCleanups();
   await removeTempDirs();
   process.exit(130);
 };
@@ -196,14 +197,15 @@ process.once('SIGINT', interrupted);
 process.once('SIGTERM', interrupted);
 try {
   for (const [name, part] of Object.entries(PARTS)) {
-    if (only === undefined || only === name) await part(rows);
+    if (only === undefined || only === name) await part(rows, tables);
   }
 } catch (error) {
   failed = true;
   console.error(error);
 } finally {
   await stopAllBots();
+  await runCleanups();
   await removeTempDirs();
 }
-printTable(rows);
+printTables(rows, tables);
 process.exit(failed ? 1 : 0);

@@ -68,6 +68,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Run what `npm start` runs (the compiled build, through scripts/start.mjs) instead of the sources under tsx. */
   compiled?: boolean;
+  /** Node's own options before the script (`--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 const running = new Set<BotProcess>();
@@ -81,7 +83,10 @@ export function spawnBot(options: SpawnOptions = {}): BotProcess {
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value !== undefined) env[name] = value;
   }
-  const args = options.compiled ? [START_PATH] : ['--import', TSX_LOADER, MAIN_PATH];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.compiled ? [START_PATH] : ['--import', TSX_LOADER, MAIN_PATH]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env,
