@@ -7,6 +7,7 @@ import type { AuditItemResult } from './domain/audit.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
 import type { ConstraintKind, ExecutiveConstraint } from './domain/constraint.ts';
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
+import type { DeclineLane } from './domain/friction-decline.ts';
 import type { Message } from './domain/message.ts';
 import type { NudgeState } from './domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
@@ -63,6 +64,8 @@ export interface PeopleRepository {
   identitiesOf(personId: number): Promise<PersonRef[]>;
   get(personId: number): Promise<(Person & { lastTeam: string | null }) | undefined>;
   rememberTeam(personId: number, team: string): Promise<void>;
+  /** Records the name a platform gives for someone the bot knows; false when it knows nobody by that identity. */
+  rename(ref: PersonRef, displayName: string): Promise<boolean>;
   /** Everyone in these layers, by id. */
   withLayers(layers: readonly Layer[]): Promise<Person[]>;
 }
@@ -105,7 +108,12 @@ export interface FrictionReport {
   reporterPersonId: number | null;
   ownerPersonId: number | null;
   rootCause: string | null;
+  /** Where a declined report belongs instead (seed §3); null for one declined before lanes existed. */
+  declineLane: DeclineLane | null;
+  /** The CoE's note to the reporter when it declined the report. */
   declineReason: string | null;
+  /** The standard that already covers a declined report, by key. */
+  declineStandard: string | null;
   duplicateOf: number | null;
   plusOnes: number;
   version: number;
@@ -121,7 +129,9 @@ export type NewFrictionReport = Omit<
   | 'status'
   | 'ownerPersonId'
   | 'rootCause'
+  | 'declineLane'
   | 'declineReason'
+  | 'declineStandard'
   | 'duplicateOf'
   | 'plusOnes'
   | 'version'
@@ -131,7 +141,15 @@ export type NewFrictionReport = Omit<
 export type FrictionChanges = Partial<
   Pick<
     FrictionReport,
-    'status' | 'statusChangedAt' | 'ownerPersonId' | 'rootCause' | 'declineReason' | 'duplicateOf' | 'plusOnes'
+    | 'status'
+    | 'statusChangedAt'
+    | 'ownerPersonId'
+    | 'rootCause'
+    | 'declineLane'
+    | 'declineReason'
+    | 'declineStandard'
+    | 'duplicateOf'
+    | 'plusOnes'
   >
 >;
 

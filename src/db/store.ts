@@ -4,7 +4,7 @@
  */
 
 import type { Message } from '../domain/message.ts';
-import { type Layer, type Person, type PersonRef, PLATFORMS, type Platform } from '../domain/people.ts';
+import type { Platform } from '../domain/people.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type {
   MessageRef,
@@ -26,6 +26,7 @@ import {
   teamRepository,
 } from './change-repositories.ts';
 import { frictionRepository, patternRepository } from './friction-repositories.ts';
+import { peopleRepository } from './people-repositories.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -79,98 +80,7 @@ export class PrismaStore implements Store {
 
 export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
   return {
-    people: {
-      async identify(ref: PersonRef): Promise<Person> {
-        const found = await tx.platformIdentity.findUnique({
-          where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
-          include: { person: true },
-        });
-        if (found) {
-          const { person } = found;
-          if (ref.displayName && person.displayName !== ref.displayName) {
-            await tx.person.update({ where: { id: person.id }, data: { displayName: ref.displayName } });
-          }
-          return { id: person.id, layer: person.layer, displayName: ref.displayName ?? person.displayName };
-        }
-        const person = await tx.person.create({
-          data: {
-            displayName: ref.displayName ?? null,
-            identities: { create: { platform: ref.platform, externalId: ref.externalId } },
-          },
-        });
-        return { id: person.id, layer: person.layer, displayName: person.displayName };
-      },
-      async identifyMany(refs) {
-        const keyOf = (r: PersonRef) => `${r.platform}:${r.externalId}`;
-        // One ref per identity; the last display name given wins.
-        const wanted = new Map<string, PersonRef>();
-        for (const r of refs)
-          wanted.set(keyOf(r), { ...r, displayName: r.displayName ?? wanted.get(keyOf(r))?.displayName });
-        if (wanted.size === 0) return [];
-        const found = await tx.platformIdentity.findMany({
-          where: {
-            OR: PLATFORMS.map((platform) => ({
-              platform,
-              externalId: { in: [...wanted.values()].filter((r) => r.platform === platform).map((r) => r.externalId) },
-            })),
-          },
-          include: { person: true },
-        });
-        const people = new Map(found.map((f) => [keyOf(f), f.person]));
-        for (const [key, ref] of wanted) {
-          const person = people.get(key);
-          if (!person) {
-            people.set(
-              key,
-              await tx.person.create({
-                data: {
-                  displayName: ref.displayName ?? null,
-                  identities: { create: { platform: ref.platform, externalId: ref.externalId } },
-                },
-              }),
-            );
-          } else if (ref.displayName && person.displayName !== ref.displayName) {
-            await tx.person.update({ where: { id: person.id }, data: { displayName: ref.displayName } });
-            person.displayName = ref.displayName;
-          }
-        }
-        return refs.map((ref) => {
-          const { id, layer, displayName, lastTeam } = people.get(keyOf(ref)) as NonNullable<
-            ReturnType<typeof people.get>
-          >;
-          return { id, layer, displayName, lastTeam };
-        });
-      },
-      async setLayer(personId: number, layer: Layer) {
-        await tx.person.update({ where: { id: personId }, data: { layer } });
-      },
-      async find(ref: PersonRef) {
-        const found = await tx.platformIdentity.findUnique({
-          where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
-          include: { person: true },
-        });
-        if (!found) return undefined;
-        const { id, layer, displayName, lastTeam } = found.person;
-        return { id, layer, displayName, lastTeam };
-      },
-      async get(personId: number) {
-        const person = await tx.person.findUnique({ where: { id: personId } });
-        return person
-          ? { id: person.id, layer: person.layer, displayName: person.displayName, lastTeam: person.lastTeam }
-          : undefined;
-      },
-      async rememberTeam(personId: number, team: string) {
-        await tx.person.update({ where: { id: personId }, data: { lastTeam: team } });
-      },
-      async withLayers(layers) {
-        const rows = await tx.person.findMany({ where: { layer: { in: [...layers] } }, orderBy: { id: 'asc' } });
-        return rows.map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
-      },
-      async identitiesOf(personId: number) {
-        const rows = await tx.platformIdentity.findMany({ where: { personId } });
-        return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
-      },
-    },
+    people: peopleRepository(tx),
     reviewChannels: {
       async set(platform: Platform, channelId: string) {
         await tx.reviewChannel.upsert({

@@ -257,13 +257,13 @@ export function aiRuleMessage(rule: AiRule, layer: Layer, alsoMeant: readonly st
   return { text: verdict, blocks };
 }
 
-export function aiNotListedMessage(query: string, command: string): Message {
+export function aiNotListedMessage(query: string): Message {
   const text = `"${clip(query, 80)}" is not listed in the AI usage rules: ask the CoE before you use it for work.`;
   return {
     text,
     blocks: [
       { type: 'paragraph', text },
-      { type: 'note', text: `See every listed tool with \`${command}\`.` },
+      { type: 'note', text: `To see every listed tool, send ${coeCommand('ai')}.` },
     ],
   };
 }

@@ -10,6 +10,7 @@ import {
   KIND_LABELS,
   STATUS_LABELS,
 } from './friction.ts';
+import { type DeclineLane, declineOutcome, laneWords } from './friction-decline.ts';
 import { coeCommand, type Fact, type Message, type MessageAction, type MessageBlock } from './message.ts';
 
 /** The report as the messages need it: the stored record plus the names the reader may see. */
@@ -27,6 +28,9 @@ export interface FrictionView {
   status: keyof typeof STATUS_LABELS;
   rootCause: string | null;
   declineReason: string | null;
+  /** Where a declined report belongs instead; absent or null for one declined before lanes existed. */
+  declineLane?: DeclineLane | null;
+  declineStandard?: string | null;
   duplicateOf: number | null;
   plusOnes: number;
   anonymous: boolean;
@@ -76,15 +80,38 @@ function facts(report: FrictionView, withReporter: boolean): Fact[] {
 function outcome(report: FrictionView): MessageBlock[] {
   const blocks: MessageBlock[] = [];
   if (report.rootCause) blocks.push({ type: 'paragraph', text: `**Root cause:** ${clip(report.rootCause, 2000)}` });
-  if (report.declineReason)
+  if (report.declineLane) {
+    blocks.push(...declineOutcome(report.declineLane, report.declineStandard ?? null, report.declineReason));
+  } else if (report.declineReason) {
     blocks.push({ type: 'paragraph', text: `**Declined:** ${clip(report.declineReason, 1000)}` });
+  }
   if (report.duplicateOf)
     blocks.push({ type: 'paragraph', text: `**Duplicate of** ${frictionId(report.duplicateOf)}` });
   return blocks;
 }
 
+/**
+ * A report declined as a people matter is not the CoE's to handle, nor its channel's to read: wherever it is shown
+ * (review message, status) only its id, title and lane remain.
+ */
+function keptPrivate(report: FrictionView): Message | undefined {
+  if (report.status !== 'declined' || report.declineLane !== 'people_matter') return undefined;
+  const id = frictionId(report.number);
+  return {
+    text: `${id} declined: ${report.title}`,
+    blocks: [
+      { type: 'heading', text: clip(`${id} · ${report.title}`, 150) },
+      { type: 'facts', facts: [{ label: 'Status', value: STATUS_LABELS.declined }] },
+      { type: 'paragraph', text: `**Declined:** ${laneWords('people_matter', null)}.` },
+      { type: 'note', text: 'Its details are kept out of here: this is for the people involved, their manager or HR.' },
+    ],
+  };
+}
+
 /** The review message in the CoE channel: the report, and the decisions still open as buttons. */
 export function reviewMessage(report: FrictionView): Message {
+  const hidden = keptPrivate(report);
+  if (hidden) return hidden;
   const id = frictionId(report.number);
   const decisions = decisionsFor(report.status);
   const blocks: MessageBlock[] = [
@@ -105,6 +132,8 @@ export function reviewMessage(report: FrictionView): Message {
 
 /** `/coe status FR-12`: anyone may look; the reporter is never named here. */
 export function statusMessage(report: FrictionView): Message {
+  const hidden = keptPrivate(report);
+  if (hidden) return { ...hidden, text: `${frictionId(report.number)} is declined: ${report.title}` };
   const id = frictionId(report.number);
   return {
     text: `${id} is ${STATUS_LABELS[report.status].toLowerCase()}: ${report.title}`,

@@ -8,6 +8,7 @@ export type MessageBlock =
   | { type: 'facts'; facts: Fact[] }
   | { type: 'note'; text: string }
   | { type: 'actions'; actions: MessageAction[] }
+  | { type: 'commands'; commands: CommandHelp[]; more?: MoreCommands }
   | { type: 'divider' };
 
 export interface Fact {
@@ -25,6 +26,32 @@ export interface MessageAction {
   opensForm?: boolean;
 }
 
+/**
+ * A command a person types, as the core names it; each platform writes it its own way: `/coe queue` in Slack, `queue`
+ * said to the bot in Teams.
+ */
+export interface CommandRef {
+  /** `coe`: words after `/coe` in Slack; `friction` and `change-request` are commands of their own there. */
+  command: 'coe' | 'friction' | 'change-request';
+  /** What follows the command: `status FR-12`, `[what happened]`. */
+  words?: string;
+}
+
+/** One line of a command list: the command, and what it does in a sentence that stands on its own. */
+export interface CommandHelp {
+  command: CommandRef;
+  does: string;
+}
+
+/**
+ * The rest of a command list, one tap away. Teams folds it into the card (it opens in place); Slack shows `button`,
+ * whose press asks the core for the whole list again.
+ */
+export interface MoreCommands {
+  commands: CommandHelp[];
+  button: MessageAction;
+}
+
 export interface Message {
   /** Plain-text summary: notifications, screen readers, and clients that cannot show the blocks. */
   text: string;
@@ -32,13 +59,24 @@ export interface Message {
 }
 
 /**
- * A `/coe` command as the reader types it on their platform: `/coe status FR-12` in Slack, `status FR-12` said to the
- * bot in Teams. The core writes this token; each platform's renderer turns it into its own words.
+ * A command inside the core's text, as the reader types it on their platform: `/coe status FR-12` in Slack,
+ * `status FR-12` said to the bot in Teams. The core writes this token; each platform's renderer turns it into its own
+ * words and style.
  */
-export const coeCommand = (words: string) => `{{coe ${words}}}`;
+export const commandToken = (ref: CommandRef) => `{{${ref.command}${ref.words ? ` ${ref.words}` : ''}}}`;
 
-/** Finds the tokens `coeCommand` writes (renderers use it). */
-export const COE_COMMAND_TOKEN = /\{\{coe ([^{}]+)\}\}/g;
+/** `commandToken` for one of the `/coe` words. */
+export const coeCommand = (words: string) => commandToken({ command: 'coe', words });
+
+/** Finds the tokens `commandToken` writes: the command, then its words if any (renderers use it). */
+export const COMMAND_TOKEN = /\{\{(coe|friction|change-request)(?: ([^{}]+))?\}\}/g;
+
+/** Replaces every command token in `text` with what `write` makes of its command. */
+export function replaceCommands(text: string, write: (ref: CommandRef) => string): string {
+  return text.replace(COMMAND_TOKEN, (_token, command: CommandRef['command'], words: string | undefined) =>
+    write(words ? { command, words } : { command }),
+  );
+}
 
 export function message(text: string, ...blocks: MessageBlock[]): Message {
   return { text, blocks: blocks.length > 0 ? blocks : [{ type: 'paragraph', text }] };

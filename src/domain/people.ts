@@ -11,7 +11,10 @@ export type Layer = (typeof LAYERS)[number];
 export interface PersonRef {
   platform: Platform;
   externalId: string;
+  /** The person's name as the platform shows it ("Casey Morgan"). */
   displayName?: string;
+  /** A username ("casey.morgan"): a name only for someone the bot has no better name for. */
+  handle?: string;
 }
 
 export interface Person {

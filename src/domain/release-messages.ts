@@ -27,7 +27,12 @@ export interface ReleaseView {
   changes: { number: number; title: string }[];
 }
 
-const tagText = (tags: readonly Improvement[]) => tags.map((t) => IMPROVEMENT_LABELS[t]).join(', ');
+/** Each tag once, however often it was given. */
+const tagText = (tags: readonly Improvement[]) => [...new Set(tags)].map((t) => IMPROVEMENT_LABELS[t]).join(', ');
+
+/** "in the channel", "in both channels", "in all 5 channels": where every announcement went. */
+const inEvery = (channels: number) =>
+  channels === 1 ? 'in the channel' : channels === 2 ? 'in both channels' : `in all ${channels} channels`;
 
 /** The value of a "Deployed in my team" button: which release, for which team. */
 export const deployedValue = (releaseId: number, teamId: number) => `${releaseId}:${teamId}`;
@@ -130,7 +135,7 @@ export function releaseSummaryMessage(
   }
   const text =
     progress.failed === 0
-      ? `${name}: announced in all ${progress.total} channels.`
+      ? `${name}: announced ${inEvery(progress.total)}.`
       : `${name}: announced in ${progress.sent} of ${progress.total} channels; ${progress.failed} failed.`;
   const blocks: MessageBlock[] = [{ type: 'paragraph', text: `**${text}**` }];
   if (failures.length > 0) {
@@ -197,10 +202,16 @@ export function sopMessage(sop: SopDetails): Message {
       ],
     },
   ];
-  const history: Fact[] = sop.history.slice(0, 10).map((h) => ({
-    label: `${versionText(h.version)} · ${day(h.publishedAt)}`,
-    value: `${clip(h.notes, 400)} (${tagText(h.tags)}; ${h.changes.map(changeId).join(', ')}; deployed ${h.deployed}/${h.teams} teams)`,
-  }));
+  const history: Fact[] = sop.history.slice(0, 10).map((h) => {
+    const notes = clip(h.notes, 400);
+    // Notes written from the changes name each one's improvement already, "(Clarify)": say a tag once, not twice.
+    const tags = h.tags.filter((t) => !notes.includes(`(${IMPROVEMENT_LABELS[t]})`));
+    const details = [...(tags.length > 0 ? [tagText(tags)] : []), h.changes.map(changeId).join(', ')];
+    return {
+      label: `${versionText(h.version)} · ${day(h.publishedAt)}`,
+      value: `${notes} (${details.join('; ')}; deployed ${h.deployed}/${h.teams} teams)`,
+    };
+  });
   if (sop.baseline) {
     history.push({ label: `v1.0 · ${day(sop.baseline.at)}`, value: 'Registered as the baseline.' });
   }

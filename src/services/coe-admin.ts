@@ -22,6 +22,7 @@ export type AdminCommand = Extract<
 >;
 
 import { CoeError } from '../domain/errors.ts';
+import { type HelpOptions, helpMessage, wantsEverything } from '../domain/help.ts';
 import { type Message, message } from '../domain/message.ts';
 import { LAYER_LABELS, type Layer, may, type PersonRef, type Platform, withArticle } from '../domain/people.ts';
 import type { Repositories, Store } from '../ports.ts';
@@ -39,54 +40,6 @@ export function commandWords(platform: Platform, words: string): string {
   return platform === 'slack' ? `/coe ${words}` : words;
 }
 
-interface HelpEntry {
-  /** The words after `/coe` in Slack, said to the bot in Teams. */
-  words: string;
-  /** A command of its own instead: `/friction` in Slack, `friction` in Teams. */
-  slash?: string;
-  teams?: string;
-  does: string;
-}
-
-/** What `help` lists, everyday commands first. */
-const HELP: readonly HelpEntry[] = [
-  { words: 'help', does: 'This list.' },
-  {
-    words: '',
-    slash: 'friction [what happened]',
-    teams: 'friction [what happened]',
-    does: 'Report friction: a tool, a failure pattern, a training gap, quality variance, a cross-team issue.',
-  },
-  {
-    words: '',
-    slash: 'change-request [what changes]',
-    teams: 'change request [what changes]',
-    does: 'Propose a change to a workflow, template, tool, standard, training or AI rule (managers, executives, CoE).',
-  },
-  { words: 'status FR-12', does: 'Where a friction report (FR-…) or change request (CR-…) stands.' },
-  { words: 'my reports', does: 'Your reports and change requests, with their status.' },
-  { words: USAGE.ai, does: 'Whether and how you may use an AI tool; `ai` alone lists the rules.' },
-  { words: 'sop show <key>', does: 'A standard: its version, history and open changes; `sop list` lists them.' },
-  { words: 'constraint list', does: 'Executive priorities, constraints and outcome targets (executives add them).' },
-  { words: USAGE.withdraw, does: 'Take back a change request of yours that is not approved yet.' },
-  { words: 'training', does: 'Your training; `training status TR-3` shows how far each team is.' },
-  { words: 'queue', does: 'Open reports waiting for the CoE (CoE only).' },
-  { words: USAGE.release, does: 'Publish a new version of a standard from approved change requests (CoE only).' },
-  { words: 'sop new <key> <title>', does: 'Register a standard already in use, as its v1.0 (CoE only).' },
-  { words: 'training assign', does: 'Assign a training to teams or layers, with a due date (CoE only).' },
-  {
-    words: 'audit plan',
-    does: 'Plan an audit of a standard, or run one now with `audit run AUD-2` (CoE only); `audit list` shows the plans.',
-  },
-  { words: 'jobs', does: 'The scheduled jobs: reminders, nudges, audits, with their last and next run (CoE only).' },
-  { words: USAGE.setup, does: 'Make this channel the CoE review channel, where reports are triaged (CoE only).' },
-  { words: USAGE.role, does: "Set a person's layer (CoE only)." },
-  {
-    words: 'team add <name>',
-    does: 'Teams: `team add`, `team channel <name>` (in its channel), `team member @person <name> [manager]`, `team list` (CoE only to change).',
-  },
-];
-
 export class CoeAdminService {
   constructor(private readonly store: Store) {}
 
@@ -94,9 +47,9 @@ export class CoeAdminService {
   async handle(request: CoeRequest, command: AdminCommand): Promise<Message> {
     switch (command.kind) {
       case 'help':
-        return this.help(request.actor.platform);
+        return this.help(request.actor, { all: wantsEverything(command.topic) });
       case 'unknown':
-        return this.help(request.actor.platform, `I don't know "${command.text}" yet. Here is what I can do:`);
+        return this.help(request.actor, { unknown: command.text });
       case 'invalid':
         return message(
           `${command.problem} Usage: ${commandWords(request.actor.platform, command.usage)}`,
@@ -217,15 +170,11 @@ export class CoeAdminService {
     );
   }
 
-  help(platform: Platform, intro = 'I help your Center of Excellence run its improvement loop.'): Message {
-    const typed = (entry: HelpEntry) =>
-      entry.slash ? (platform === 'slack' ? `/${entry.slash}` : entry.teams) : commandWords(platform, entry.words);
-    return message(
-      `${intro} Commands: ${HELP.map(typed).join(', ')}.`,
-      { type: 'paragraph', text: intro },
-      { type: 'facts', facts: HELP.map((entry) => ({ label: `\`${typed(entry)}\``, value: entry.does })) },
-      { type: 'note', text: 'Every change to how we work goes through the CoE. Nobody is monitored individually.' },
-    );
+  /** What this person may do, by their layer, most used first (src/domain/help.ts). */
+  private async help(actor: PersonRef, options: HelpOptions): Promise<Message> {
+    // `find`, not `identify`: asking for help leaves no trace of a person the bot has not met.
+    const person = await this.store.read((repos) => repos.people.find(actor));
+    return helpMessage(person?.layer ?? 'worker', options);
   }
 
   private async setupReviewChannel(request: CoeRequest): Promise<Message> {

@@ -16,6 +16,13 @@ import {
   STATUS_LABELS,
 } from '../domain/friction.ts';
 import {
+  checkDecline,
+  type DeclineInput,
+  declinedAnswer,
+  declineNotice,
+  declineThreadText,
+} from '../domain/friction-decline.ts';
+import {
   type FrictionView,
   parsePlusOneValue,
   reportListMessage,
@@ -26,15 +33,18 @@ import {
 import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef } from '../domain/people.ts';
 import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
+import { passOnToExecutives, recordPassedOn } from './friction-decline.ts';
 import { FrictionIntake, type FrictionRequest, type FrictionSettings, type SubmitResult } from './friction-intake.ts';
 import { replyInThread, tellPerson, updateReview } from './review-thread.ts';
 
 export type { FrictionRequest, FrictionSettings, SubmitResult };
 
-/** What a decision needs beyond the button: filled in a form for everything but triage. */
-export interface DecisionInput {
+/**
+ * What a decision needs beyond the button: filled in a form for everything but triage. A decline takes its lane,
+ * a note to the reporter (`reason`) and the standard that covers it (src/domain/friction-decline.ts).
+ */
+export interface DecisionInput extends DeclineInput {
   duplicateOf?: string;
-  reason?: string;
   rootCause?: string;
 }
 
@@ -106,25 +116,28 @@ export class FrictionService {
     number: number,
     input: DecisionInput,
   ): Promise<Partial<Record<keyof DecisionInput, string>>> {
-    return this.decisionInputProblems(decision, number, input, (of) =>
-      this.store.transaction((repos) => repos.friction.get(of)),
-    );
+    return this.decisionInputProblems(decision, number, input, (read) => this.store.transaction(read));
   }
 
   /**
-   * `checkDecisionInput`, reading the duplicate's target with `find`: inside a decision that is the decision's own
-   * transaction (a second transaction opened inside it would wait forever on the embedded database's one connection).
+   * `checkDecisionInput`, reading what it checks against (a duplicate's target, a standard) through `read`: inside a
+   * decision that is the decision's own transaction (a second transaction opened inside it would wait forever on the
+   * embedded database's one connection).
    */
   private async decisionInputProblems(
     decision: FrictionDecision,
     number: number,
     input: DecisionInput,
-    find: (number: number) => Promise<FrictionReport | undefined>,
+    read: <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>,
   ): Promise<Partial<Record<keyof DecisionInput, string>>> {
     if (decision === 'decline') {
-      const reason = input.reason?.trim() ?? '';
-      if (!reason) return { reason: 'Please say why, so the reporter understands the decision.' };
-      if (reason.length > LIMITS.reason) return { reason: `Keep the reason under ${LIMITS.reason} characters.` };
+      const checked = checkDecline(input);
+      if (!checked.ok) return checked.errors;
+      const key = checked.value.standard;
+      // Only a registered standard, so that the reporter's `sop show` finds it.
+      if (key && !(await read((repos) => repos.sops.get(key)))) {
+        return { standard: `There is no standard SOP-${key}. Check its key, or leave this empty.` };
+      }
     }
     if (decision === 'rootCause') {
       const text = input.rootCause?.trim() ?? '';
@@ -135,7 +148,7 @@ export class FrictionService {
       const of = parseFrictionId(input.duplicateOf ?? '');
       if (of === undefined) return { duplicateOf: 'Give the id of the report it duplicates, like FR-4.' };
       if (of === number) return { duplicateOf: 'A report cannot duplicate itself.' };
-      const target = await find(of);
+      const target = await read((repos) => repos.friction.get(of));
       if (!target) return { duplicateOf: `There is no ${frictionId(of)}.` };
       if (target.status === 'duplicate') {
         return {
@@ -155,7 +168,7 @@ export class FrictionService {
   ): Promise<Message> {
     const outcome = await this.store.once(request.key, async (repos) => {
       const actor = await this.decider(repos, request.actor);
-      const errors = await this.decisionInputProblems(decision, number, input, (of) => repos.friction.get(of));
+      const errors = await this.decisionInputProblems(decision, number, input, (work) => work(repos));
       const problem = Object.values(errors)[0];
       if (problem) throw new CoeError('INPUT.INVALID', problem);
       const report = await repos.friction.getForUpdate(number);
@@ -180,10 +193,25 @@ export class FrictionService {
           return `Root cause recorded on ${frictionId(number)}.`;
         }
         case 'decline': {
-          const reason = (input.reason ?? '').trim();
-          const next = await repos.friction.update(number, { ...this.moved('declined'), declineReason: reason });
-          await this.changed(repos, actor, report, next, `${who} declined it: ${reason}`, reason);
-          return `${frictionId(number)} declined.`;
+          const checked = checkDecline(input);
+          // Checked above, with the rest of the form; this only tells the types.
+          if (!checked.ok) throw new CoeError('INPUT.INVALID', 'Please choose where this report belongs.');
+          const decline = checked.value;
+          const next = await repos.friction.update(number, {
+            ...this.moved('declined'),
+            declineLane: decline.lane,
+            declineReason: decline.note,
+            declineStandard: decline.standard,
+          });
+          const told = decline.lane === 'executive_call' ? await passOnToExecutives(repos, next, decline) : 0;
+          await this.changed(repos, actor, report, next, declineThreadText(who, decline), {
+            ...(decline.note ? { reason: decline.note } : {}),
+            data: { lane: decline.lane, ...(decline.standard ? { standard: decline.standard } : {}) },
+            // The reporter learns where to go instead, not who decided.
+            notice: declineNotice(next, decline, told > 0),
+          });
+          await recordPassedOn(repos, number, actor.id, told);
+          return declinedAnswer(number, decline, told);
         }
         case 'duplicate': {
           const of = parseFrictionId(input.duplicateOf ?? '') as number;
@@ -286,7 +314,7 @@ export class FrictionService {
     before: FrictionReport,
     after: FrictionReport,
     what: string,
-    reason?: string,
+    extra: { reason?: string; data?: Record<string, unknown>; notice?: Message } = {},
   ) {
     const id = frictionId(after.number);
     await repos.events.record({
@@ -295,7 +323,8 @@ export class FrictionService {
       action: `friction.${after.status}`,
       from: before.status,
       to: after.status,
-      ...(reason ? { reason } : {}),
+      ...(extra.reason ? { reason: extra.reason } : {}),
+      ...(extra.data ? { data: extra.data } : {}),
     });
     const view = await this.refreshReview(repos, after);
     await replyInThread(repos, id, after.version, message(what));
@@ -304,7 +333,8 @@ export class FrictionService {
     for (const personId of [after.reporterPersonId, ...(await repos.friction.supporters(after.number))]) {
       if (personId === null || told.has(personId) || personId === actor?.id) continue;
       told.add(personId);
-      await tellPerson(repos, personId, `${id}:v${after.version}:dm:${personId}`, statusChangeMessage(view, what));
+      const body = extra.notice ?? statusChangeMessage(view, what);
+      await tellPerson(repos, personId, `${id}:v${after.version}:dm:${personId}`, body);
     }
   }
 

@@ -10,6 +10,7 @@ import { CoeAdminService } from './coe-admin.ts';
 import { CoeCommands } from './commands.ts';
 import { FrictionService, type FrictionSettings } from './friction.ts';
 import { type JobBoard, JobsService } from './jobs.ts';
+import { PeopleService } from './people.ts';
 import { ReleaseService } from './release.ts';
 import { StaleNudgeService } from './stale-nudges.ts';
 import { StandardsService } from './standards.ts';
@@ -37,6 +38,7 @@ export type Services = ReturnType<typeof createServices>;
 
 export function createServices(store: Store, clock: Clock, settings: CoreSettings, parts: CoreParts) {
   const admin = new CoeAdminService(store);
+  const people = new PeopleService(store);
   const friction = new FrictionService(store, clock, settings.friction, parts.newToken);
   const changes = new ChangeService(store, clock, settings.change, friction, (actor) =>
     actor.platform === 'slack' ? '/friction' : 'friction',
@@ -53,5 +55,5 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
   standards.addSopSection(trainings.sopSection);
   standards.addSopSection(audits.sopSection);
   const commands = new CoeCommands({ admin, friction, changes, standards, trainings, audits, jobs });
-  return { admin, friction, changes, standards, releases, trainings, audits, nudges, jobs, commands };
+  return { admin, people, friction, changes, standards, releases, trainings, audits, nudges, jobs, commands };
 }

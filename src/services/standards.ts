@@ -13,13 +13,13 @@ import {
 } from '../domain/change-messages.ts';
 import { CONSTRAINT_KIND_LABELS, type ConstraintInput } from '../domain/constraint.ts';
 import { CoeError } from '../domain/errors.ts';
-import { type Message, type MessageBlock, message } from '../domain/message.ts';
+import { coeCommand, type Message, type MessageBlock, message } from '../domain/message.ts';
 import type { Person, PersonRef } from '../domain/people.ts';
 import { may } from '../domain/people.ts';
 import { type SopDetails, type SopSummary, sopListMessage, sopMessage } from '../domain/release-messages.ts';
 import { FIRST_VERSION, type SopVersion, sopId, titleFromKey } from '../domain/sop.ts';
 import type { Clock, Repositories, Sop, SopRelease, Store } from '../ports.ts';
-import { type CoeRequest, commandWords } from './coe-admin.ts';
+import type { CoeRequest } from './coe-admin.ts';
 
 /** Another part of the loop that has something to say on `sop show` (training, audits). */
 export type SopSection = (repos: Repositories, sopKey: string) => Promise<MessageBlock[]>;
@@ -53,7 +53,10 @@ export class StandardsService {
       const person = await this.allowed(repos, request.actor, 'manageSops', 'Only CoE members register standards.');
       await repos.sops.lock(key);
       if (await repos.sops.get(key)) {
-        throw new CoeError('INPUT.INVALID', `${sopId(key)} is registered already: see it with \`sop show ${key}\`.`);
+        throw new CoeError(
+          'INPUT.INVALID',
+          `${sopId(key)} is registered already: see it with ${coeCommand(`sop show ${key}`)}.`,
+        );
       }
       await repos.sops.create({ key, title, ownerPersonId: person.id, baseline: true });
       await repos.events.record({
@@ -75,7 +78,10 @@ export class StandardsService {
       const sop = await repos.sops.get(key);
       const changes = await repos.changes.bySop(key);
       if (!sop && changes.length === 0) {
-        throw new CoeError('NOT_FOUND', `There is no ${sopId(key)}. See the registered standards with \`sop list\`.`);
+        throw new CoeError(
+          'NOT_FOUND',
+          `There is no ${sopId(key)}. See the registered standards with ${coeCommand('sop list')}.`,
+        );
       }
       const releases = await repos.sops.releases(key);
       const history = await Promise.all(
@@ -163,7 +169,7 @@ export class StandardsService {
       const rules = await repos.aiRules.all();
       if (!query) return aiRuleListMessage(rules);
       const [best, ...others] = findAiRules(rules, query);
-      if (!best) return aiNotListedMessage(query, commandWords(actor.platform, 'ai'));
+      if (!best) return aiNotListedMessage(query);
       const person = await repos.people.find(actor);
       return aiRuleMessage(
         best,

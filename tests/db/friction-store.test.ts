@@ -173,6 +173,22 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(await store.transaction((r) => r.people.identifyMany([]))).toEqual([]);
   });
 
+  it('keeps names: a display name wins, a handle only names someone nameless; rename never creates', async () => {
+    const ref = { platform: 'slack' as const, externalId: 'U1' };
+    const first = await store.transaction((r) => r.people.identify({ ...ref, handle: 'casey.m' }));
+    expect(first.displayName).toBe('casey.m');
+    expect(await store.transaction((r) => r.people.rename(ref, 'Casey Morgan'))).toBe(true);
+    expect((await store.transaction((r) => r.people.identify({ ...ref, handle: 'casey.m' }))).displayName).toBe(
+      'Casey Morgan',
+    );
+    const [many] = await store.transaction((r) => r.people.identifyMany([{ ...ref, handle: 'casey.m' }]));
+    expect(many?.displayName).toBe('Casey Morgan');
+    expect(await store.transaction((r) => r.people.rename({ platform: 'teams', externalId: 'nobody' }, 'X'))).toBe(
+      false,
+    );
+    expect(await store.transaction((r) => r.people.find({ platform: 'teams', externalId: 'nobody' }))).toBeUndefined();
+  });
+
   it('keeps team names unique whatever their case', async () => {
     expect(await store.transaction((r) => r.teams.add('Warehouse'))).toBe(true);
     expect(await store.transaction((r) => r.teams.add('warehouse'))).toBe(false);

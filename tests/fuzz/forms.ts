@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { AI_STATUSES } from '../../src/domain/ai-rules.ts';
 import { CHANGE_KINDS, IMPROVEMENTS, RISKS } from '../../src/domain/change.ts';
 import { FREQUENCIES, FRICTION_KINDS, IMPACTS } from '../../src/domain/friction.ts';
+import { DECLINE_LANES } from '../../src/domain/friction-decline.ts';
 import { LAYERS } from '../../src/domain/people.ts';
 import {
   ANONYMOUS_OPTION,
@@ -147,7 +148,14 @@ export const SLACK_FORMS: Record<string, SlackForm> = {
     blocks: { [DECISION_BLOCKS.duplicateOf]: text(frictionId) },
     metadata: decisionMetadata,
   },
-  [VIEWS.decideDecline]: { blocks: { [DECISION_BLOCKS.reason]: text() }, metadata: decisionMetadata },
+  [VIEWS.decideDecline]: {
+    blocks: {
+      [DECISION_BLOCKS.lane]: select(DECLINE_LANES),
+      [DECISION_BLOCKS.standard]: text(fc.constantFrom(SOP_KEY, `SOP-${SOP_KEY}`, 'no-such-standard')),
+      [DECISION_BLOCKS.reason]: text(),
+    },
+    metadata: decisionMetadata,
+  },
   [VIEWS.changeForm]: {
     blocks: byBlock(CHANGE_FIELDS, CHANGE_FORM_BLOCKS),
     metadata: fc.oneof(

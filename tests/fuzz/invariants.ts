@@ -39,8 +39,10 @@ const INVARIANTS: Record<string, string> = {
     SELECT 'FR-' || f.number FROM friction_report f
     WHERE (f.status = 'duplicate') <> (f.duplicate_of IS NOT NULL)
        OR (f.duplicate_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM friction_report d WHERE d.number = f.duplicate_of))`,
-  'a declined report without its reason': `
-    SELECT 'FR-' || number FROM friction_report WHERE status = 'declined' AND decline_reason IS NULL`,
+  'a declined report without its lane': `
+    SELECT 'FR-' || number FROM friction_report WHERE status = 'declined' AND decline_lane IS NULL`,
+  'a report declined for "something else" without the note saying why': `
+    SELECT 'FR-' || number FROM friction_report WHERE decline_lane = 'other' AND decline_reason IS NULL`,
   'a change request that cites a friction report that does not exist': `
     SELECT 'CR-' || c.number || ' cites FR-' || n FROM change_request c, unnest(c.friction) AS n
     WHERE NOT EXISTS (SELECT 1 FROM friction_report f WHERE f.number = n)`,

@@ -60,7 +60,7 @@ function adaptiveCards(value: unknown, found: unknown[] = []): unknown[] {
 }
 
 /** A core command token the renderer should have turned into words. */
-const unrendered = (value: unknown) => JSON.stringify(value ?? null).includes('{{coe ');
+const unrendered = (value: unknown) => /\{\{(coe|friction|change-request)\b/.test(JSON.stringify(value ?? null));
 
 /**
  * Slack refuses a message or view whose blocks share a block_id, or whose actions block has two elements with one

@@ -4,6 +4,7 @@
  * handle — first as Teams sends them, then mutated and (mis-)encoded.
  */
 import fc from 'fast-check';
+import { DECLINE_LANES } from '../../src/domain/friction-decline.ts';
 import { CARD_ACTIONS, MESSAGE_ACTIONS } from '../../src/platforms/teams/ids.ts';
 import {
   type TeamsAccount,
@@ -140,6 +141,8 @@ function submitData(action: string): fc.Arbitrary<Json> {
       reason: fieldText,
       rootCause: fieldText,
       duplicateOf: frictionId,
+      lane: fc.constantFrom(...DECLINE_LANES, 'nowhere'),
+      standard: fc.constantFrom(SOP_KEY, '', 'no-such-standard'),
       prefill: fieldText,
     })
     .chain((all) =>

@@ -21,12 +21,14 @@ import { eventBody } from '../support/slack-request.ts';
 
 interface User {
   id: string;
+  /** The username a command carries; Slack's `users.info` gives `realName`, which is what records show. */
   name: string;
+  realName: string;
 }
-const COE: User = { id: 'UCOE1', name: 'cora' };
-const MGR: User = { id: 'UMGR1', name: 'mike' };
-const EXEC: User = { id: 'UEXEC1', name: 'erin' };
-const WORKER: User = { id: 'UWORK1', name: 'wendy' };
+const COE: User = { id: 'UCOE1', name: 'cora', realName: 'Cora Oyelaran' };
+const MGR: User = { id: 'UMGR1', name: 'mike', realName: 'Mike Brandt' };
+const EXEC: User = { id: 'UEXEC1', name: 'erin', realName: 'Erin Vasquez' };
+const WORKER: User = { id: 'UWORK1', name: 'wendy', realName: 'Wendy Park' };
 const REVIEW = 'C0REVIEW';
 const WARE = 'C0WARE';
 const FIN = 'C0FIN';
@@ -80,6 +82,9 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
   let { db, slack } = story;
   beforeEach(() => {
     ({ db, slack } = story);
+    for (const u of [COE, MGR, EXEC, WORKER]) {
+      slack.setUser({ id: u.id, name: u.name, real_name: u.realName, display_name: u.name });
+    }
   });
 
   const role = async (user: User, layer: string) => {
@@ -291,7 +296,9 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
     const approved = reviewMessage(1);
     expect(approved.text).toMatch(/^CR-1 approved/);
     expect(blocksText(approved.blocks)).not.toContain('"actions"');
-    expect(blocksText(approved.blocks)).toContain('cora');
+    // The approver by the name Slack shows, not their username.
+    expect(blocksText(approved.blocks)).toContain('Cora Oyelaran');
+    expect(blocksText(approved.blocks)).not.toContain('cora');
     const replies = repliesTo(REVIEW, review);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toMatch(/approved it/);
@@ -464,7 +471,7 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
     await slack.waitFor(() => repliesTo(REVIEW, progress).length > 0);
     await flush();
     const summaries = repliesTo(REVIEW, progress);
-    expect(summaries.map((m) => m.text)).toEqual(['SOP-inventory-scanning v1.1: announced in all 2 channels.']);
+    expect(summaries.map((m) => m.text)).toEqual(['SOP-inventory-scanning v1.1: announced in both channels.']);
 
     // Nothing is left to release now.
     const again = await coe('release');
@@ -477,7 +484,9 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
   it('counts "Deployed in my team" once per team, and only from that team’s managers', async () => {
     await setUpReviewChannel();
     await approvedScannerChange();
-    expect((await coe(`team member ${mention(MGR)} Warehouse Nord manager`)).text).toMatch(/mike manages Warehouse/);
+    expect((await coe(`team member ${mention(MGR)} Warehouse Nord manager`)).text).toMatch(
+      /Mike Brandt manages Warehouse/,
+    );
     await publish();
     await flush();
 
@@ -509,7 +518,7 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
     expect(updates[0]?.args.channel).toBe(WARE);
     const updated = announcementIn(WARE);
     expect(blocksText(updated.blocks)).not.toContain(RELEASE_ACTIONS.deployed);
-    expect(blocksText(updated.blocks)).toContain('Deployed in Warehouse Nord by mike');
+    expect(blocksText(updated.blocks)).toContain('Deployed in Warehouse Nord by Mike Brandt');
     expect(slack.messages(WARE)).toHaveLength(1);
     await slack.waitFor(() =>
       blocksText(topLevel(REVIEW, 'SOP-inventory-scanning v1.1 published.').blocks).includes('1/2 teams'),

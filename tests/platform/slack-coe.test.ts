@@ -46,7 +46,9 @@ describe.each(databaseKinds())('/coe in Slack (%s)', (kind: DatabaseKind) => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { response_type: string; text: string; blocks: unknown[] };
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toContain('/coe setup review-channel');
+    // A worker's own list (slack-help.test.ts has the rest): set-up is the CoE's.
+    expect(body.text).toContain('`/friction [what happened]`');
+    expect(JSON.stringify(body)).not.toContain('/coe setup review-channel');
     expect(body.blocks.length).toBeGreaterThan(0);
   });
 

@@ -9,7 +9,7 @@ import { FRICTION_ACTIONS } from '../../src/domain/friction-messages.ts';
 import { DECISION_BLOCKS, FRICTION_FORM_BLOCKS, MESSAGE_SHORTCUTS, VIEWS } from '../../src/platforms/slack/ids.ts';
 import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import type { SlackCall, SlackMessage } from '../support/fake-slack-api.ts';
-import { blocksText, slackStory } from '../support/slack-harness.ts';
+import { blocksText, mention, slackStory } from '../support/slack-harness.ts';
 import {
   type InputValue,
   messageButtonPayload,
@@ -280,31 +280,135 @@ describe.each(databaseKinds())('friction in Slack (%s)', (kind: DatabaseKind) =>
     );
   });
 
-  it('declines through the reason form: an empty reason comes back inline, a reason closes it', async () => {
+  /** The Decline button pressed by the CoE: the lane form it opened. */
+  const openDecline = async (number: number) => {
+    const before = slack.calls('views.open').length;
+    await press(COE, number, FRICTION_ACTIONS.decline);
+    const [open] = (await slack.waitForCalls('views.open', before + 1)).slice(before);
+    return open?.args.view as Json;
+  };
+  /** The lane form submitted with `values` by block id; the ack's body. */
+  const submitDecline = async (view: Json, values: Record<string, InputValue>) => {
+    const res = await interact(viewSubmissionPayload({ user: COE, view, viewId: `VDECIDE${++decisions}`, values }));
+    expect(res.status).toBe(200);
+    return res.text ? res.json<Json>() : {};
+  };
+
+  it('declines through the lane form: problems come back under their inputs, a lane closes it', async () => {
     await setUpReviewChannel();
     await report();
     await flush();
-    const empty = await decideWithForm(1, FRICTION_ACTIONS.decline, 'reason', '   ');
-    expect(empty.view.callback_id).toBe(VIEWS.decideDecline);
-    expect(JSON.parse(String(empty.view.private_metadata))).toEqual({ number: 1, channel: REVIEW });
-    expect(empty.body).toEqual({
+    const form = await openDecline(1);
+    expect(form.callback_id).toBe(VIEWS.decideDecline);
+    expect(JSON.parse(String(form.private_metadata))).toEqual({ number: 1, channel: REVIEW });
+    const block = (id: string) => (form.blocks as Json[]).find((b) => b.block_id === id) as Json;
+    // The lane is a required choice of five; the standard and the note are optional.
+    const lane = block(DECISION_BLOCKS.lane);
+    expect(lane.optional).toBeUndefined();
+    expect((lane.element as Json).type).toBe('radio_buttons');
+    expect(((lane.element as Json).options as Json[]).map((o) => o.value)).toEqual([
+      'manager_call',
+      'executive_call',
+      'people_matter',
+      'covered_by_standard',
+      'other',
+    ]);
+    expect(block(DECISION_BLOCKS.standard).optional).toBe(true);
+    expect(block(DECISION_BLOCKS.reason).optional).toBe(true);
+
+    expect(await submitDecline(form, { [DECISION_BLOCKS.reason]: 'Not ours.' })).toEqual({
+      response_action: 'errors',
+      errors: { [DECISION_BLOCKS.lane]: 'Please choose where this report belongs.' },
+    });
+    expect(await submitDecline(form, { [DECISION_BLOCKS.lane]: 'other', [DECISION_BLOCKS.reason]: '  ' })).toEqual({
       response_action: 'errors',
       errors: { [DECISION_BLOCKS.reason]: expect.stringMatching(/say why/) },
     });
+    expect(
+      await submitDecline(form, { [DECISION_BLOCKS.lane]: 'covered_by_standard', [DECISION_BLOCKS.standard]: 'ghost' }),
+    ).toEqual({
+      response_action: 'errors',
+      errors: { [DECISION_BLOCKS.standard]: 'There is no standard SOP-ghost. Check its key, or leave this empty.' },
+    });
     expect((await db.prisma.frictionReport.findUnique({ where: { number: 1 } }))?.status).toBe('new');
 
-    const { body } = await decideWithForm(1, FRICTION_ACTIONS.decline, 'reason', 'Works as designed: see SOP-3.');
+    const body = await submitDecline(form, {
+      [DECISION_BLOCKS.lane]: 'manager_call',
+      [DECISION_BLOCKS.reason]: 'Scanner rotas are set per team.',
+    });
     expect(body).toEqual({});
     await slack.waitFor(() => ephemeralsTo(COE.id).some((c) => String(c.args.text) === 'FR-1 declined.'));
+    expect(await db.prisma.frictionReport.findUnique({ where: { number: 1 } })).toMatchObject({
+      status: 'declined',
+      declineLane: 'manager_call',
+      declineReason: 'Scanner rotas are set per team.',
+      declineStandard: null,
+    });
     await flush();
     const declined = reviewMessage(1);
     expect(declined.text).toMatch(/^FR-1 declined/);
     expect(blocksText(declined.blocks)).not.toContain('"actions"');
-    expect(blocksText(declined.blocks)).toContain('Works as designed');
-    expect(slack.messages(REVIEW).some((m) => m.thread_ts === declined.ts && m.text.includes('declined it'))).toBe(
-      true,
+    expect(blocksText(declined.blocks)).toContain("a manager's call (assigning or sequencing work)");
+    expect(blocksText(declined.blocks)).toContain('Scanner rotas are set per team.');
+    const replies = slack.messages(REVIEW).filter((m) => m.thread_ts === declined.ts);
+    expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/ declined it: a manager's call/)]);
+    // The reporter reads first where to go instead, and nobody is named as the one who decided.
+    const [dm] = slack.messages(`D${WORKER.id}`);
+    expect(dm?.text).toMatch(/^FR-1 .* is a manager's call rather than the CoE's: please raise it with your manager/);
+    expect(blocksText(dm?.blocks)).toContain('/coe status FR-1');
+    expect(JSON.stringify(dm)).not.toContain('cora');
+  });
+
+  it('keeps a people matter out of the review channel, and passes a budget matter on to an executive', async () => {
+    const EXEC = { id: 'UEXEC1', name: 'erin' };
+    await setUpReviewChannel();
+    expect((await coe(`role ${mention(EXEC)} executive`)).text).toMatch(/^Done/);
+    await report({
+      ...SCANNER,
+      title: 'Shift lead shouts at us',
+      description: 'Dana shouts at the night shift daily.',
+    });
+    await report({ ...SCANNER, title: 'Not enough scanners', tool: 'Scanner fleet' }, OTHER);
+    await flush();
+
+    const people = await openDecline(1);
+    await submitDecline(people, {
+      [DECISION_BLOCKS.lane]: 'people_matter',
+      [DECISION_BLOCKS.reason]: 'Please talk to HR.',
+    });
+    await slack.waitFor(() => ephemeralsTo(COE.id).some((c) => String(c.args.text).startsWith('FR-1 declined.')));
+    const budget = await openDecline(2);
+    await submitDecline(budget, { [DECISION_BLOCKS.lane]: 'executive_call' });
+    await slack.waitFor(() =>
+      ephemeralsTo(COE.id).some((c) => String(c.args.text) === 'FR-2 declined and passed on to 1 executive.'),
     );
-    expect(slack.messages(`D${WORKER.id}`).some((m) => m.text.includes('is now declined'))).toBe(true);
+    await flush();
+
+    // The people matter: its review message keeps the title and the lane; its thread reply says only the lane.
+    const hidden = reviewMessage(1);
+    expect(blocksText(hidden.blocks)).toContain('Shift lead shouts at us');
+    expect(blocksText(hidden.blocks)).toContain('a people matter');
+    for (const gone of ['Dana', 'wendy', 'Please talk to HR', 'Inventory scanner']) {
+      expect(JSON.stringify(hidden)).not.toContain(gone);
+    }
+    expect(
+      slack
+        .messages(REVIEW)
+        .filter((m) => m.thread_ts === hidden.ts)
+        .map((m) => m.text),
+    ).toEqual(['Declined: a people matter (interpersonal or individual performance), which the CoE does not handle.']);
+    const [toWendy] = slack.messages(`D${WORKER.id}`);
+    expect(toWendy?.text).toMatch(/is a people matter, which the CoE does not handle: please talk it over privately/);
+    expect(blocksText(toWendy?.blocks)).toContain('Please talk to HR.');
+
+    // The budget matter reached the executive, without its reporter's name; its reporter hears it was passed on.
+    const toErin = slack.messages(`D${EXEC.id}`).filter((m) => m.text.includes('FR-2'));
+    expect(toErin.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^The CoE passed FR-2 "Not enough scanners" on to you/),
+    ]);
+    expect(JSON.stringify(toErin)).not.toContain('oscar');
+    const [toOscar] = slack.messages(`D${OTHER.id}`);
+    expect(toOscar?.text).toMatch(/so the CoE has passed it on to them\.$/);
   });
 
   it('marks a duplicate through its form and rolls the +1 up onto the target', async () => {

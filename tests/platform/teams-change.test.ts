@@ -559,9 +559,9 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
     const summaryThread = `${REVIEW_CHANNEL};messageid=${progress.activityId}`;
     await connector.waitFor(() => connector.activities(summaryThread).length > 0);
     await flush();
-    const summaries = connector.activities(summaryThread).filter((r) => words(r.body).includes('announced in all'));
+    const summaries = connector.activities(summaryThread).filter((r) => words(r.body).includes('announced in both'));
     expect(summaries.map((r) => words(r.body))).toEqual([
-      expect.stringContaining('SOP-inventory-scanning v1.1: announced in all 2 channels.'),
+      expect.stringContaining('SOP-inventory-scanning v1.1: announced in both channels.'),
     ]);
     expect(await db.prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })).toBe(0);
 
@@ -694,5 +694,26 @@ describe.each(databaseKinds())('change management in Teams (%s)', (kind: Databas
     expect(await db.prisma.executiveConstraint.findMany()).toEqual([
       expect.objectContaining({ number: 1, kind: 'priority', text: 'Improve quality' }),
     ]);
+  });
+
+  it('names a CoE member from COE_MEMBERS who never wrote to the bot on the approval he presses', async () => {
+    // Otto is known by his id only: he never says a word and no command mentions him.
+    for (const person of [COE_USER, MANAGER, WORKER]) await say('help', { from: person });
+    await say('setup review-channel', { from: COE_USER, channel: true });
+    await say(`role <at>${MANAGER.name}</at> manager`, { from: COE_USER, mentioning: [MANAGER] });
+    await flush();
+    resetConnector();
+    const id = await raiseChange({ friction: '' });
+    const review = reviewCard(id);
+
+    await approve(id, OTHER_COE);
+    expect(words(reviewCard(id).card)).toContain('1/1 (Otto CoE)');
+    const thread = connector.activities(`${REVIEW_CHANNEL};messageid=${review.activityId}`);
+    expect(thread.map((r) => words(r.body))).toEqual([expect.stringContaining('Otto CoE approved it.')]);
+    const otto = await db.prisma.platformIdentity.findFirst({
+      where: { externalId: OTHER_COE.aadObjectId },
+      include: { person: true },
+    });
+    expect(otto?.person.displayName).toBe('Otto CoE');
   });
 });

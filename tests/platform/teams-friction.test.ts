@@ -290,19 +290,43 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     // A worker is refused before any form opens, and nothing changes.
     expect(taskModuleText(await fetchDecision('friction.decline', 'FR-3', WORKER))).toMatch(/Only CoE members/);
     expect(
-      taskModuleText(await submitDecision({ coeAction: 'friction.decline', value: 'FR-3', reason: 'no' }, WORKER)),
+      taskModuleText(
+        await submitDecision({ coeAction: 'friction.decline', value: 'FR-3', lane: 'other', reason: 'no' }, WORKER),
+      ),
     ).toMatch(/Only CoE members/);
 
-    // Decline: the reason is required.
+    // Decline: a required choice of lane (radio buttons), an optional standard, and a note needed for "other".
     const declineForm = taskModuleCard(await fetchDecision('friction.decline', 'FR-3', COE_USER));
-    expect(cardInputs(declineForm).get('reason')).toMatchObject({ isRequired: true, maxLength: LIMITS.reason });
+    const declineInputs = cardInputs(declineForm);
+    expect(declineInputs.get('lane')).toMatchObject({ type: 'Input.ChoiceSet', style: 'expanded', isRequired: true });
+    expect(((declineInputs.get('lane')?.choices ?? []) as { value: string }[]).map((c) => c.value)).toEqual([
+      'manager_call',
+      'executive_call',
+      'people_matter',
+      'covered_by_standard',
+      'other',
+    ]);
+    expect(declineInputs.get('standard')?.isRequired).toBeUndefined();
+    expect(declineInputs.get('reason')).toMatchObject({ maxLength: LIMITS.reason });
+    expect(declineInputs.get('reason')?.isRequired).toBeUndefined();
     const submitData = cardButtons(declineForm)[0]?.data as Record<string, string>;
-    expect(cardErrors(taskModuleCard(await submitDecision({ ...submitData, reason: ' ' })))).toEqual({
-      reason: 'Please say why, so the reporter understands the decision.',
+    expect(cardErrors(taskModuleCard(await submitDecision({ ...submitData, lane: '', reason: 'x' })))).toEqual({
+      lane: 'Please choose where this report belongs.',
     });
-    expect(taskModuleText(await submitDecision({ ...submitData, reason: 'Out of labels is a supply issue.' }))).toBe(
-      'FR-3 declined.',
-    );
+    const noReason = taskModuleCard(await submitDecision({ ...submitData, lane: 'other', reason: ' ' }));
+    expect(cardErrors(noReason)).toEqual({ reason: 'Please say why, so the reporter understands the decision.' });
+    expect(cardInputs(noReason).get('lane')?.value).toBe('other'); // what was chosen stays chosen
+    expect(
+      cardErrors(
+        taskModuleCard(await submitDecision({ ...submitData, lane: 'covered_by_standard', standard: 'ghost' })),
+      ),
+    ).toEqual({ standard: 'There is no standard SOP-ghost. Check its key, or leave this empty.' });
+    expect((await db.prisma.frictionReport.findUnique({ where: { number: 3 } }))?.status).toBe('new');
+    expect(
+      taskModuleText(
+        await submitDecision({ ...submitData, lane: 'other', reason: 'Out of labels is a supply issue.' }),
+      ),
+    ).toBe('FR-3 declined.');
 
     // Duplicate: FR-2 into FR-1; not into itself.
     const duplicateForm = taskModuleCard(await fetchDecision('friction.duplicate', 'FR-2', COE_USER));
@@ -333,6 +357,61 @@ describe.each(databaseKinds())('friction in Teams (%s)', (kind: DatabaseKind) =>
     expect(words(declined)).toContain('Out of labels is a supply issue.');
     expect(cardButtons(declined)).toEqual([]); // nothing left to decide
     expect(words(reviewCard('FR-1').card)).toContain('Battery saver kills the Wi-Fi.');
+  });
+
+  it('keeps a people matter out of the review card, and passes a budget matter on to an executive', async () => {
+    const EXECUTIVE = account('eve', 'Eve Executive');
+    await setupReviewChannel();
+    await say('help', { from: EXECUTIVE }); // so the bot can reach her later
+    connector.addMember(EXECUTIVE); // so the mention below resolves to her Entra id
+    await post(messageActivity('role <at>Eve Executive</at> executive', { from: COE_USER, mentioning: [EXECUTIVE] }));
+    await flush();
+    connector.reset();
+    await say('help'); // the reporter talks to the bot in their personal chat
+    const reporterChat = connector.activities()[0]?.conversationId as string;
+    await submitForm({ ...VALID, title: 'Shift lead shouts at us', description: 'Dana shouts at the night shift.' });
+    await submitForm({ ...VALID, title: 'Not enough scanners', tool: 'Scanner fleet' });
+    await flush();
+    const hiddenId = reviewCard('FR-1').activityId;
+    connector.reset();
+    const on = { conversationId: `${TEAMS_CHANNEL_ID};messageid=${hiddenId}`, from: COE_USER };
+    const decline = (value: string, data: Record<string, string>) =>
+      invoke('task/submit', { data: { coeAction: 'friction.decline', value, ...data } }, on);
+
+    expect(taskModuleText(await decline('FR-1', { lane: 'people_matter', reason: 'Please talk to HR.' }))).toBe(
+      'FR-1 declined. Its details are kept out of the review channel now.',
+    );
+    expect(taskModuleText(await decline('FR-2', { lane: 'executive_call', standard: '', reason: '' }))).toBe(
+      'FR-2 declined and passed on to 1 executive.',
+    );
+    await flush();
+
+    // The people matter: the card keeps its title and lane; the thread reply says only the lane.
+    const hidden = reviewCard('FR-1').card;
+    expect(words(hidden)).toContain('Shift lead shouts at us');
+    expect(words(hidden)).toContain('a people matter');
+    for (const gone of ['Dana', WORKER.name, 'Please talk to HR', 'Inventory scanner']) {
+      expect(words(hidden)).not.toContain(gone);
+    }
+    const thread = connector.activities().filter((a) => a.conversationId === on.conversationId);
+    expect(thread.map((a) => words(a.body))).toEqual([
+      expect.stringContaining('Declined: a people matter (interpersonal or individual performance)'),
+    ]);
+    expect(words(thread)).not.toMatch(/Cora|Please talk to HR/);
+
+    // The reporter, in their personal chat: where to go instead, first, and nobody named as the one who decided.
+    const toReporter = connector.activities().filter((a) => a.conversationId === reporterChat);
+    expect(toReporter.map((a) => words(a.body))).toEqual([
+      expect.stringContaining('please talk it over privately with your manager or HR'),
+      expect.stringContaining('so the CoE has passed it on to them'),
+    ]);
+    expect(words(toReporter)).not.toContain('Cora');
+    // The executive got the budget matter, without the reporter's name.
+    const toExecutive = connector
+      .activities()
+      .filter((a) => words(a.body).includes('it needs a decision on priority, budget or resources'));
+    expect(toExecutive).toHaveLength(1);
+    expect(words(toExecutive)).not.toContain(WORKER.name);
   });
 
   it('folds a new report into a similar one with "+1 FR-n instead"', async () => {

@@ -58,3 +58,15 @@ export function adaptiveCardProblems(card: unknown): string[] {
   });
   return [...new Set(lines)];
 }
+
+/**
+ * Teams refuses a bot message over about 28 KB, the card included ("Format your bot messages", Microsoft Learn); the
+ * schema above says nothing about size.
+ */
+export const TEAMS_MESSAGE_MAX_BYTES = 28 * 1024;
+
+/** A problem line when an activity or card, as JSON, is larger than Teams takes; empty when it fits. */
+export function teamsSizeProblems(value: unknown): string[] {
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  return bytes > TEAMS_MESSAGE_MAX_BYTES ? [`${bytes} bytes: Teams takes ${TEAMS_MESSAGE_MAX_BYTES} at most`] : [];
+}

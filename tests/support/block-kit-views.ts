@@ -36,6 +36,7 @@ export const VIEW_LIMITS = {
   selectOptions: max('static_select / multi_static_select', 'options', 100),
   optionGroups: max('static_select / multi_static_select', 'option_groups', 100),
   checkboxOptions: max('checkboxes', 'options', 10),
+  radioOptions: max('radio_buttons', 'options', 10),
   optionText: max('option object', 'text (chars)', 75),
   optionDescription: max('option object', 'description (chars)', 75),
   optionValue: max('option object', 'value (chars)', 75),
@@ -168,6 +169,20 @@ export function viewProblems(view: Json): string[] {
           option(`${el}.options[${j}]`, o);
         });
         initialOptions(el, element, options);
+        break;
+      }
+      case 'radio_buttons': {
+        const options = (element.options ?? []) as Json[];
+        if (options.length < 1 || options.length > L.radioOptions) {
+          problems.push(`${el}.options: ${options.length}, allowed 1-${L.radioOptions}`);
+        }
+        options.forEach((o, j) => {
+          option(`${el}.options[${j}]`, o);
+        });
+        const initial = element.initial_option as Json | undefined;
+        if (initial && !options.some((o) => JSON.stringify(o) === JSON.stringify(initial))) {
+          problems.push(`${el}.initial_option: not one of the options`);
+        }
         break;
       }
       case 'datepicker': {

@@ -183,7 +183,7 @@ export class FakeSlackApi {
     this.#latencyMs = ms;
   }
 
-  /** What `users.info` answers for this user (otherwise a user is made up from the id). */
+  /** What `users.info` answers for this user (otherwise a user with a username and no name is made up). */
   setUser(user: SlackUser): void {
     this.#users.set(user.id, user);
   }
@@ -487,15 +487,9 @@ export class FakeSlackApi {
     };
   }
 
+  /** A user not set with `setUser` has a username and no name, as some Slack accounts do. */
   #user(id: string): SlackUser {
-    return (
-      this.#users.get(id) ?? {
-        id,
-        name: id.toLowerCase(),
-        real_name: `User ${id}`,
-        display_name: `user-${id.toLowerCase()}`,
-      }
-    );
+    return this.#users.get(id) ?? { id, name: id.toLowerCase(), real_name: '', display_name: '' };
   }
 
   #view(view: Record<string, unknown>, id?: string): Record<string, unknown> & { id: string } {

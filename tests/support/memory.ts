@@ -394,13 +394,14 @@ export class MemoryStore implements Store {
       async identify(ref) {
         const found = person(t.identities.get(identityKey(ref)));
         if (found) {
-          if (ref.displayName) found.displayName = ref.displayName;
+          // As the Prisma store: a display name wins; a handle only names someone who has no name yet.
+          found.displayName = ref.displayName ?? found.displayName ?? ref.handle ?? null;
           return { id: found.id, layer: found.layer, displayName: found.displayName };
         }
         const created: StoredPerson = {
           id: seq.person++,
           layer: 'worker',
-          displayName: ref.displayName ?? null,
+          displayName: ref.displayName ?? ref.handle ?? null,
           lastTeam: null,
         };
         t.people.set(created.id, created);
@@ -419,6 +420,11 @@ export class MemoryStore implements Store {
         const found = person(personId);
         if (!found) throw new Error(`no person ${personId}`);
         found.layer = layer;
+      },
+      async rename(ref, displayName) {
+        const found = person(t.identities.get(identityKey(ref)));
+        if (found) found.displayName = displayName;
+        return found !== undefined;
       },
       async rememberTeam(personId, team) {
         const found = person(personId);
@@ -597,7 +603,9 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
         status: 'new',
         ownerPersonId: null,
         rootCause: null,
+        declineLane: null,
         declineReason: null,
+        declineStandard: null,
         duplicateOf: null,
         plusOnes: 0,
         version: 1,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_ACTIONS } from '../../src/domain/change-messages.ts';
 import { type CoeCommand, type CommandContext, parseCoeCommand } from '../../src/domain/coe-command.ts';
 import { FRICTION_ACTIONS } from '../../src/domain/friction-messages.ts';
+import { HELP_ACTIONS } from '../../src/domain/help.ts';
 import type { Message } from '../../src/domain/message.ts';
 import type { Layer, PersonRef } from '../../src/domain/people.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
@@ -202,7 +203,8 @@ type ButtonId =
   | (typeof RELEASE_ACTIONS)[keyof typeof RELEASE_ACTIONS]
   | (typeof TRAINING_ACTIONS)[keyof typeof TRAINING_ACTIONS]
   | (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS]
-  | (typeof NUDGE_ACTIONS)[keyof typeof NUDGE_ACTIONS];
+  | (typeof NUDGE_ACTIONS)[keyof typeof NUDGE_ACTIONS]
+  | (typeof HELP_ACTIONS)[keyof typeof HELP_ACTIONS];
 /** What is not a `/coe` command or a button: the commands and shortcuts that open a form, the forms, the App Home. */
 type Surface =
   | '/friction'
@@ -279,6 +281,7 @@ const ENTRIES: Record<Entry, TableFile> = {
   teamList: 'permissions-admin',
   jobs: 'permissions-admin',
   help: 'permissions-admin',
+  'help.more': 'permissions-admin',
   unknown: 'permissions-admin',
   invalid: 'permissions-admin',
 };
@@ -386,7 +389,15 @@ export function permissionTable(file: TableFile, rows: readonly PermissionRow[])
   }
 
   it('has a row for every command, form and button of its part of the bot', () => {
-    const buttons = [FRICTION_ACTIONS, CHANGE_ACTIONS, RELEASE_ACTIONS, TRAINING_ACTIONS, AUDIT_ACTIONS, NUDGE_ACTIONS];
+    const buttons = [
+      FRICTION_ACTIONS,
+      CHANGE_ACTIONS,
+      RELEASE_ACTIONS,
+      TRAINING_ACTIONS,
+      AUDIT_ACTIONS,
+      NUDGE_ACTIONS,
+      HELP_ACTIONS,
+    ];
     const unplaced = buttons.flatMap((ids) => Object.values(ids)).filter((id) => !(id in ENTRIES));
     expect(unplaced).toEqual([]);
     const covered = new Set(rows.flatMap((r) => r.covers));

@@ -264,7 +264,7 @@ export function slackStory(kind: DatabaseKind, options: SlackStoryOptions) {
         ),
         // The core's command tokens are the renderer's to turn into words: one left over would show as such.
         ...[...views, ...messages.map((c) => c.args)]
-          .filter((x) => JSON.stringify(x).includes('{{coe '))
+          .filter((x) => /\{\{(coe|friction|change-request)\b/.test(JSON.stringify(x)))
           .map((x) => `an unrendered command token in ${JSON.stringify(x).slice(0, 80)}`),
       ];
       return { views, messages, problems };

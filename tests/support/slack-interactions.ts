@@ -74,6 +74,18 @@ export function formState(view: Json, values: Record<string, InputValue | undefi
         };
         break;
       }
+      case 'radio_buttons': {
+        const initial = (element.initial_option as Json | undefined)?.value as string | undefined;
+        const value = given === undefined ? initial : given;
+        entry = {
+          type: 'radio_buttons',
+          selected_option:
+            value === null || value === undefined
+              ? null
+              : (chosenOptions((element.options ?? []) as Json[], [String(value)])[0] ?? null),
+        };
+        break;
+      }
       case 'multi_static_select': {
         const offered = [
           ...((element.options ?? []) as Json[]),

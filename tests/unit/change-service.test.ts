@@ -761,7 +761,7 @@ describe('standards', () => {
     await expectRefusedAndUnchanged(
       () => coe(cleo, 'sop new returns Returns again'),
       'INPUT.INVALID',
-      'SOP-returns is registered already: see it with `sop show returns`.',
+      'SOP-returns is registered already: see it with {{coe sop show returns}}.',
     );
     for (const actor of [mona, eve, wanda, stranger]) {
       await expectRefusedAndUnchanged(
@@ -803,7 +803,7 @@ describe('standards', () => {
     await expectRefusedAndUnchanged(
       () => coe(wanda, 'sop show payroll'),
       'NOT_FOUND',
-      'There is no SOP-payroll. See the registered standards with `sop list`.',
+      'There is no SOP-payroll. See the registered standards with {{coe sop list}}.',
     );
   });
 
@@ -1082,7 +1082,7 @@ describe('releases', () => {
     const shown = await coe(wanda, 'sop show inventory-scanning');
     expect(shown.text).toBe('SOP-inventory-scanning v1.1: Inventory scanning');
     expect(JSON.stringify(shown)).toContain(
-      '"label":"v1.1 · 2025-03-03","value":"• CR-1 Charge scanners at every break (Clarify) (Clarify; CR-1; deployed 0/2 teams)"',
+      '"label":"v1.1 · 2025-03-03","value":"• CR-1 Charge scanners at every break (Clarify) (CR-1; deployed 0/2 teams)"',
     );
   });
 
@@ -1264,10 +1264,10 @@ describe('releases', () => {
       expect(notListed.text).toBe(
         '"Midjourney" is not listed in the AI usage rules: ask the CoE before you use it for work.',
       );
-      expect(notListed.blocks.at(-1)).toEqual({ type: 'note', text: 'See every listed tool with `ai`.' });
+      expect(notListed.blocks.at(-1)).toEqual({ type: 'note', text: 'To see every listed tool, send {{coe ai}}.' });
       expect((await coe(wanda, 'ai midjourney')).blocks.at(-1)).toEqual({
         type: 'note',
-        text: 'See every listed tool with `/coe ai`.',
+        text: 'To see every listed tool, send {{coe ai}}.',
       });
       expect((await coe(wanda, 'ai')).text).toBe('AI usage rules: ChatGPT (restricted), Claude (approved)');
       expect(store.people.find((p) => p.displayName === null)).toBeUndefined();

@@ -11,6 +11,7 @@ import {
   CHANGE_STATUSES,
   type ChangeStatus,
   changeFormValues,
+  type Improvement,
   isDecidable,
   isWithdrawable,
   parseChangeId,
@@ -686,11 +687,12 @@ describe('AI usage rules', () => {
   });
 
   it('says a tool is not listed, and how to see the list', () => {
-    const answer = aiNotListedMessage('Midjourney', '/coe ai');
+    const answer = aiNotListedMessage('Midjourney');
     expect(answer.text).toBe(
       '"Midjourney" is not listed in the AI usage rules: ask the CoE before you use it for work.',
     );
-    expect(answer.blocks.at(-1)).toEqual({ type: 'note', text: 'See every listed tool with `/coe ai`.' });
+    // The command is a token each platform writes its own way (`/coe ai` in Slack, **ai** in Teams).
+    expect(answer.blocks.at(-1)).toEqual({ type: 'note', text: 'To see every listed tool, send {{coe ai}}.' });
   });
 
   it('lists the rules, or says there are none', () => {
@@ -870,7 +872,13 @@ describe('release messages', () => {
   it('sums up what failed, naming at most the failures it is given', () => {
     const view = releaseView();
     expect(releaseSummaryMessage(view, { total: 2, sent: 2, failed: 0 }, []).text).toBe(
-      'SOP-inventory-scanning v1.1: announced in all 2 channels.',
+      'SOP-inventory-scanning v1.1: announced in both channels.',
+    );
+    expect(releaseSummaryMessage(view, { total: 1, sent: 1, failed: 0 }, []).text).toBe(
+      'SOP-inventory-scanning v1.1: announced in the channel.',
+    );
+    expect(releaseSummaryMessage(view, { total: 3, sent: 3, failed: 0 }, []).text).toBe(
+      'SOP-inventory-scanning v1.1: announced in all 3 channels.',
     );
     const failed = releaseSummaryMessage(view, { total: 30, sent: 5, failed: 25 }, [
       { where: 'Warehouse: slack channel C1', error: 'channel_not_found' },
@@ -925,6 +933,38 @@ describe('release messages', () => {
       facts: [{ label: 'CR-2 · In review', value: 'Spare scanner' }],
     });
     expect(textOf(shown)).toContain('{"label":"Owner","value":"Olga Owner"}');
+  });
+
+  it('names each improvement tag of a version once, also when the notes name it already', () => {
+    const version = (notes: string, tags: Improvement[]) =>
+      sopMessage({
+        key: 'inventory-scanning',
+        title: 'Inventory scanning',
+        version: { major: 1, minor: 1 },
+        ownerName: null,
+        baseline: undefined,
+        history: [
+          {
+            version: { major: 1, minor: 1 },
+            notes,
+            tags,
+            changes: [1, 2],
+            publishedAt: new Date(0),
+            deployed: 0,
+            teams: 2,
+          },
+        ],
+        changes: [],
+      });
+    const label = 'v1.1 · 1970-01-01';
+    expect(version('• CR-1 Charge (Clarify)\n• CR-2 Spare (Simplify)', ['clarify', 'simplify']).blocks).toContainEqual({
+      type: 'facts',
+      facts: [{ label, value: '• CR-1 Charge (Clarify)\n• CR-2 Spare (Simplify) (CR-1, CR-2; deployed 0/2 teams)' }],
+    });
+    expect(version('Charge at every break.', ['clarify', 'clarify', 'simplify']).blocks).toContainEqual({
+      type: 'facts',
+      facts: [{ label, value: 'Charge at every break. (Clarify, Simplify; CR-1, CR-2; deployed 0/2 teams)' }],
+    });
   });
 
   it('lists standards, or says there are none', () => {

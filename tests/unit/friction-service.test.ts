@@ -223,7 +223,7 @@ describe('an anonymous report', () => {
 
     await decide(coe, 'triage', 1);
     await decide(coe, 'rootCause', 1, { rootCause: 'Power saving.' });
-    await decide(coe, 'decline', 1, { reason: 'Replaced next month.' });
+    await decide(coe, 'decline', 1, { lane: 'other', reason: 'Replaced next month.' });
     expect(await friction.myReports(secret)).toMatchObject({ text: expect.stringMatching(/^My reports: /) });
     await friction.status('FR-1');
 
@@ -259,7 +259,9 @@ describe('CoE decisions', () => {
     expect((await decide(coe, 'rootCause', 1, { rootCause: '  Power saving.  ' })).text).toBe(
       'Root cause recorded on FR-1.',
     );
-    expect((await decide(coe, 'decline', 1, { reason: 'Scanners are replaced in May.' })).text).toBe('FR-1 declined.');
+    expect((await decide(coe, 'decline', 1, { lane: 'other', reason: 'Scanners are replaced in May.' })).text).toBe(
+      'FR-1 declined.',
+    );
     expect((await decide(coe, 'duplicate', 2, { duplicateOf: 'FR-1' })).text).toBe('FR-2 merged into FR-1.');
     expect(rows('dm').map((r) => [r.key, r.platform, r.target])).toEqual([
       ['FR-1:v2:dm:2', 'slack', { kind: 'dm', externalId: worker.externalId }],
@@ -271,10 +273,12 @@ describe('CoE decisions', () => {
     expect(dms().map((d) => d.text)).toEqual([
       'FR-1 "Scanner dies after 30 minutes" is now triaged.',
       'FR-1 "Scanner dies after 30 minutes" is now analysing.',
-      'FR-1 "Scanner dies after 30 minutes" is now declined.',
+      'The CoE will not take FR-1 "Scanner dies after 30 minutes" further, for the reason below.',
       'FR-2 "Label printer jams" is now duplicate.',
     ]);
-    expect(JSON.stringify(rows('dm')[2]?.body)).toContain('Olga Owner declined it: Scanners are replaced in May.');
+    // The reporter reads the CoE's note, never who declined it.
+    expect(JSON.stringify(rows('dm')[2]?.body)).toContain('**Note from the CoE:** Scanners are replaced in May.');
+    expect(JSON.stringify(rows('dm')[2]?.body)).not.toContain('Olga');
     expect(store.report(1)).toMatchObject({
       status: 'declined',
       ownerPersonId: idOf(coe),
@@ -295,7 +299,7 @@ describe('CoE decisions', () => {
   it('do not message the CoE member about their own decision on their own report', async () => {
     await submit(coe);
     await decide(coe, 'triage', 1);
-    await decide(coe, 'decline', 1, { reason: 'Mine, withdrawn.' });
+    await decide(coe, 'decline', 1, { lane: 'other', reason: 'Mine, withdrawn.' });
     expect(rows('dm')).toEqual([]);
   });
 
@@ -356,7 +360,7 @@ describe('CoE decisions', () => {
       ['triage', {}],
       ['rootCause', { rootCause: 'x' }],
       ['duplicate', { duplicateOf: 'FR-1' }],
-      ['decline', { reason: 'x' }],
+      ['decline', { lane: 'other', reason: 'x' }],
     ] as const) {
       const req = request(worker);
       const error = await expectCoeError(friction.decide(req, decision, 2, input), 'PERMISSION.DENIED');
@@ -384,14 +388,14 @@ describe('CoE decisions', () => {
   it.each([
     ['triage', 'triaged', {}],
     ['rootCause', 'new', { rootCause: 'x' }],
-    ['decline', 'declined', { reason: 'x' }],
+    ['decline', 'declined', { lane: 'other', reason: 'x' }],
     ['duplicate', 'duplicate', { duplicateOf: 'FR-3' }],
   ] as const)('refuse %s on a report that is %s, saying why', async (decision, status, input) => {
     await submit(worker);
     await submit(worker, { title: 'Second' });
     await submit(worker, { title: 'Third' });
     if (status === 'triaged') await decide(coe, 'triage', 1);
-    if (status === 'declined') await decide(coe, 'decline', 1, { reason: 'No.' });
+    if (status === 'declined') await decide(coe, 'decline', 1, { lane: 'other', reason: 'No.' });
     if (status === 'duplicate') await decide(coe, 'duplicate', 1, { duplicateOf: 'FR-2' });
     const before = state();
     const error = await expectCoeError(decide(coe, decision, 1, input), 'INPUT.INVALID');
@@ -402,7 +406,7 @@ describe('CoE decisions', () => {
   it('refuse a form that fails its checks, with the same words, and change nothing', async () => {
     await submit(worker);
     const before = state();
-    const error = await expectCoeError(decide(coe, 'decline', 1, { reason: '   ' }), 'INPUT.INVALID');
+    const error = await expectCoeError(decide(coe, 'decline', 1, { lane: 'other', reason: '   ' }), 'INPUT.INVALID');
     expect(error.userMessage).toBe('Please say why, so the reporter understands the decision.');
     const self = await expectCoeError(decide(coe, 'duplicate', 1, { duplicateOf: 'fr-1' }), 'INPUT.INVALID');
     expect(self.userMessage).toBe('A report cannot duplicate itself.');
@@ -463,11 +467,17 @@ describe('checkDecisionInput', () => {
   });
 
   it.each([
-    [{}, 'Please say why, so the reporter understands the decision.'],
-    [{ reason: ' \n ' }, 'Please say why, so the reporter understands the decision.'],
-    [{ reason: 'r'.repeat(1001) }, 'Keep the reason under 1000 characters.'],
-  ])('asks a decline for a reason (%j)', async (input, problem) => {
+    [{ lane: 'other' }, 'Please say why, so the reporter understands the decision.'],
+    [{ lane: 'other', reason: ' \n ' }, 'Please say why, so the reporter understands the decision.'],
+    [{ lane: 'other', reason: 'r'.repeat(1001) }, 'Keep the note under 1000 characters.'],
+  ])('asks a decline for "something else" for a reason (%j)', async (input, problem) => {
     expect(await friction.checkDecisionInput('decline', 3, input)).toEqual({ reason: problem });
+  });
+
+  it('asks a decline for its lane', async () => {
+    expect(await friction.checkDecisionInput('decline', 3, {})).toEqual({
+      lane: 'Please choose where this report belongs.',
+    });
   });
 
   it.each([
@@ -490,7 +500,9 @@ describe('checkDecisionInput', () => {
   });
 
   it('accepts complete forms at their limits', async () => {
-    expect(await friction.checkDecisionInput('decline', 3, { reason: ` ${'r'.repeat(1000)} ` })).toEqual({});
+    expect(await friction.checkDecisionInput('decline', 3, { lane: 'other', reason: ` ${'r'.repeat(1000)} ` })).toEqual(
+      {},
+    );
     expect(await friction.checkDecisionInput('rootCause', 3, { rootCause: 'r'.repeat(2000) })).toEqual({});
     expect(await friction.checkDecisionInput('duplicate', 3, { duplicateOf: ' fr-1 ' })).toEqual({});
     expect(await friction.checkDecisionInput('duplicate', 3, { duplicateOf: '1' })).toEqual({});
@@ -637,7 +649,7 @@ describe('"+1 this one instead"', () => {
 
   it('refuses when the similar report is no longer open', async () => {
     const value = await offered();
-    await decide(coe, 'decline', 1, { reason: 'Replaced soon.' });
+    await decide(coe, 'decline', 1, { lane: 'other', reason: 'Replaced soon.' });
     const error = await expectCoeError(friction.plusOneInstead(request(teamsWorker), value), 'INPUT.INVALID');
     expect(error.userMessage).toBe('FR-1 is declined now; your report stays open.');
     expect(store.report(2)?.status).toBe('new');
@@ -652,7 +664,7 @@ describe('similar reports offered at submit time', () => {
     await submit(worker, { title: 'Labels jam', tool: 'Label printer' }); // 4: another tool, another title
     await submit(worker, { title: 'Slow scanner', tool: 'Inventory-Scanner' }); // 5
     await submit(worker, { title: 'Scanner dies after 30 minutes', tool: 'Handheld' }); // 6: same title, other tool
-    await decide(coe, 'decline', 3, { reason: 'Known.' });
+    await decide(coe, 'decline', 3, { lane: 'other', reason: 'Known.' });
     const result = await friction.submit(request(third), form());
     const offers = actionsOf(confirmationOf(result)).map((a) => parsePlusOneValue(a.value));
     expect(offers.map((o) => o?.to)).toEqual([6, 5, 2]);
@@ -786,7 +798,7 @@ describe('the triage queue', () => {
 
   it('lists open reports oldest first, at most 20', async () => {
     for (let i = 1; i <= 23; i++) await submit(worker, { title: `Report ${i}`, tool: `Tool ${i}` });
-    await decide(coe, 'decline', 2, { reason: 'No.' });
+    await decide(coe, 'decline', 2, { lane: 'other', reason: 'No.' });
     await decide(coe, 'duplicate', 3, { duplicateOf: 'FR-1' });
     await decide(coe, 'triage', 4);
     const reply = await friction.triageQueue(coe);

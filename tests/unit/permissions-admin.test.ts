@@ -346,6 +346,13 @@ permissionTable('permissions-admin', [
     shows: /Report friction/,
   }),
   row({
+    action: 'More commands, under the help (Slack; Teams opens the rest inside the card): everything the person may do',
+    covers: ['help.more'],
+    allowed: ANYONE,
+    call: (w, actor) => w.coe(actor, 'help all'),
+    shows: /Everything you can do as .*Report friction/,
+  }),
+  row({
     action: 'an unknown or incomplete command: help, or its usage',
     covers: ['unknown', 'invalid'],
     allowed: ANYONE,

@@ -127,7 +127,8 @@ permissionTable('permissions', [
     allowed: ['coe'],
     refusal: DECIDE_FRICTION,
     setup: (w) => w.report(),
-    call: (w, actor, fr) => w.services.friction.decide(w.request(actor), 'decline', fr, { reason: 'Not a process.' }),
+    call: (w, actor, fr) =>
+      w.services.friction.decide(w.request(actor), 'decline', fr, { lane: 'other', reason: 'Not a process.' }),
     done: (w, _actor, fr) => w.store.report(fr)?.status === 'declined',
   }),
   row({

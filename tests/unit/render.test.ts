@@ -3,7 +3,7 @@ import { MENTION, parseCoeCommand } from '../../src/domain/coe-command.ts';
 import { coeCommand, type Message, type MessageBlock, message } from '../../src/domain/message.ts';
 import type { PersonRef, Platform } from '../../src/domain/people.ts';
 import { mrkdwn, renderMessage } from '../../src/platforms/slack/render.ts';
-import { renderCard } from '../../src/platforms/teams/cards.ts';
+import { renderCard, teamsText } from '../../src/platforms/teams/cards.ts';
 import { answer, UNEXPECTED } from '../../src/services/answer.ts';
 import { adaptiveCardProblems } from '../support/adaptive-card.ts';
 import { BLOCK_KIT_LIMITS, blockKitProblems } from '../support/block-kit-limits.ts';
@@ -292,7 +292,7 @@ describe('Teams: renderCard', () => {
       for (const [name, m] of await producedMessages(p)) {
         const card = renderCard(m);
         expect({ name, problems: adaptiveCardProblems(card) }).toEqual({ name, problems: [] });
-        expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: m.text });
+        expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: teamsText(m.text) });
         expect(JSON.stringify(card)).not.toContain('`'); // Teams does not render `code`
       }
     },

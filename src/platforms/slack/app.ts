@@ -7,27 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger, LogLevel, type Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
-import type { AuditService } from '../../services/audit.ts';
-import type { ChangeService } from '../../services/change.ts';
-import type { CoeCommands } from '../../services/commands.ts';
-import type { FrictionService } from '../../services/friction.ts';
-import type { ReleaseService } from '../../services/release.ts';
-import type { StaleNudgeService } from '../../services/stale-nudges.ts';
-import type { TrainingService } from '../../services/training.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';
+import type { SlackServices } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
+import { personToName, SlackNames } from './names.ts';
 import { SlackSender } from './sender.ts';
 import { SlackSocketReceiver } from './socket-receiver.ts';
-
-export interface SlackServices {
-  commands: CoeCommands;
-  friction: FrictionService;
-  changes: ChangeService;
-  releases: ReleaseService;
-  trainings: TrainingService;
-  audits: AuditService;
-  nudges: StaleNudgeService;
-}
 
 export interface SlackPlatform {
   app: App;
@@ -76,7 +61,19 @@ export function createSlackPlatform(
     // The error handler is told which request failed, so that its person gets a "sorry" at once.
     extendedErrorHandler: true,
   });
-  registerListeners(app, { ...services, log });
+  const names = new SlackNames(app.client);
+  // Before any listener: the person's name as Slack shows it, so their actor carries it and the records name them.
+  app.use(async ({ body, next }) => {
+    const userId = personToName(body);
+    const name = userId ? await names.resolve(userId) : undefined;
+    if (userId && name) {
+      await services.people
+        .noteName({ platform: 'slack', externalId: userId, displayName: name })
+        .catch((error: unknown) => log.warn({ err: error }, 'slack: could not record a name'));
+    }
+    await next();
+  });
+  registerListeners(app, { ...services, names, log });
   app.error(async ({ error, body }: { error: Error; body: unknown }) => {
     log.error({ err: error }, 'slack: unhandled listener error');
     (http ?? socket)?.dispatcher.listenerFailed(body);

@@ -7,6 +7,7 @@ import type { ChangeField } from '../../domain/change.ts';
 import { CHANGE_ACTIONS } from '../../domain/change-messages.ts';
 import type { FrictionField } from '../../domain/friction.ts';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
+import { HELP_ACTIONS } from '../../domain/help.ts';
 import type { ReleaseField } from '../../domain/release.ts';
 import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
 import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../domain/schedule-messages.ts';
@@ -75,6 +76,9 @@ export const DECISION_BLOCKS: Record<keyof DecisionInput, string> = {
   rootCause: 'decision.root_cause',
   duplicateOf: 'decision.duplicate_of',
   reason: 'decision.reason',
+  // The decline form's other two inputs (its note is `reason`).
+  lane: 'decision.lane',
+  standard: 'decision.standard',
 };
 
 /** The change-request form's block ids, one per field of `CHANGE_FIELDS`, so the core's errors map back one to one. */
@@ -140,3 +144,4 @@ export const RELEASE_BUTTONS = RELEASE_ACTIONS;
 export const TRAINING_BUTTONS = TRAINING_ACTIONS;
 export const AUDIT_BUTTONS = AUDIT_ACTIONS;
 export const NUDGE_BUTTONS = NUDGE_ACTIONS;
+export const HELP_BUTTONS = HELP_ACTIONS;

@@ -15,7 +15,8 @@ export function extractMentions(text: string): { text: string; mentions: PersonR
   const channels: string[] = [];
   const replaced = text
     .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
-      mentions.push({ platform: 'slack', externalId: id, ...(name ? { displayName: decodeEntities(name) } : {}) });
+      // The name in `<@U123|name>` is a username: a name only until the person's own is known.
+      mentions.push({ platform: 'slack', externalId: id, ...(name ? { handle: decodeEntities(name) } : {}) });
       return ` ${MENTION} `;
     })
     .replace(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g, (_all, id: string) => {

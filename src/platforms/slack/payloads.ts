@@ -38,9 +38,16 @@ const user = z.object({
   username: z.string().max(255).optional(),
 });
 
-export function actorOf(u: z.infer<typeof user>): PersonRef {
-  const name = u.name ?? u.username;
-  return { platform: 'slack', externalId: u.id, ...(name ? { displayName: name } : {}) };
+/** The person who acted: their name as Slack shows it where it is known (`names`), and their username. */
+export function actorOf(u: z.infer<typeof user>, names: { nameOf(id: string): string | undefined }): PersonRef {
+  const handle = u.username ?? u.name;
+  const displayName = names.nameOf(u.id);
+  return {
+    platform: 'slack',
+    externalId: u.id,
+    ...(displayName ? { displayName } : {}),
+    ...(handle ? { handle } : {}),
+  };
 }
 
 /** `view.state.values`: block id → action id → element state, each element checked on its own when read. */

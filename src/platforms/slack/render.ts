@@ -2,7 +2,16 @@
  * The core's neutral `Message` as Slack Block Kit. Pure functions: no Slack client, no state.
  */
 import type { KnownBlock } from '@slack/web-api';
-import { COE_COMMAND_TOKEN, type Message, type MessageBlock } from '../../domain/message.ts';
+import {
+  type CommandHelp,
+  type CommandRef,
+  commandToken,
+  type Message,
+  type MessageAction,
+  type MessageBlock,
+  replaceCommands,
+} from '../../domain/message.ts';
+import { SLASH_COMMANDS } from './ids.ts';
 
 // Block Kit limits (../shared/specs/slack_block_kit_limits.json): text is cut rather than rejected by Slack.
 const SECTION_TEXT_MAX = 3000;
@@ -22,15 +31,25 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
+const SLASH: Record<CommandRef['command'], string> = {
+  coe: SLASH_COMMANDS.coe,
+  friction: SLASH_COMMANDS.friction,
+  'change-request': SLASH_COMMANDS.changeRequest,
+};
+
+/** A command as it is typed in Slack: `/coe status FR-12`, `/friction [what happened]`. */
+export const slackCommand = (ref: CommandRef) => `${SLASH[ref.command]}${ref.words ? ` ${ref.words}` : ''}`;
+
 /** Escapes what Slack treats as control characters, then maps our **bold** / [label](url) to mrkdwn. */
 export function mrkdwn(text: string): string {
-  return text
+  const escaped = text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<$2|$1>')
-    .replace(COE_COMMAND_TOKEN, '`/coe $1`');
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<$2|$1>');
+  // Commands in code formatting, as people type them (their words were escaped with the rest).
+  return replaceCommands(escaped, (ref) => `\`${slackCommand(ref)}\``);
 }
 
 export function plain(text: string, max: number): string {
@@ -78,17 +97,37 @@ function renderBlock(block: MessageBlock): SlackBlock[] {
       return sections;
     }
     case 'actions':
-      return actionRows(block.actions).map((row) => ({
-        type: 'actions',
-        elements: row.map((a) => ({
-          type: 'button',
-          action_id: a.id,
-          text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
-          value: plain(a.value, BUTTON_VALUE_MAX),
-          ...(a.style ? { style: a.style } : {}),
-        })),
-      }));
+      return buttons(block.actions);
+    case 'commands':
+      // Slack cannot fold the rest into the message: a button asks for it, and the answer replaces this one.
+      return [...commandSections(block.commands), ...(block.more ? buttons([block.more.button]) : [])];
   }
+}
+
+function buttons(actions: readonly MessageAction[]): SlackBlock[] {
+  return actionRows(actions).map((row) => ({
+    type: 'actions',
+    elements: row.map((a) => ({
+      type: 'button',
+      action_id: a.id,
+      text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
+      value: plain(a.value, BUTTON_VALUE_MAX),
+      ...(a.style ? { style: a.style } : {}),
+    })),
+  }));
+}
+
+/** One line per command (`/coe queue` — what it does), in as few sections as their text limit allows. */
+function commandSections(commands: readonly CommandHelp[]): SlackBlock[] {
+  const sections: string[] = [];
+  for (const c of commands) {
+    const line = plain(`${mrkdwn(commandToken(c.command))} — ${mrkdwn(c.does)}`, SECTION_TEXT_MAX);
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= SECTION_TEXT_MAX)
+      sections[sections.length - 1] = `${last}\n${line}`;
+    else sections.push(line);
+  }
+  return sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
 }
 
 /**

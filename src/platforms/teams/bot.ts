@@ -29,6 +29,7 @@ import type { AuditService } from '../../services/audit.ts';
 import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
+import type { PeopleService } from '../../services/people.ts';
 import type { ReleaseService } from '../../services/release.ts';
 import type { StaleNudgeService } from '../../services/stale-nudges.ts';
 import type { TrainingService } from '../../services/training.ts';
@@ -61,6 +62,7 @@ export interface TeamsServices {
   trainings: TrainingService;
   audits: AuditService;
   nudges: StaleNudgeService;
+  people: PeopleService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -331,8 +333,14 @@ export class TeamsBot extends TeamsActivityHandler {
     }
   }
 
-  /** Keeps what proactive messages need to reach this channel and this person later. */
+  /**
+   * Keeps how to reach this person (and the channel they wrote in) and their name as Teams shows it, so a CoE member
+   * who only presses buttons is named on what they decide. Never for what may be anonymous (a friction report).
+   */
   private async remember(activity: Activity): Promise<void> {
+    await this.services.people
+      .noteName(actorOf(activity))
+      .catch((error: unknown) => this.log.error({ err: error }, 'teams: could not record a name'));
     const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
     const base = { serviceUrl: activity.serviceUrl, ...(tenantId ? { tenantId } : {}) };
     const person: TeamsAddress = { ...base, userId: activity.from.id };

@@ -2,7 +2,14 @@
  * The core's neutral `Message` as an Adaptive Card 1.5 (the newest version Teams renders). Pure functions.
  */
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
-import { COE_COMMAND_TOKEN, type Message, type MessageBlock } from '../../domain/message.ts';
+import {
+  type CommandHelp,
+  type CommandRef,
+  type Message,
+  type MessageBlock,
+  replaceCommands,
+} from '../../domain/message.ts';
+import { CHANGE_REQUEST_COMMAND, FRICTION_COMMAND } from './ids.ts';
 
 export type CardElement = Record<string, unknown>;
 
@@ -26,11 +33,25 @@ export interface CardActionData {
   value: string;
 }
 
-/** The core's text as Teams shows it: a `/coe` command is the words said to the bot. */
-export const teamsText = (text: string) => text.replace(COE_COMMAND_TOKEN, '$1');
+const SAID: Record<CommandRef['command'], string | undefined> = {
+  coe: undefined,
+  friction: FRICTION_COMMAND,
+  'change-request': CHANGE_REQUEST_COMMAND,
+};
 
-/** Teams' TextBlock markdown knows **bold**, _italic_ and [links](…) but not `code`. */
-const teamsMarkdown = (text: string) => teamsText(text).replace(/`([^`]*)`/g, '$1');
+/** A command as it is said to the bot in Teams: `status FR-12`, `friction [what happened]` (no slash). */
+export const teamsCommand = (ref: CommandRef) =>
+  [SAID[ref.command], ref.words].filter((part) => part !== undefined && part !== '').join(' ');
+
+/** The core's text as Teams shows it in plain text (summaries, fallback): a command is the words said to the bot. */
+export const teamsText = (text: string) => replaceCommands(text, teamsCommand);
+
+/**
+ * Teams' TextBlock markdown knows **bold**, _italic_ and [links](…) but not `code`: the words to say to the bot are in
+ * bold instead, and any other backticks go.
+ */
+const teamsMarkdown = (text: string) =>
+  replaceCommands(text.replace(/`([^`]*)`/g, '$1'), (ref) => `**${teamsCommand(ref)}**`);
 
 export function renderCard(message: Message): AdaptiveCard {
   const body: CardElement[] = [];
@@ -66,6 +87,28 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
         type: 'FactSet',
         facts: block.facts.map((f) => ({ title: teamsMarkdown(f.label), value: teamsMarkdown(f.value) })),
       };
+    case 'commands':
+      return {
+        type: 'Container',
+        items: [
+          ...commandLines(block.commands),
+          // The rest opens in place, inside this card: no round trip, and it stays the asker's list in a thread.
+          ...(block.more
+            ? [
+                {
+                  type: 'ActionSet',
+                  actions: [
+                    {
+                      type: 'Action.ShowCard',
+                      title: block.more.button.label,
+                      card: { type: 'AdaptiveCard', body: commandLines(block.more.commands) },
+                    },
+                  ],
+                },
+              ]
+            : []),
+        ],
+      };
     case 'actions':
       return {
         type: 'ActionSet',
@@ -79,6 +122,16 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
         })),
       };
   }
+}
+
+/** One TextBlock per command, the words in bold then what they do: it wraps well in Teams' narrow column. */
+function commandLines(commands: readonly CommandHelp[]): CardElement[] {
+  return commands.map((c) => ({
+    type: 'TextBlock',
+    text: `**${teamsCommand(c.command)}** — ${teamsMarkdown(c.does)}`,
+    wrap: true,
+    spacing: 'Small',
+  }));
 }
 
 /** A message activity carrying the card, with the plain text as its notification summary. */

@@ -56,6 +56,8 @@ const decisionData = z.object({
   rootCause: z.string().optional(),
   duplicateOf: z.string().optional(),
   reason: z.string().optional(),
+  lane: z.string().optional(),
+  standard: z.string().optional(),
 });
 
 /** The part of a message action's payload the form uses: the message's text and its link. */

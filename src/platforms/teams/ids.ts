@@ -224,6 +224,9 @@ export const DECISION_INPUTS: Record<keyof DecisionInput, keyof DecisionInput> =
   rootCause: 'rootCause',
   duplicateOf: 'duplicateOf',
   reason: 'reason',
+  // The decline form's other two inputs (its note is `reason`).
+  lane: 'lane',
+  standard: 'standard',
 };
 
 /** The id of the error line shown under an input. */

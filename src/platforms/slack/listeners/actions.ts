@@ -16,7 +16,6 @@ import { recordOf } from './interactions.ts';
 const FORM_BUTTONS: [FormDecision, string][] = [
   ['rootCause', ACTIONS.rootCause],
   ['duplicate', ACTIONS.duplicate],
-  ['decline', ACTIONS.decline],
 ];
 
 const reportOf = (value: string) => recordOf(value, parseFrictionId);
@@ -27,7 +26,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     deps.friction.decide({ actor: press.actor, key: press.key }, 'triage', reportOf(press.value)),
   );
 
-  // Root cause, duplicate, decline: only a CoE member gets the form; the decision is taken when it is submitted.
+  // Root cause, duplicate: only a CoE member gets the form; the decision is taken when it is submitted. Decline has
+  // a form of its own (decline.ts).
   for (const [decision, actionId] of FORM_BUTTONS) {
     registerFormButton(
       app,
@@ -59,7 +59,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     // carries its claim token, so it is unique to this report already.
     const key = `slack:action:${view.id}:${action.action_id}:${action.value}`;
     const outcome = await attempt(
-      () => deps.friction.plusOneInstead({ actor: actorOf(parsed.data.user), key }, action.value),
+      () => deps.friction.plusOneInstead({ actor: actorOf(parsed.data.user, deps.names), key }, action.value),
       deps.log,
     );
     try {

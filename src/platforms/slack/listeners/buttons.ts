@@ -17,7 +17,7 @@ export function registerPressButton(
 ): void {
   app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, client, respond }) => {
     await ack();
-    const press = readPress(body, deps.log, respond);
+    const press = readPress(body, deps, respond);
     if (!press) return;
     const outcome = await attempt(() => handle(press), deps.log);
     await tellPrivately(
@@ -38,7 +38,7 @@ export function registerFormButton<T>(
 ): void {
   app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, client, respond }) => {
     await ack();
-    const press = readPress(body, deps.log, respond);
+    const press = readPress(body, deps, respond);
     if (!press) return;
     await openFormFromButton(
       deps,

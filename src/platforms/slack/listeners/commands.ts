@@ -33,7 +33,8 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const actor = {
       platform: 'slack' as const,
       externalId: c.user_id,
-      ...(c.user_name ? { displayName: c.user_name } : {}),
+      ...(deps.names.nameOf(c.user_id) ? { displayName: deps.names.nameOf(c.user_id) } : {}),
+      ...(c.user_name ? { handle: c.user_name } : {}),
     };
     // `release`, `training assign` and `audit plan` are forms, opened on this command's trigger (refused with a
     // reason when this person may not, or when there is nothing to fill in yet).

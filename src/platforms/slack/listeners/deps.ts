@@ -5,8 +5,28 @@
 import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../../domain/message.ts';
 import { answer } from '../../../services/answer.ts';
-import type { SlackServices } from '../app.ts';
+import type { AuditService } from '../../../services/audit.ts';
+import type { ChangeService } from '../../../services/change.ts';
+import type { CoeCommands } from '../../../services/commands.ts';
+import type { FrictionService } from '../../../services/friction.ts';
+import type { PeopleService } from '../../../services/people.ts';
+import type { ReleaseService } from '../../../services/release.ts';
+import type { StaleNudgeService } from '../../../services/stale-nudges.ts';
+import type { TrainingService } from '../../../services/training.ts';
+import type { SlackNames } from '../names.ts';
 import { renderMessage } from '../render.ts';
+
+/** The core's services the Slack side calls. */
+export interface SlackServices {
+  commands: CoeCommands;
+  friction: FrictionService;
+  changes: ChangeService;
+  releases: ReleaseService;
+  trainings: TrainingService;
+  audits: AuditService;
+  nudges: StaleNudgeService;
+  people: PeopleService;
+}
 
 export interface ListenerLog {
   warn(obj: object, msg: string): void;
@@ -14,7 +34,7 @@ export interface ListenerLog {
 }
 
 /** The services the Slack side calls, and where it says what went wrong. */
-export type ListenerDeps = SlackServices & { log: ListenerLog };
+export type ListenerDeps = SlackServices & { names: SlackNames; log: ListenerLog };
 
 /** Runs a service call; a failure becomes the reply the person should see (a `CoeError`'s words, or "sorry"). */
 export async function attempt<T>(

@@ -59,7 +59,7 @@ export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>)
     }
     const { user, view } = parsed.data;
     const outcome = await attempt(
-      () => spec.submit({ actor: actorOf(user), key: submissionKey(view) }, input),
+      () => spec.submit({ actor: actorOf(user, deps.names), key: submissionKey(view) }, input),
       deps.log,
     );
     if (!outcome.ok) {
@@ -116,7 +116,7 @@ export function registerDecisionForm(app: App, deps: ListenerDeps, form: Decisio
     }
     await ack();
     const outcome = await attempt(
-      () => spec.decide({ actor: actorOf(user), key: submissionKey(view) }, metadata.number, input),
+      () => spec.decide({ actor: actorOf(user, deps.names), key: submissionKey(view) }, metadata.number, input),
       deps.log,
     );
     await tellPrivately(

@@ -1,14 +1,16 @@
 /**
  * Registers every Slack listener, by surface (commands, shortcuts, modals, buttons, events) and by capability
- * (friction, change requests, releases, training, audits, stale nudges).
+ * (friction, change requests, releases, training, audits, stale nudges, help).
  */
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions.ts';
 import { registerAudits } from './audits.ts';
 import { registerChangeRequests } from './change-requests.ts';
 import { registerCommands } from './commands.ts';
+import { registerDecline } from './decline.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerEvents } from './events.ts';
+import { registerHelp } from './help.ts';
 import { registerNudges } from './nudges.ts';
 import { registerReleases } from './releases.ts';
 import { registerShortcuts } from './shortcuts.ts';
@@ -21,10 +23,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerShortcuts(app, deps);
   registerViews(app, deps);
   registerActions(app, deps);
+  registerDecline(app, deps);
   registerChangeRequests(app, deps);
   registerReleases(app, deps);
   registerTrainings(app, deps);
   registerAudits(app, deps);
   registerNudges(app, deps);
+  registerHelp(app, deps);
   registerEvents(app, deps);
 }

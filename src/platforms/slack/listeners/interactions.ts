@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { CoeError } from '../../../domain/errors.ts';
 import { actorOf, type BlockActionPayload, blockAction } from '../payloads.ts';
-import type { ListenerLog } from './deps.ts';
+import type { ListenerDeps } from './deps.ts';
 
 /** The record (`FR-3`, `CR-7`) a button is about; a value that names none is a button from an older version. */
 export function recordOf(value: string, parse: (text: string) => number | undefined): number {
@@ -37,9 +37,10 @@ export interface Press {
  */
 export function readPress(
   body: unknown,
-  log: ListenerLog,
+  deps: Pick<ListenerDeps, 'log' | 'names'>,
   respond?: (reply: object) => Promise<unknown>,
 ): Press | undefined {
+  const { log } = deps;
   const parsed = blockAction.safeParse(body);
   if (!parsed.success) {
     log.warn({ issues: parsed.error.issues.length }, 'slack: a button press arrived malformed');
@@ -52,7 +53,7 @@ export function readPress(
   const messageTs = b.container?.message_ts;
   const where = messageTs ? `${channel ?? ''}:${messageTs}` : (action.action_ts ?? b.trigger_id);
   return {
-    actor: actorOf(b.user),
+    actor: actorOf(b.user, deps.names),
     userId: b.user.id,
     triggerId: b.trigger_id,
     channel,

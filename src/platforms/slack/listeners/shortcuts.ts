@@ -25,7 +25,7 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
       const sourceLink = await permalink(client, s.channel.id, s.message_ts);
       const opened = await openFrictionForm(deps, client, {
         triggerId: s.trigger_id,
-        actor: actorOf(s.user),
+        actor: actorOf(s.user, deps.names),
         prefill: { description: readableText(s.message.text) },
         sourceLink,
       });

@@ -1,7 +1,7 @@
 /**
- * The small one-input modals a CoE member fills before a decision: on a friction report the root cause, the report
- * it duplicates, or why it is declined; on a change request what should change, or why it is rejected. Pure
- * functions: no Slack client, no state.
+ * The small one-input modals a CoE member fills before a decision: on a friction report the root cause or the report
+ * it duplicates (declining has a form of its own, decline-form.ts); on a change request what should change, or why it
+ * is rejected. Pure functions: no Slack client, no state.
  */
 import type { ModalView } from '@slack/web-api';
 import { CHANGE_LIMITS, type ChangeDecision } from '../../../domain/change.ts';
@@ -22,8 +22,8 @@ export interface DecisionForm {
   placeholder: string;
 }
 
-/** The decisions on a friction report that ask for more than a button press. */
-export type FormDecision = Exclude<FrictionDecision, 'triage'>;
+/** The decisions on a friction report that ask for one input more than a button press. */
+export type FormDecision = Exclude<FrictionDecision, 'triage' | 'decline'>;
 
 /** The friction decision forms, each with the `DecisionInput` field its input fills. */
 export const DECISION_FORMS: Record<FormDecision, DecisionForm & { field: keyof DecisionInput }> = {
@@ -48,17 +48,6 @@ export const DECISION_FORMS: Record<FormDecision, DecisionForm & { field: keyof 
     max: 12,
     multiline: false,
     placeholder: 'e.g. FR-4',
-  },
-  decline: {
-    callbackId: VIEWS.decideDecline,
-    field: 'reason',
-    blockId: DECISION_BLOCKS.reason,
-    title: 'Decline report',
-    submit: 'Decline',
-    label: (id) => `Why is ${id} declined?`,
-    max: LIMITS.reason,
-    multiline: true,
-    placeholder: 'The reporter reads this, so explain kindly.',
   },
 };
 

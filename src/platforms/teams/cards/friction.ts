@@ -32,6 +32,7 @@ import {
   textInput,
   toggle,
 } from './elements.ts';
+import { frictionDeclineTask } from './friction-decline.ts';
 
 /** What the form shows: the organisation's teams, the values so far, and what is wrong with them. */
 export interface FrictionFormState {
@@ -145,8 +146,8 @@ export function frictionFormCard(state: FrictionFormState): AdaptiveCard {
   return card(body, [submitButton('Submit', data)], 'Report friction');
 }
 
-/** What each decision's form asks for. */
-const DECISION_FORM: Record<Exclude<FrictionDecision, 'triage'>, DecisionFormSpec> = {
+/** What each one-input decision form asks for (declining has a form of its own, friction-decline.ts). */
+const DECISION_FORM: Record<Exclude<FrictionDecision, 'triage' | 'decline'>, DecisionFormSpec> = {
   rootCause: {
     title: (id) => `Root cause of ${id}`,
     input: DECISION_INPUTS.rootCause,
@@ -168,17 +169,6 @@ const DECISION_FORM: Record<Exclude<FrictionDecision, 'triage'>, DecisionFormSpe
     submit: 'Merge',
     action: CARD_ACTIONS.duplicate,
   },
-  decline: {
-    title: (id) => `Decline ${id}`,
-    input: DECISION_INPUTS.reason,
-    label: 'Why? The reporter will read this.',
-    max: LIMITS.reason,
-    multiline: true,
-    required: 'Please say why, so the reporter understands the decision.',
-    submit: 'Decline',
-    action: CARD_ACTIONS.decline,
-    destructive: true,
-  },
 };
 
 /** A decision's small form in its dialog, with what was typed and what is wrong with it. */
@@ -188,6 +178,7 @@ export function frictionDecisionTask(
   values: DecisionInput = {},
   errors: Partial<Record<keyof DecisionInput, string>> = {},
 ): TaskModuleResponse {
+  if (decision === 'decline') return frictionDeclineTask(reportId, values, errors);
   const spec = DECISION_FORM[decision];
   const input = spec.input as keyof DecisionInput;
   return decisionTask(spec, reportId, values[input], errors[input]);

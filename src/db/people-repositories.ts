@@ -1,0 +1,128 @@
+/**
+ * The Prisma repository of people: who is behind a platform identity, their layer, usual team and name. Works inside
+ * the caller's transaction.
+ */
+import { type Layer, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { PeopleRepository } from '../ports.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export function peopleRepository(tx: Tx): PeopleRepository {
+  return {
+    async identify(ref: PersonRef): Promise<Person> {
+      const found = await tx.platformIdentity.findUnique({
+        where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+        include: { person: true },
+      });
+      if (found) {
+        const { person } = found;
+        const name = betterName(person.displayName, ref);
+        if (name !== person.displayName) {
+          await tx.person.update({ where: { id: person.id }, data: { displayName: name } });
+        }
+        return { id: person.id, layer: person.layer, displayName: name };
+      }
+      const person = await tx.person.create({
+        data: {
+          displayName: ref.displayName ?? ref.handle ?? null,
+          identities: { create: { platform: ref.platform, externalId: ref.externalId } },
+        },
+      });
+      return { id: person.id, layer: person.layer, displayName: person.displayName };
+    },
+    async identifyMany(refs) {
+      const keyOf = (r: PersonRef) => `${r.platform}:${r.externalId}`;
+      // One ref per identity; the last display name given wins.
+      const wanted = new Map<string, PersonRef>();
+      for (const r of refs) {
+        const before = wanted.get(keyOf(r));
+        wanted.set(keyOf(r), {
+          ...r,
+          displayName: r.displayName ?? before?.displayName,
+          handle: r.handle ?? before?.handle,
+        });
+      }
+      if (wanted.size === 0) return [];
+      const found = await tx.platformIdentity.findMany({
+        where: {
+          OR: PLATFORMS.map((platform) => ({
+            platform,
+            externalId: { in: [...wanted.values()].filter((r) => r.platform === platform).map((r) => r.externalId) },
+          })),
+        },
+        include: { person: true },
+      });
+      const people = new Map(found.map((f) => [keyOf(f), f.person]));
+      for (const [key, ref] of wanted) {
+        const person = people.get(key);
+        if (!person) {
+          people.set(
+            key,
+            await tx.person.create({
+              data: {
+                displayName: ref.displayName ?? ref.handle ?? null,
+                identities: { create: { platform: ref.platform, externalId: ref.externalId } },
+              },
+            }),
+          );
+        } else if (betterName(person.displayName, ref) !== person.displayName) {
+          person.displayName = betterName(person.displayName, ref);
+          await tx.person.update({ where: { id: person.id }, data: { displayName: person.displayName } });
+        }
+      }
+      return refs.map((ref) => {
+        const { id, layer, displayName, lastTeam } = people.get(keyOf(ref)) as NonNullable<
+          ReturnType<typeof people.get>
+        >;
+        return { id, layer, displayName, lastTeam };
+      });
+    },
+    async setLayer(personId: number, layer: Layer) {
+      await tx.person.update({ where: { id: personId }, data: { layer } });
+    },
+    async find(ref: PersonRef) {
+      const found = await tx.platformIdentity.findUnique({
+        where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+        include: { person: true },
+      });
+      if (!found) return undefined;
+      const { id, layer, displayName, lastTeam } = found.person;
+      return { id, layer, displayName, lastTeam };
+    },
+    async get(personId: number) {
+      const person = await tx.person.findUnique({ where: { id: personId } });
+      return person
+        ? { id: person.id, layer: person.layer, displayName: person.displayName, lastTeam: person.lastTeam }
+        : undefined;
+    },
+    async rename(ref: PersonRef, displayName: string) {
+      const identity = await tx.platformIdentity.findUnique({
+        where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
+        select: { personId: true },
+      });
+      if (!identity) return false;
+      await tx.person.updateMany({
+        where: { id: identity.personId, OR: [{ displayName: null }, { NOT: { displayName } }] },
+        data: { displayName },
+      });
+      return true;
+    },
+    async rememberTeam(personId: number, team: string) {
+      await tx.person.update({ where: { id: personId }, data: { lastTeam: team } });
+    },
+    async withLayers(layers) {
+      const rows = await tx.person.findMany({ where: { layer: { in: [...layers] } }, orderBy: { id: 'asc' } });
+      return rows.map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));
+    },
+    async identitiesOf(personId: number) {
+      const rows = await tx.platformIdentity.findMany({ where: { personId } });
+      return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
+    },
+  };
+}
+
+/** The name to keep: the platform's display name when it gives one; a handle only where there is no name yet. */
+function betterName(current: string | null, ref: PersonRef): string | null {
+  return ref.displayName ?? current ?? ref.handle ?? null;
+}

@@ -1,0 +1,207 @@
+/**
+ * What `help` offers one person: the commands their layer may use (the permission table, through `may`), their
+ * layer's three most used first and the rest one tap away. The core names each command; every platform writes it its
+ * own way (`/coe queue` in Slack, `queue` said to the bot in Teams), so no sentence here leans on how a command looks.
+ */
+import {
+  type CommandHelp,
+  type CommandRef,
+  coeCommand,
+  commandToken,
+  type Message,
+  type MessageBlock,
+} from './message.ts';
+import { type Action, LAYER_LABELS, type Layer, may, withArticle } from './people.ts';
+
+/** Neutral action ids: Slack's "More commands" button (Teams opens the rest inside the card instead). */
+export const HELP_ACTIONS = {
+  more: 'help.more',
+} as const;
+
+export interface HelpCommand extends CommandHelp {
+  id: string;
+  /** What the permission table must allow the person's layer; none: anyone may. */
+  needs?: Action;
+}
+
+const coe = (words: string): CommandRef => ({ command: 'coe', words });
+
+/** Every command help can list, everyday ones first: the order "More commands" shows them in. */
+export const HELP_COMMANDS = [
+  {
+    id: 'friction',
+    command: { command: 'friction', words: '[what happened]' },
+    does: 'Report friction: a tool, a failure pattern, a training gap, quality variance or a cross-team issue.',
+  },
+  {
+    id: 'changeRequest',
+    command: { command: 'change-request', words: '[what changes]' },
+    does: 'Propose a change to a workflow, template, tool, standard, training or AI rule.',
+    needs: 'raiseChange',
+  },
+  { id: 'status', command: coe('status FR-12'), does: 'Where a friction report or a change request stands.' },
+  { id: 'myReports', command: coe('my reports'), does: 'Your reports and change requests, and where each stands.' },
+  { id: 'ai', command: coe('ai <tool>'), does: 'Whether and how you may use an AI tool for work.' },
+  { id: 'aiList', command: coe('ai'), does: 'Every AI usage rule, in one list.' },
+  { id: 'training', command: coe('training'), does: 'Your own training, and when each is due.' },
+  {
+    id: 'trainingStatus',
+    command: coe('training status TR-3'),
+    does: 'How far each team and layer is with a training.',
+  },
+  { id: 'sopList', command: coe('sop list'), does: 'The standards, with their current versions.' },
+  {
+    id: 'sopShow',
+    command: coe('sop show <key>'),
+    does: 'One standard: its versions, open changes, training and audits.',
+  },
+  {
+    id: 'constraintList',
+    command: coe('constraint list'),
+    does: 'The priorities, constraints and outcome targets executives have set.',
+  },
+  {
+    id: 'constraintAdd',
+    command: coe('constraint add <kind> <text>'),
+    does: 'Set a priority, a constraint or an outcome target for the CoE; the kind is priority, constraint or target.',
+    needs: 'setDirection',
+  },
+  {
+    id: 'withdraw',
+    command: coe('withdraw CR-7'),
+    does: 'Take back a change request of yours before it is approved.',
+    needs: 'raiseChange',
+  },
+  { id: 'auditList', command: coe('audit list'), does: 'The audit plans, and when each runs next.' },
+  { id: 'teamList', command: coe('team list'), does: 'The teams, with their members and channels.' },
+  { id: 'queue', command: coe('queue'), does: 'Open reports waiting for the CoE.', needs: 'seeTriageQueue' },
+  {
+    id: 'release',
+    command: coe('release [sop key]'),
+    does: 'Publish a new version of a standard from approved change requests.',
+    needs: 'publishRelease',
+  },
+  {
+    id: 'sopNew',
+    command: coe('sop new <key> <title>'),
+    does: 'Register a standard already in use, as its v1.0.',
+    needs: 'manageSops',
+  },
+  {
+    id: 'trainingAssign',
+    command: coe('training assign'),
+    does: 'Assign a training to teams or layers, with a due date.',
+    needs: 'assignTraining',
+  },
+  { id: 'auditPlan', command: coe('audit plan'), does: 'Plan a scheduled audit of a standard.', needs: 'planAudits' },
+  { id: 'auditRun', command: coe('audit run AUD-2'), does: 'Start a run of a planned audit now.', needs: 'planAudits' },
+  {
+    id: 'jobs',
+    command: coe('jobs'),
+    does: 'The scheduled jobs, with their last and next run.',
+    needs: 'seeJobs',
+  },
+  {
+    id: 'setupReviewChannel',
+    command: coe('setup review-channel'),
+    does: 'Make the channel you are in the CoE review channel.',
+    needs: 'setupReviewChannel',
+  },
+  {
+    id: 'role',
+    command: coe('role @person <layer>'),
+    does: "Set a person's layer: coe, manager, executive or worker.",
+    needs: 'grantRole',
+  },
+  {
+    id: 'teamAdd',
+    command: coe('team add <name> [#channel]'),
+    does: 'Add a team, with its channel if you name one.',
+    needs: 'manageTeams',
+  },
+  {
+    id: 'teamChannel',
+    command: coe('team channel <name>'),
+    does: "Make the channel you are in a team's channel: its releases and reminders go there.",
+    needs: 'manageTeams',
+  },
+  {
+    id: 'teamMember',
+    command: coe('team member @person <team> [manager]'),
+    does: 'Put a person in a team; ending with the word manager makes them one of its managers.',
+    needs: 'manageTeams',
+  },
+] as const satisfies readonly HelpCommand[];
+
+export type HelpCommandId = (typeof HELP_COMMANDS)[number]['id'];
+
+/** What each layer does most (the loop's part that is theirs, seed §4–§5), shown before anything else. */
+export const MOST_USED: Record<Layer, readonly [HelpCommandId, HelpCommandId, HelpCommandId]> = {
+  worker: ['friction', 'myReports', 'ai'],
+  manager: ['friction', 'changeRequest', 'myReports'],
+  executive: ['constraintAdd', 'constraintList', 'changeRequest'],
+  coe: ['queue', 'release', 'status'],
+};
+
+const ALL: readonly HelpCommand[] = HELP_COMMANDS;
+
+/** Whether a person of `layer` may use this command. */
+export const mayUse = (layer: Layer, command: HelpCommand) => command.needs === undefined || may(layer, command.needs);
+
+/** The commands a layer may use: its most used first, then the rest in the list's order. */
+export function helpCommands(layer: Layer): { mostUsed: HelpCommand[]; rest: HelpCommand[] } {
+  const allowed = ALL.filter((c) => mayUse(layer, c));
+  const mostUsed = MOST_USED[layer]
+    .map((id) => allowed.find((c) => c.id === id))
+    .filter((c): c is HelpCommand => c !== undefined);
+  return { mostUsed, rest: allowed.filter((c) => !mostUsed.includes(c)) };
+}
+
+/** `help all`, `help more`: everything at once (what Slack's "More commands" asks for). */
+export const wantsEverything = (topic: string | undefined) =>
+  topic !== undefined && /^(all|more|everything)$/i.test(topic.trim());
+
+export interface HelpOptions {
+  /** Every command at once, instead of the most used and a way to the rest. */
+  all?: boolean;
+  /** What the person sent that is not a command: help answers it too. */
+  unknown?: string;
+}
+
+const line = (c: HelpCommand): CommandHelp => ({ command: c.command, does: c.does });
+
+export function helpMessage(layer: Layer, options: HelpOptions = {}): Message {
+  const { mostUsed, rest } = helpCommands(layer);
+  const as = withArticle(LAYER_LABELS[layer]);
+  const opening =
+    options.unknown === undefined
+      ? 'I help your Center of Excellence run its improvement loop.'
+      : `I don't know "${options.unknown}" yet.`;
+  const commands: MessageBlock =
+    options.all || rest.length === 0
+      ? { type: 'commands', commands: [...mostUsed, ...rest].map(line) }
+      : {
+          type: 'commands',
+          commands: mostUsed.map(line),
+          more: {
+            commands: rest.map(line),
+            button: { id: HELP_ACTIONS.more, label: 'More commands', value: 'all' },
+          },
+        };
+  const text = [
+    opening,
+    `Most used: ${mostUsed.map((c) => commandToken(c.command)).join(', ')}.`,
+    ...(options.unknown === undefined ? [] : [`Send ${coeCommand('help')} for everything you can do.`]),
+  ].join(' ');
+  return {
+    text,
+    blocks: [
+      {
+        type: 'paragraph',
+        text: `${opening} ${options.all ? `Everything you can do as ${as}, most used first:` : `What you use most as ${as}:`}`,
+      },
+      commands,
+      { type: 'note', text: 'Every change to how we work goes through the CoE. Nobody is monitored individually.' },
+    ],
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * People's names, kept as the platforms show them, so records say who did what ("approved by Casey Morgan", not
+ * "a CoE member"): a CoE member listed in `COE_MEMBERS` who only ever presses buttons is named the first time the
+ * bot sees them. Names only; nothing else about a person is kept.
+ */
+import type { PersonRef } from '../domain/people.ts';
+import type { Store } from '../ports.ts';
+
+/** Names already written by this process, so each is written once, not on every request. */
+const REMEMBERED = 10_000;
+
+export class PeopleService {
+  private readonly written = new Map<string, string>();
+
+  constructor(private readonly store: Store) {}
+
+  /** Records the platform's display name of someone the bot knows. Creates nobody; a no-op without a name. */
+  async noteName(ref: PersonRef): Promise<void> {
+    const name = ref.displayName?.trim();
+    if (!name) return;
+    const key = `${ref.platform}:${ref.externalId}`;
+    if (this.written.get(key) === name) return;
+    const known = await this.store.transaction((repos) => repos.people.rename(ref, name));
+    // Someone the bot does not know yet is named when they are created; until then there is nothing to write.
+    if (!known) return;
+    this.written.delete(key);
+    this.written.set(key, name);
+    if (this.written.size > REMEMBERED) {
+      const oldest = this.written.keys().next().value;
+      if (oldest !== undefined) this.written.delete(oldest);
+    }
+  }
+}
