@@ -104,7 +104,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     clock: systemClock,
     worker,
     logger: log,
-    onSettled: (row, outcome) => onSettled?.(row, outcome),
+    onSettled: (row, outcome, error) => onSettled?.(row, outcome, error),
     ...options.deliverer,
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
@@ -122,7 +122,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     onAuditPlansChanged: () => auditPlansChanged(),
     log,
   });
-  onSettled = (row) => core.releases.onSettled(row);
+  onSettled = async (row, outcome, error) => {
+    core.releases.onSettled(row);
+    if (outcome === 'failed') await core.reach.onFailed(row, error ?? 'unknown error');
+  };
   const { admin: coe, releases } = core;
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
@@ -166,6 +169,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       return true;
     },
   };
+  await core.reach.sweep(clock.now());
   await releases.resume();
   for (const job of staticJobs(core, config.schedules)) await scheduler.add(job);
   await syncAuditJobs(scheduler, core.audits);

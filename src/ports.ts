@@ -3,14 +3,24 @@
  * `platforms/` and the in-memory fakes in tests implement them.
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
-import type { AuditItemResult } from './domain/audit.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
 import type { ConstraintKind, ExecutiveConstraint } from './domain/constraint.ts';
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
 import type { DeclineLane } from './domain/friction-decline.ts';
 import type { Message } from './domain/message.ts';
-import type { NudgeState } from './domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
+import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
+
+export type {
+  AuditPlan,
+  AuditPlanChanges,
+  AuditRepository,
+  AuditRun,
+  NudgeRepository,
+  Training,
+  TrainingAssignment,
+  TrainingRepository,
+} from './ports/scheduled-work.ts';
 
 export interface Clock {
   now(): Date;
@@ -80,6 +90,14 @@ export interface EventLog {
   recordMany(changes: readonly StateChange[]): Promise<void>;
 }
 
+/** A direct message that could not be delivered: to whom, and the platform's reason. */
+export interface UndeliveredMessage {
+  key: string;
+  platform: Platform;
+  externalId: string;
+  error: string;
+}
+
 export interface OutboxWriter {
   /** Queues a message for delivery; a key already queued is ignored. */
   enqueue(message: OutboundMessage): Promise<void>;
@@ -89,6 +107,8 @@ export interface OutboxWriter {
   batchProgress(batch: string, maxFailures: number): Promise<BatchProgress>;
   /** Whether a message with this key was ever queued (a review message to thread under or update). */
   has(key: string): Promise<boolean>;
+  /** Direct messages given up for good since a time, with why: each is reported to the CoE (`ReachService`). */
+  failedDirectMessages(since: Date): Promise<UndeliveredMessage[]>;
 }
 
 /** A friction report as stored. `reporterPersonId` is null for an anonymous report. */
@@ -291,6 +311,8 @@ export interface Sop {
   /** Registered as a standard already in use: its baseline is v1.0, before any release. */
   baseline: boolean;
   createdAt: Date;
+  /** Retired: no new change request or release may target it; its history stays. */
+  retiredAt: Date | null;
 }
 
 /** One published version of a standard. */
@@ -315,8 +337,10 @@ export interface SopRepository {
   get(key: string): Promise<Sop | undefined>;
   /** Locks the standard's name until the transaction ends (two releases of one standard never interleave). */
   lock(key: string): Promise<void>;
-  create(sop: Omit<Sop, 'createdAt'>): Promise<Sop>;
+  create(sop: Omit<Sop, 'createdAt' | 'retiredAt'>): Promise<Sop>;
   list(): Promise<Sop[]>;
+  /** Retires a standard; false when it was retired already. */
+  retire(key: string, at: Date): Promise<boolean>;
   /** A standard's releases, newest first. */
   releases(key: string): Promise<SopRelease[]>;
   createRelease(release: NewSopRelease): Promise<SopRelease>;
@@ -347,100 +371,6 @@ export interface ConstraintRepository {
 export interface AiRuleRepository {
   all(): Promise<AiRule[]>;
   put(rule: Omit<AiRule, 'updatedAt'>): Promise<void>;
-}
-
-/** A training as stored (TR-<number>). */
-export interface Training {
-  number: number;
-  title: string;
-  material: string;
-  sopKey: string | null;
-  sopMajor: number | null;
-  sopMinor: number | null;
-  teamIds: number[];
-  layers: Layer[];
-  /** `YYYY-MM-DD` */
-  dueOn: string;
-  createdByPersonId: number;
-  createdAt: Date;
-}
-
-export interface TrainingAssignment {
-  trainingNumber: number;
-  personId: number;
-  teamId: number | null;
-  completedAt: Date | null;
-}
-
-export interface TrainingRepository {
-  /** `createdAt` is the core clock's (reminders count days from it); the database's now when left out. */
-  create(
-    training: Omit<Training, 'number' | 'createdAt'> & { submissionKey: string; createdAt?: Date },
-  ): Promise<Training>;
-  bySubmissionKey(key: string): Promise<Training | undefined>;
-  get(number: number): Promise<Training | undefined>;
-  /** Trainings due on or after `since` (`YYYY-MM-DD`), or every one when undefined; oldest first. */
-  list(since?: string): Promise<Training[]>;
-  /** Assigns a person (once; the first team it came through stays). */
-  assign(number: number, personId: number, teamId: number | null): Promise<void>;
-  assignments(number: number): Promise<TrainingAssignment[]>;
-  assignmentsOf(personId: number): Promise<TrainingAssignment[]>;
-  /** Marks a person's assignment complete; false when it was complete already (or they have none). */
-  complete(number: number, personId: number, at: Date): Promise<boolean>;
-  bySop(sopKey: string): Promise<Training[]>;
-}
-
-/** Nudges sent about one thing (a reminder to a person, a stale report), by key. */
-export interface NudgeRepository {
-  get(key: string): Promise<NudgeState | undefined>;
-  /** Counts a nudge sent on `on` (a local date). */
-  sent(key: string, on: string): Promise<void>;
-  snooze(key: string, until: Date): Promise<void>;
-}
-
-export interface AuditPlan {
-  number: number;
-  sopKey: string;
-  schedule: string;
-  checklist: string[];
-  acceptableVariance: number;
-  ownerPersonId: number;
-  createdByPersonId: number;
-  active: boolean;
-  createdAt: Date;
-}
-
-export interface AuditRun {
-  id: number;
-  planNumber: number;
-  dueAt: Date;
-  results: AuditItemResult[] | null;
-  maxVariance: number | null;
-  breach: boolean | null;
-  changeNumber: number | null;
-  recordedByPersonId: number | null;
-  recordedAt: Date | null;
-}
-
-export interface AuditRepository {
-  createPlan(plan: Omit<AuditPlan, 'number' | 'active' | 'createdAt'> & { submissionKey: string }): Promise<AuditPlan>;
-  planBySubmissionKey(key: string): Promise<AuditPlan | undefined>;
-  plan(number: number): Promise<AuditPlan | undefined>;
-  /** Active plans, or those of one standard. */
-  plans(sopKey?: string): Promise<AuditPlan[]>;
-  /** The run of a plan due at a fire time; undefined when it exists already (another replica, a catch-up). */
-  createRun(planNumber: number, dueAt: Date): Promise<AuditRun | undefined>;
-  run(id: number): Promise<AuditRun | undefined>;
-  /** Locks the run until the transaction ends (two people recording at once record once). */
-  runForUpdate(id: number): Promise<AuditRun | undefined>;
-  /** A plan's runs, newest first. */
-  runs(planNumber: number, limit: number): Promise<AuditRun[]>;
-  record(
-    id: number,
-    result: Pick<AuditRun, 'maxVariance' | 'breach' | 'changeNumber' | 'recordedByPersonId' | 'recordedAt'> & {
-      results: AuditItemResult[];
-    },
-  ): Promise<AuditRun>;
 }
 
 /** Everything a use case may change, inside one transaction. */

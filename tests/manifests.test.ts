@@ -445,6 +445,13 @@ describe('Teams app manifest', () => {
       auditPlan: 'audit plan',
       auditList: 'audit list',
       auditRun: 'audit run AUD-1',
+      auditPause: 'audit pause AUD-1',
+      auditResume: 'audit resume AUD-1',
+      auditChange: 'audit change AUD-1',
+      auditStop: 'audit stop AUD-1',
+      trainingCancel: 'training cancel TR-1',
+      trainingDue: 'training due TR-1 2030-01-31',
+      sopRetire: 'sop retire inventory-scanning',
       jobs: 'jobs',
     };
     for (const [kind, saying] of Object.entries(sayings)) {

@@ -189,6 +189,10 @@ export function sopRepository(tx: Tx): SopRepository {
     async list() {
       return tx.sop.findMany({ orderBy: { key: 'asc' } });
     },
+    async retire(key, at) {
+      const { count } = await tx.sop.updateMany({ where: { key, retiredAt: null }, data: { retiredAt: at } });
+      return count === 1;
+    },
     async releases(key) {
       const rows = await tx.sopRelease.findMany({
         where: { sopKey: key },

@@ -33,10 +33,20 @@ export function trainingRepository(tx: Tx): TrainingRepository {
     },
     async list(since) {
       const rows = await tx.training.findMany({
-        where: since ? { dueOn: { gte: new Date(`${since}T00:00:00.000Z`) } } : {},
+        where: { cancelledAt: null, ...(since ? { dueOn: { gte: new Date(`${since}T00:00:00.000Z`) } } : {}) },
         orderBy: { number: 'asc' },
       });
       return rows.map(toTraining);
+    },
+    async getForUpdate(number) {
+      await tx.$executeRaw`SELECT 1 FROM training WHERE number = ${number} FOR UPDATE`;
+      const row = await tx.training.findUnique({ where: { number } });
+      return row ? toTraining(row) : undefined;
+    },
+    async update(number, changes) {
+      const { dueOn, ...rest } = changes;
+      const data = { ...rest, ...(dueOn ? { dueOn: new Date(`${dueOn}T00:00:00.000Z`) } : {}) };
+      return toTraining(await tx.training.update({ where: { number }, data }));
     },
     async assign(number, personId, teamId) {
       await tx.$executeRaw`
@@ -112,13 +122,23 @@ export function auditRepository(tx: Tx): AuditRepository {
       return row ? plan(row.number) : undefined;
     },
     plan,
+    async planForUpdate(number) {
+      await tx.$executeRaw`SELECT 1 FROM audit_plan WHERE number = ${number} FOR UPDATE`;
+      return plan(number);
+    },
     async plans(sopKey) {
       const rows = await tx.auditPlan.findMany({
-        where: sopKey ? { sopKey } : { active: true },
+        where: sopKey ? { sopKey } : { state: 'active' },
         orderBy: { number: 'asc' },
         omit: { submissionKey: true },
       });
       return rows;
+    },
+    async allPlans() {
+      return tx.auditPlan.findMany({ orderBy: { number: 'asc' }, omit: { submissionKey: true } });
+    },
+    async updatePlan(number, changes) {
+      return tx.auditPlan.update({ where: { number }, data: changes, omit: { submissionKey: true } });
     },
     async createRun(planNumber, dueAt) {
       const inserted = await tx.$queryRaw<{ id: number }[]>`

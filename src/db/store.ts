@@ -190,6 +190,19 @@ function outboxWriter(tx: Tx): OutboxWriter {
     async has(key: string) {
       return (await tx.outboxMessage.count({ where: { idempotencyKey: key } })) > 0;
     },
+    async failedDirectMessages(since) {
+      const rows = await tx.outboxMessage.findMany({
+        where: { kind: 'dm', status: 'failed', createdAt: { gte: since } },
+        orderBy: { id: 'asc' },
+        select: { idempotencyKey: true, platform: true, target: true, lastError: true },
+      });
+      return rows.map((r) => ({
+        key: r.idempotencyKey,
+        platform: r.platform,
+        externalId: (r.target as { externalId?: string }).externalId ?? '',
+        error: r.lastError ?? 'unknown error',
+      }));
+    },
   };
   return writer;
 }

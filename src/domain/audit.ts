@@ -15,6 +15,10 @@ export type AuditPlanErrors = Partial<Record<AuditPlanField, string>>;
 
 export const AUDIT_LIMITS = { items: 15, item: 150, schedule: 60 } as const;
 
+/** Active plans run on their schedule; paused ones wait for `audit resume`; stopped ones are history, for good. */
+export const AUDIT_PLAN_STATES = ['active', 'paused', 'stopped'] as const;
+export type AuditPlanState = (typeof AUDIT_PLAN_STATES)[number];
+
 export interface AuditPlanInput {
   sopKey: string;
   schedule: string;

@@ -143,6 +143,8 @@ export interface ChangeInput {
 export interface ChangeContext {
   sops: readonly string[];
   activeConstraints: readonly number[];
+  /** Registered standards that are retired: no change may target them. */
+  retired?: readonly string[];
 }
 
 /**
@@ -205,8 +207,11 @@ export function validateChange(
     const picked = pickedText === undefined ? undefined : normaliseSopKey(pickedText);
     // Named, even if nothing of the name survives normalising ("!!!"): that is a bad key, not a missing one.
     const fresh = freshText === undefined ? undefined : normaliseSopKey(freshText);
+    const retired = [picked, fresh].find((key) => key !== undefined && context.retired?.includes(key));
+    const retiredNote = `SOP-${retired} is retired: it takes no new change requests.`;
     if (picked !== undefined && fresh !== undefined)
       note('newSop', 'Pick an existing SOP or name a new one, not both.');
+    else if (retired !== undefined) note(picked === retired ? 'sop' : 'newSop', retiredNote);
     else if (picked === undefined && fresh === undefined) note('sop', 'Pick the SOP this changes, or name a new one.');
     else if (picked !== undefined && !context.sops.includes(picked)) {
       note('sop', `There is no SOP-${picked}; name it as a new SOP.`);

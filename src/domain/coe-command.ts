@@ -26,15 +26,22 @@ export type CoeCommand =
   | { kind: 'sopNew'; key: string; title: string }
   | { kind: 'sopShow'; key: string }
   | { kind: 'sopList' }
+  | { kind: 'sopRetire'; key: string }
   | { kind: 'release'; sopKey?: string }
   | { kind: 'withdraw'; id: string }
   | { kind: 'ai'; tool?: string }
   | { kind: 'trainingMine' }
   | { kind: 'trainingAssign' }
   | { kind: 'trainingStatus'; id: string }
+  | { kind: 'trainingCancel'; id: string }
+  | { kind: 'trainingDue'; id: string; dueOn: string }
   | { kind: 'auditPlan' }
   | { kind: 'auditList' }
   | { kind: 'auditRun'; id: string }
+  | { kind: 'auditPause'; id: string }
+  | { kind: 'auditResume'; id: string }
+  | { kind: 'auditStop'; id: string }
+  | { kind: 'auditChange'; id: string }
   | { kind: 'jobs' }
   | { kind: 'invalid'; problem: string; usage: string }
   | { kind: 'unknown'; text: string };
@@ -45,12 +52,12 @@ export const USAGE = {
   status: 'status FR-12',
   team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list',
   constraint: 'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list',
-  sop: 'sop new <key> <title> | sop show <key> | sop list',
+  sop: 'sop new <key> <title> | sop show <key> | sop list | sop retire <key>',
   release: 'release [sop key]',
   withdraw: 'withdraw CR-7',
   ai: 'ai <tool>',
-  training: 'training | training assign | training status TR-3',
-  audit: 'audit plan | audit list | audit run AUD-2',
+  training: 'training | training assign | training status TR-3 | training cancel TR-3 | training due TR-3 YYYY-MM-DD',
+  audit: 'audit plan | audit list | audit run AUD-2 | audit pause|resume|change|stop AUD-2',
 } as const;
 
 const SOP_TITLE_MAX = 120;
@@ -177,6 +184,11 @@ function parseSop(args: string[]): CoeCommand {
   const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.sop });
   if (sub === 'list' && args.length === 1) return { kind: 'sopList' };
   if (sub === 'show' && args.length === 2) return { kind: 'sopShow', key: normaliseSopKey(args[1] as string) };
+  if (sub === 'retire') {
+    const key = normaliseSopKey(args[1] ?? '');
+    if (args.length !== 2 || !SOP_KEY_PATTERN.test(key)) return invalid('Name the standard to retire by its key.');
+    return { kind: 'sopRetire', key };
+  }
   if (sub === 'new') {
     const key = normaliseSopKey(args[1] ?? '');
     const title = args.slice(2).join(' ').trim();
@@ -202,6 +214,22 @@ function parseTraining(args: string[]): CoeCommand {
   if (args.length === 0 || (sub === 'mine' && args.length === 1)) return { kind: 'trainingMine' };
   if (sub === 'assign' && args.length === 1) return { kind: 'trainingAssign' };
   if (sub === 'status' && args.length === 2) return { kind: 'trainingStatus', id: args[1] as string };
+  if (sub === 'cancel') {
+    return args.length === 2
+      ? { kind: 'trainingCancel', id: args[1] as string }
+      : { kind: 'invalid', problem: 'Which training? Name it, like TR-3.', usage: USAGE.training };
+  }
+  if (sub === 'due') {
+    const [, id, date] = args;
+    if (args.length !== 3 || !id || !date || !isDate(date)) {
+      return {
+        kind: 'invalid',
+        problem: 'Name the training and its new due date, like TR-3 2025-03-14.',
+        usage: USAGE.training,
+      };
+    }
+    return { kind: 'trainingDue', id, dueOn: date };
+  }
   if (args.length === 1 && /^tr-?\d+$/i.test(args[0] as string))
     return { kind: 'trainingStatus', id: args[0] as string };
   return { kind: 'invalid', problem: 'See your training, assign one, or see how far one is.', usage: USAGE.training };
@@ -212,5 +240,26 @@ function parseAudit(args: string[]): CoeCommand {
   if (sub === 'plan' && args.length === 1) return { kind: 'auditPlan' };
   if (sub === 'list' && args.length === 1) return { kind: 'auditList' };
   if (sub === 'run' && args.length === 2) return { kind: 'auditRun', id: args[1] as string };
+  const lifecycle = sub ? AUDIT_LIFECYCLE.get(sub) : undefined;
+  if (lifecycle) {
+    return args.length === 2
+      ? { kind: lifecycle, id: args[1] as string }
+      : { kind: 'invalid', problem: 'Which audit plan? Name it, like AUD-2.', usage: USAGE.audit };
+  }
   return { kind: 'invalid', problem: 'Plan an audit, list them, or start a run now.', usage: USAGE.audit };
+}
+
+/** `audit pause|resume|stop|change AUD-2`: the words, and the command each makes (a Map: no `constructor`). */
+const AUDIT_LIFECYCLE = new Map<string, 'auditPause' | 'auditResume' | 'auditStop' | 'auditChange'>([
+  ['pause', 'auditPause'],
+  ['resume', 'auditResume'],
+  ['stop', 'auditStop'],
+  ['change', 'auditChange'],
+]);
+
+/** `YYYY-MM-DD`, and a day the calendar has. */
+function isDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }

@@ -168,6 +168,8 @@ export interface SopSummary {
   title: string;
   version: SopVersion | undefined;
   ownerName: string | null;
+  /** When it was retired: listed as such, and no new change may target it. */
+  retiredAt?: Date | null;
 }
 
 export interface SopHistoryEntry {
@@ -199,6 +201,7 @@ export function sopMessage(sop: SopDetails): Message {
       facts: [
         { label: 'Current version', value: versionOrNone(sop.version) },
         { label: 'Owner', value: sop.ownerName ?? '—' },
+        ...(sop.retiredAt ? [{ label: 'Retired', value: `${day(sop.retiredAt)}: it no longer applies` }] : []),
       ],
     },
   ];
@@ -250,13 +253,13 @@ export function sopListMessage(sops: readonly SopSummary[]): Message {
     };
   }
   return {
-    text: `Standards: ${sops.map((s) => `${sopId(s.key)} ${versionOrNone(s.version)}`).join(', ')}`,
+    text: `Standards: ${sops.map((s) => `${sopId(s.key)} ${versionOrNone(s.version)}${s.retiredAt ? ' (retired)' : ''}`).join(', ')}`,
     blocks: [
       { type: 'heading', text: 'Standards' },
       {
         type: 'facts',
         facts: sops.slice(0, 50).map((s) => ({
-          label: `${sopId(s.key)} · ${versionOrNone(s.version)}`,
+          label: `${sopId(s.key)} · ${versionOrNone(s.version)}${s.retiredAt ? ' · retired' : ''}`,
           value: clip(s.title, 200),
         })),
       },

@@ -47,6 +47,8 @@ export interface TrainingView {
   material: string;
   sop: { key: string; version: SopVersion | undefined } | null;
   dueOn: string;
+  /** Cancelled: nothing left to do for it. */
+  cancelled?: boolean;
 }
 
 const standardOf = (t: TrainingView) =>
@@ -54,7 +56,10 @@ const standardOf = (t: TrainingView) =>
 
 function trainingFacts(t: TrainingView): Fact[] {
   const standard = standardOf(t);
-  return [{ label: 'Due', value: dayText(t.dueOn) }, ...(standard ? [{ label: 'Standard', value: standard }] : [])];
+  return [
+    { label: 'Due', value: `${dayText(t.dueOn)}${t.cancelled ? ' (cancelled)' : ''}` },
+    ...(standard ? [{ label: 'Standard', value: standard }] : []),
+  ];
 }
 
 const completeButton = (t: TrainingView) => ({
@@ -125,7 +130,7 @@ export function myTrainingsMessage(items: readonly { training: TrainingView; com
       {
         type: 'facts',
         facts: items.slice(0, 30).map(({ training, completedAt }) => ({
-          label: `${trainingId(training.number)} · ${completedAt ? 'Completed' : `Due ${dayText(training.dueOn)}`}`,
+          label: `${trainingId(training.number)} · ${completedAt ? 'Completed' : training.cancelled ? 'Cancelled' : `Due ${dayText(training.dueOn)}`}`,
           value: clip(training.title, 200),
         })),
       },
@@ -232,6 +237,8 @@ export function auditSection(
     number: number;
     schedule: string;
     acceptableVariance: number;
+    /** Said when the plan is not running (paused, stopped). */
+    state?: 'active' | 'paused' | 'stopped';
     runs: { dueAt: Date; maxVariance: number | null; breach: boolean | null; changeNumber: number | null }[];
   }[],
 ): MessageBlock[] {
@@ -240,7 +247,7 @@ export function auditSection(
   for (const plan of plans) {
     const recorded = plan.runs.filter((r) => r.maxVariance !== null);
     facts.push({
-      label: `${auditId(plan.number)} · ${plan.schedule}`,
+      label: `${auditId(plan.number)} · ${plan.schedule}${plan.state && plan.state !== 'active' ? ` (${plan.state})` : ''}`,
       value: `acceptable ${plan.acceptableVariance}%; ${recorded.length} recorded of the last ${plan.runs.length} runs`,
     });
     for (const run of recorded.slice(0, 5)) {
@@ -264,7 +271,7 @@ export function trainingSection(trainings: readonly TrainingView[]): MessageBloc
     {
       type: 'facts',
       facts: trainings.slice(0, 10).map((t) => ({
-        label: `${trainingId(t.number)} · due ${dayText(t.dueOn)}`,
+        label: `${trainingId(t.number)} · ${t.cancelled ? 'cancelled' : `due ${dayText(t.dueOn)}`}`,
         value: `${clip(t.title, 150)}${standardOf(t) ? ` (${standardOf(t)})` : ''}`,
       })),
     },

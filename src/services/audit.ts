@@ -14,6 +14,7 @@ import {
   validateAuditResults,
 } from '../domain/audit.ts';
 import { CoeError } from '../domain/errors.ts';
+import { AUDIT_STATE_LABELS, auditStoppedRefusal } from '../domain/lifecycle-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type PersonRef } from '../domain/people.ts';
 import { type AuditView, auditDueMessage, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
@@ -62,7 +63,7 @@ export class AuditService {
   async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
     return this.store.transaction(async (repos) => {
       await this.planner(repos, actor);
-      const sops = await repos.sops.list();
+      const sops = (await repos.sops.list()).filter((s) => !s.retiredAt);
       if (sops.length === 0) {
         throw new CoeError(
           'SETUP.MISSING',
@@ -90,7 +91,7 @@ export class AuditService {
       const actor = await this.planner(repos, request.actor);
       const done = await repos.audits.planBySubmissionKey(request.key);
       if (done) return { ok: true, confirmation: this.confirmation(done) };
-      const sops = (await repos.sops.list()).map((s) => s.key);
+      const sops = (await repos.sops.list()).filter((s) => !s.retiredAt).map((s) => s.key);
       const checked = validateAuditPlan(raw, { sops, validSchedule: (e) => this.rules.isValid(e) });
       if (!checked.ok) return checked;
       let ownerId = actor.id;
@@ -133,7 +134,10 @@ export class AuditService {
   async fire(planNumber: number, dueAt: Date): Promise<string> {
     return this.store.transaction(async (repos) => {
       const plan = await repos.audits.plan(planNumber);
-      if (!plan?.active) return `${auditId(planNumber)} is not active`;
+      if (!plan) return `${auditId(planNumber)} is not active`;
+      if (plan.state !== 'active') return `${auditId(planNumber)} is ${plan.state}: no run`;
+      // A fire from before it was resumed (or took its schedule), caught up late: not this plan's to run.
+      if (plan.runsFrom && dueAt < plan.runsFrom) return `${auditId(planNumber)} was not running then: no run`;
       const run = await repos.audits.createRun(plan.number, dueAt);
       if (!run) return `${auditId(plan.number)} already has its run for ${dueAt.toISOString()}`;
       await repos.events.record({
@@ -157,7 +161,9 @@ export class AuditService {
     const number = this.number(id);
     await this.store.transaction(async (repos) => {
       await this.planner(repos, request.actor);
-      if (!(await repos.audits.plan(number))) throw new CoeError('NOT_FOUND', `There is no ${auditId(number)}.`);
+      const plan = await repos.audits.plan(number);
+      if (!plan) throw new CoeError('NOT_FOUND', `There is no ${auditId(number)}.`);
+      if (plan.state !== 'active') throw new CoeError('INPUT.INVALID', notRunning(plan));
     });
     await this.fire(number, this.clock.now());
     return message(`${auditId(number)}: a run is open, and its owner has the checklist.`);
@@ -219,20 +225,22 @@ export class AuditService {
     });
   }
 
-  /** `audit list`: the active plans. */
+  /** `audit list`: running plans first, then paused and stopped ones, each with its state. */
   async list(): Promise<Message> {
-    const plans = await this.store.transaction((repos) => repos.audits.plans());
+    const order = { active: 0, paused: 1, stopped: 2 };
+    const all = await this.store.transaction((repos) => repos.audits.allPlans());
+    const plans = all.sort((a, b) => order[a.state] - order[b.state] || a.number - b.number);
     if (plans.length === 0)
       return message(`No audits planned yet. CoE members plan them with ${coeCommand('audit plan')}.`);
     return message(
-      `Audits: ${plans.map((p) => auditId(p.number)).join(', ')}`,
+      `Audits: ${plans.map((p) => `${auditId(p.number)}${stateNote(p, ' ', true)}`).join(', ')}`,
       { type: 'heading', text: 'Audits' },
       {
         type: 'facts',
         facts: plans.slice(0, 40).map((p) => {
-          const next = this.rules.next(p.schedule);
+          const next = p.state === 'active' ? this.rules.next(p.schedule) : undefined;
           return {
-            label: `${auditId(p.number)} · ${sopId(p.sopKey)}`,
+            label: `${auditId(p.number)} · ${sopId(p.sopKey)}${stateNote(p, ' · ')}`,
             value: `${p.schedule}; ${p.checklist.length} items; acceptable ${p.acceptableVariance}%${next ? `; next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}`,
           };
         }),
@@ -284,6 +292,20 @@ export class AuditService {
     }
     return person;
   }
+}
+
+/** A plan's state where it is not the usual one (running): ` · paused`, ` (stopped)`. */
+function stateNote(plan: AuditPlan, before: string, brackets = false): string {
+  if (plan.state === 'active') return '';
+  const label = AUDIT_STATE_LABELS[plan.state];
+  return `${before}${brackets ? `(${label})` : label}`;
+}
+
+/** `audit run` on a plan that is not running. */
+function notRunning(plan: AuditPlan): string {
+  if (plan.state === 'stopped') return auditStoppedRefusal(plan.number);
+  const id = auditId(plan.number);
+  return `${id} is paused: resume it with ${coeCommand(`audit resume ${id}`)} first. Nothing was started.`;
 }
 
 function recordedAlready(plan: AuditPlan, at: Date): CoeError {

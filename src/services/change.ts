@@ -23,7 +23,6 @@ import {
 import {
   type ChangeView,
   changeConfirmation,
-  changeDecisionMessage,
   changeReviewMessage,
   changeStatusMessage,
   frictionInstead,
@@ -33,10 +32,11 @@ import { CoeError } from '../domain/errors.ts';
 import { frictionId } from '../domain/friction.ts';
 import { type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
-import { releaseName } from '../domain/sop.ts';
 import type { ChangeContent, ChangeRequest, Clock, Repositories, Store } from '../ports.ts';
+import { changeView, recordChange } from './change-record.ts';
 import type { FrictionService } from './friction.ts';
-import { postReview, replyInThread, tellPerson, updateReview } from './review-thread.ts';
+import { type Notices, onceWithNotices } from './notices.ts';
+import { postReview } from './review-thread.ts';
 
 export interface ChangeSettings {
   /** Distinct CoE approvals a change request needs. */
@@ -188,7 +188,7 @@ export class ChangeService {
 
   /** A CoE decision from the review message: approve, request changes or reject (the last two with a reason). */
   async decide(request: ChangeRequestContext, decision: ChangeDecision, id: string, reason?: string): Promise<Message> {
-    const outcome = await this.store.once(request.key, async (repos) => {
+    const outcome = await onceWithNotices(this.store, request.key, async (repos, notices) => {
       const number = parseChangeId(id);
       const before = number === undefined ? undefined : await repos.changes.getForUpdate(number);
       if (!before) throw new CoeError('NOT_FOUND', `There is no ${id.trim() || 'such change request'}.`);
@@ -213,10 +213,11 @@ export class ChangeService {
           status === 'approved'
             ? `${who} approved it${this.settings.quorum > 1 ? ` (${approvals}/${this.settings.quorum}: approved)` : ''}.`
             : `${who} approved it (${approvals}/${this.settings.quorum}; ${this.settings.quorum - approvals} more needed).`;
-        await this.changed(repos, actor, before, after, what);
+        await this.changed(repos, notices, actor, before, after, what);
         if (status === 'approved' && after.friction.length > 0) {
           await this.friction.followChange(
             repos,
+            notices,
             after.friction,
             'in_change',
             `${cr} "${after.title}" was approved: the CoE is changing what caused it.`,
@@ -230,7 +231,7 @@ export class ChangeService {
       const text = (reason ?? '').trim();
       const after = await repos.changes.update(before.number, { status, decisionReason: text });
       await repos.changes.clearApprovals(before.number);
-      await this.changed(repos, actor, before, after, `${who} ${verb}: ${text}`, text);
+      await this.changed(repos, notices, actor, before, after, `${who} ${verb}: ${text}`, text);
       return decision === 'reject' ? `${cr} is rejected.` : `${cr} went back to its requester for changes.`;
     });
     return message(outcome.duplicate ? 'Already done.' : outcome.value);
@@ -238,7 +239,7 @@ export class ChangeService {
 
   /** `withdraw CR-7`: the requester takes back a request the CoE has not approved yet. */
   async withdraw(request: ChangeRequestContext, id: string): Promise<Message> {
-    const outcome = await this.store.once(request.key, async (repos) => {
+    const outcome = await onceWithNotices(this.store, request.key, async (repos, notices) => {
       const before = await this.existing(repos, id, true);
       const person = await repos.people.find(request.actor);
       if (!person || before.requesterPersonId !== person.id) {
@@ -254,7 +255,8 @@ export class ChangeService {
         );
       }
       const after = await repos.changes.update(before.number, { status: 'withdrawn' });
-      await this.changed(repos, person, before, after, `${person.displayName ?? 'The requester'} withdrew it.`);
+      const what = `${person.displayName ?? 'The requester'} withdrew it.`;
+      await this.changed(repos, notices, person, before, after, what);
       return changeId(after.number);
     });
     return message(outcome.duplicate ? 'Already done.' : `${outcome.value} is withdrawn.`);
@@ -278,45 +280,27 @@ export class ChangeService {
   }
 
   /** The record as the messages show it. */
-  async view(repos: Repositories, change: ChangeRequest): Promise<ChangeView> {
-    const nameOf = async (id: number | null) =>
-      id === null ? null : ((await repos.people.get(id))?.displayName ?? null);
-    const approvers = await repos.changes.approvals(change.number);
-    const release = change.releaseId === null ? undefined : await repos.sops.release(change.releaseId);
-    return {
-      ...change,
-      requesterName: await nameOf(change.requesterPersonId),
-      approverNames: (await Promise.all(approvers.map(nameOf))).map((n) => n ?? 'a CoE member'),
-      quorum: this.settings.quorum,
-      ...(release ? { release: releaseName(release.sopKey, release) } : {}),
-    };
+  view(repos: Repositories, change: ChangeRequest): Promise<ChangeView> {
+    return changeView(repos, change, this.settings.quorum);
   }
 
-  /** Records a state change and tells everyone concerned: the review thread, the message in place, the requester. */
-  async changed(
+  /** Records a state change; what the requester is told goes to `notices` (src/services/change-record.ts). */
+  changed(
     repos: Repositories,
+    notices: Notices,
     actor: Person | null,
     before: ChangeRequest,
     after: ChangeRequest,
     what: string,
     reason?: string,
   ): Promise<void> {
-    const id = changeId(after.number);
-    await repos.events.record({
-      actorPersonId: actor?.id ?? null,
-      subject: id,
-      action: `change.${after.status}`,
-      from: before.status,
-      to: after.status,
+    return recordChange(repos, notices, this.settings.quorum, {
+      actor,
+      before,
+      after,
+      what,
       ...(reason ? { reason } : {}),
     });
-    const view = await this.view(repos, after);
-    await updateReview(repos, id, after.version, changeReviewMessage(view));
-    await replyInThread(repos, id, after.version, message(what));
-    const requester = after.requesterPersonId;
-    if (before.status !== after.status && requester !== null && requester !== actor?.id) {
-      await tellPerson(repos, requester, `${id}:v${after.version}:dm:${requester}`, changeDecisionMessage(view, what));
-    }
   }
 
   /**
@@ -329,27 +313,31 @@ export class ChangeService {
     id: string,
   ): Promise<ChangeSubmitResult> {
     try {
-      const outcome = await this.store.once(request.key, async (repos): Promise<ChangeSubmitResult> => {
-        const person = await this.raiser(repos, request.actor);
-        const before = await this.revisable(repos, person, id);
-        const checked = await this.check(repos, raw);
-        if (!checked.ok) throw new FormErrors(checked.errors);
-        const content = contentOf(checked.value);
-        const after = await repos.changes.update(before.number, {
-          ...content,
-          status: 'submitted',
-          decisionReason: null,
-        });
-        const who = person.displayName ?? 'The requester';
-        await this.changed(repos, person, before, after, `${who} revised and resubmitted it.`);
-        await repos.events.record({
-          actorPersonId: person.id,
-          subject: changeId(after.number),
-          action: 'change.revised',
-          reason: request.key,
-        });
-        return this.confirmation(repos, after);
-      });
+      const outcome = await onceWithNotices(
+        this.store,
+        request.key,
+        async (repos, notices): Promise<ChangeSubmitResult> => {
+          const person = await this.raiser(repos, request.actor);
+          const before = await this.revisable(repos, person, id);
+          const checked = await this.check(repos, raw);
+          if (!checked.ok) throw new FormErrors(checked.errors);
+          const content = contentOf(checked.value);
+          const after = await repos.changes.update(before.number, {
+            ...content,
+            status: 'submitted',
+            decisionReason: null,
+          });
+          const who = person.displayName ?? 'The requester';
+          await this.changed(repos, notices, person, before, after, `${who} revised and resubmitted it.`);
+          await repos.events.record({
+            actorPersonId: person.id,
+            subject: changeId(after.number),
+            action: 'change.revised',
+            reason: request.key,
+          });
+          return this.confirmation(repos, after);
+        },
+      );
       if (!outcome.duplicate) return outcome.value;
       return await this.store.transaction(async (repos) => this.confirmation(repos, await this.existing(repos, id)));
     } catch (error) {
@@ -387,9 +375,11 @@ export class ChangeService {
     raw: Record<string, unknown>,
   ): Promise<{ ok: true; value: ChangeInput } | { ok: false; errors: ChangeFieldErrors }> {
     const now = this.clock.now();
-    const sops = (await repos.sops.list()).map((s) => s.key);
+    const registered = await repos.sops.list();
+    const sops = registered.map((s) => s.key);
+    const retired = registered.filter((s) => s.retiredAt).map((s) => s.key);
     const activeConstraints = (await repos.constraints.list()).filter((c) => isActive(c, now)).map((c) => c.number);
-    const checked = validateChange(raw, { sops, activeConstraints });
+    const checked = validateChange(raw, { sops, activeConstraints, retired });
     if (!checked.ok) return checked;
     for (const number of checked.value.friction) {
       const report = await repos.friction.get(number);
@@ -408,7 +398,7 @@ export class ChangeService {
 
   private async options(repos: Repositories): Promise<ChangeFormOptions> {
     const now = this.clock.now();
-    const sops = (await repos.sops.list()).map((s) => ({ key: s.key, title: s.title }));
+    const sops = (await repos.sops.list()).filter((s) => !s.retiredAt).map((s) => ({ key: s.key, title: s.title }));
     const constraints = (await repos.constraints.list())
       .filter((c) => isActive(c, now))
       .map((c) => ({ number: c.number, text: `${constraintId(c.number)} ${c.text}` }));

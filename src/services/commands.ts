@@ -9,13 +9,16 @@ import { parseFrictionId } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
 import type { PersonRef } from '../domain/people.ts';
 import type { AuditService } from './audit.ts';
+import type { AuditLifecycleService } from './audit-lifecycle.ts';
 import type { ChangeService } from './change.ts';
 import type { CoeAdminService, CoeRequest } from './coe-admin.ts';
 import { commandWords } from './coe-admin.ts';
 import type { FrictionService } from './friction.ts';
 import type { JobsService } from './jobs.ts';
+import type { SopRetireService } from './sop-retire.ts';
 import type { StandardsService } from './standards.ts';
 import type { TrainingService } from './training.ts';
+import type { TrainingLifecycleService } from './training-lifecycle.ts';
 
 export interface CommandServices {
   admin: CoeAdminService;
@@ -25,10 +28,18 @@ export interface CommandServices {
   trainings: TrainingService;
   audits: AuditService;
   jobs: JobsService;
+  auditLifecycle: AuditLifecycleService;
+  trainingLifecycle: TrainingLifecycleService;
+  sopRetire: SopRetireService;
 }
 
 /** Commands that open a form: each platform opens it before a command reaches this router. */
-const FORMS = { release: 'release', trainingAssign: 'training assign', auditPlan: 'audit plan' } as const;
+const FORMS = {
+  release: 'release',
+  trainingAssign: 'training assign',
+  auditPlan: 'audit plan',
+  auditChange: 'audit change',
+} as const;
 
 export class CoeCommands {
   constructor(private readonly services: CommandServices) {}
@@ -64,15 +75,28 @@ export class CoeCommands {
         return this.services.audits.list();
       case 'auditRun':
         return this.services.audits.runNow(request, command.id);
+      case 'auditPause':
+        return this.services.auditLifecycle.pause(request, command.id);
+      case 'auditResume':
+        return this.services.auditLifecycle.resume(request, command.id);
+      case 'auditStop':
+        return this.services.auditLifecycle.stop(request, command.id);
+      case 'trainingCancel':
+        return this.services.trainingLifecycle.cancel(request, command.id);
+      case 'trainingDue':
+        return this.services.trainingLifecycle.moveDue(request, command.id, command.dueOn);
+      case 'sopRetire':
+        return this.services.sopRetire.retire(request, command.key);
       case 'jobs':
         return this.services.jobs.status(request.actor);
       case 'release':
       case 'trainingAssign':
       case 'auditPlan':
+      case 'auditChange':
         // A form: the platform opens it before a command gets here. Say how, rather than nothing.
         throw new CoeError(
           'SETUP.WRONG_PLACE',
-          `That opens a form: send ${commandWords(request.actor.platform, FORMS[command.kind])} again.`,
+          `That opens a form: send ${commandWords(request.actor.platform, `${FORMS[command.kind]}${command.kind === 'auditChange' ? ` ${command.id}` : ''}`)} again.`,
         );
       default:
         return admin.handle(request, command);

@@ -5,18 +5,24 @@
 import { frictionId } from '../domain/friction.ts';
 import { type Decline, passedOnMessage } from '../domain/friction-decline.ts';
 import type { FrictionReport, Repositories } from '../ports.ts';
-import { tellPerson } from './review-thread.ts';
+import type { Notices } from './notices.ts';
 
 /**
  * Tells every executive the bot can reach about a report declined as theirs to decide; returns how many were told.
- * The reporter is told "passed on" only when this is more than none.
+ * The reporter is told "passed on" only when this is more than none. An executive who reported it or said "me too"
+ * gets this as a line under the decline itself (order 1: after it).
  */
-export async function passOnToExecutives(repos: Repositories, report: FrictionReport, decline: Decline) {
+export async function passOnToExecutives(
+  notices: Notices,
+  repos: Repositories,
+  report: FrictionReport,
+  decline: Decline,
+) {
   const id = frictionId(report.number);
   const body = passedOnMessage(report, decline);
   let told = 0;
   for (const executive of await repos.people.withLayers(['executive'])) {
-    if (await tellPerson(repos, executive.id, `${id}:v${report.version}:passed-on:${executive.id}`, body)) told++;
+    if (await notices.tell(executive.id, `${id}:v${report.version}:passed-on:${executive.id}`, { body }, 1)) told++;
   }
   return told;
 }

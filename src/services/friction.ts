@@ -31,13 +31,18 @@ import {
   statusMessage,
 } from '../domain/friction-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
+import { reportLine } from '../domain/notices.ts';
 import { may, type Person, type PersonRef } from '../domain/people.ts';
 import type { Clock, FrictionReport, Repositories, Store } from '../ports.ts';
 import { passOnToExecutives, recordPassedOn } from './friction-decline.ts';
 import { FrictionIntake, type FrictionRequest, type FrictionSettings, type SubmitResult } from './friction-intake.ts';
-import { replyInThread, tellPerson, updateReview } from './review-thread.ts';
+import { type Notices, onceWithNotices } from './notices.ts';
+import { replyInThread, updateReview } from './review-thread.ts';
 
 export type { FrictionRequest, FrictionSettings, SubmitResult };
+
+/** Where a report goes when its change request moves: approved → in change, released → resolved. */
+type FollowTo = 'in_change' | 'resolved';
 
 /**
  * What a decision needs beyond the button: filled in a form for everything but triage. A decline takes its lane,
@@ -77,7 +82,7 @@ export class FrictionService {
   async plusOneInstead(request: FrictionRequest, value: string): Promise<Message> {
     const parsed = parsePlusOneValue(value);
     if (!parsed) throw new CoeError('INPUT.INVALID', 'That button is out of date. Your report was kept as it was.');
-    const outcome = await this.store.once(request.key, async (repos) => {
+    const outcome = await onceWithNotices(this.store, request.key, async (repos, notices) => {
       const from = await repos.friction.getForUpdate(parsed.from);
       const to = await repos.friction.getForUpdate(parsed.to);
       if (!from || !to || from.number === to.number || from.claimToken !== parsed.token) {
@@ -96,7 +101,7 @@ export class FrictionService {
           `${frictionId(to.number)} is ${STATUS_LABELS[to.status].toLowerCase()} now; your report stays open.`,
         );
       }
-      await this.merge(repos, from, to, null, 'withdrawn by its reporter in favour of a similar report');
+      await this.merge(repos, notices, from, to, null, 'withdrawn by its reporter in favour of a similar report');
       return to;
     });
     if (outcome.duplicate) return message('Already done.');
@@ -166,7 +171,7 @@ export class FrictionService {
     number: number,
     input: DecisionInput = {},
   ): Promise<Message> {
-    const outcome = await this.store.once(request.key, async (repos) => {
+    const outcome = await onceWithNotices(this.store, request.key, async (repos, notices) => {
       const actor = await this.decider(repos, request.actor);
       const errors = await this.decisionInputProblems(decision, number, input, (work) => work(repos));
       const problem = Object.values(errors)[0];
@@ -183,13 +188,13 @@ export class FrictionService {
       switch (decision) {
         case 'triage': {
           const next = await repos.friction.update(number, { ...this.moved('triaged'), ownerPersonId: actor.id });
-          await this.changed(repos, actor, report, next, `${who} triaged it and took ownership.`);
+          await this.changed(repos, notices, actor, report, next, `${who} triaged it and took ownership.`);
           return `You own ${frictionId(number)} now.`;
         }
         case 'rootCause': {
           const rootCause = (input.rootCause ?? '').trim();
           const next = await repos.friction.update(number, { ...this.moved('analysing'), rootCause });
-          await this.changed(repos, actor, report, next, `${who} recorded the root cause: ${rootCause}`);
+          await this.changed(repos, notices, actor, report, next, `${who} recorded the root cause: ${rootCause}`);
           return `Root cause recorded on ${frictionId(number)}.`;
         }
         case 'decline': {
@@ -203,8 +208,8 @@ export class FrictionService {
             declineReason: decline.note,
             declineStandard: decline.standard,
           });
-          const told = decline.lane === 'executive_call' ? await passOnToExecutives(repos, next, decline) : 0;
-          await this.changed(repos, actor, report, next, declineThreadText(who, decline), {
+          const told = decline.lane === 'executive_call' ? await passOnToExecutives(notices, repos, next, decline) : 0;
+          await this.changed(repos, notices, actor, report, next, declineThreadText(who, decline), {
             ...(decline.note ? { reason: decline.note } : {}),
             data: { lane: decline.lane, ...(decline.standard ? { standard: decline.standard } : {}) },
             // The reporter learns where to go instead, not who decided.
@@ -217,7 +222,7 @@ export class FrictionService {
           const of = parseFrictionId(input.duplicateOf ?? '') as number;
           const target = await repos.friction.getForUpdate(of);
           if (!target) throw new CoeError('NOT_FOUND', `There is no ${frictionId(of)}.`);
-          await this.merge(repos, report, target, actor, `${who} marked it a duplicate of ${frictionId(of)}.`);
+          await this.merge(repos, notices, report, target, actor, `${who} marked it a duplicate of ${frictionId(of)}.`);
           return `${frictionId(number)} merged into ${frictionId(of)}.`;
         }
       }
@@ -227,14 +232,14 @@ export class FrictionService {
 
   /**
    * Moves the reports linked to a change request along with it (DOMAIN.md): approved → in change, released →
-   * resolved; their reporters and supporters are told. Runs inside the caller's transaction.
+   * resolved; their reporters and supporters are told, through the caller's `notices`. Runs in the caller's transaction.
    */
-  async followChange(repos: Repositories, numbers: readonly number[], to: 'in_change' | 'resolved', why: string) {
+  async followChange(repos: Repositories, notices: Notices, numbers: readonly number[], to: FollowTo, why: string) {
     for (const number of numbers) {
       const report = await repos.friction.getForUpdate(number);
       if (!report || !movesWithChange(report.status, to)) continue;
       const next = await repos.friction.update(number, this.moved(to));
-      await this.changed(repos, null, report, next, why);
+      await this.changed(repos, notices, null, report, next, why);
     }
   }
 
@@ -288,6 +293,7 @@ export class FrictionService {
   /** Folds `from` into `to`: its +1s, its reporter and its supporters roll up (DOMAIN.md). */
   private async merge(
     repos: Repositories,
+    notices: Notices,
     from: FrictionReport,
     to: FrictionReport,
     actor: Person | null,
@@ -297,7 +303,7 @@ export class FrictionService {
     const grown = await repos.friction.update(to.number, { plusOnes: to.plusOnes + from.plusOnes + 1 });
     const people = [from.reporterPersonId, ...(await repos.friction.supporters(from.number))];
     for (const personId of people) if (personId !== null) await repos.friction.addSupporter(to.number, personId);
-    await this.changed(repos, actor, from, merged, why);
+    await this.changed(repos, notices, actor, from, merged, why);
     await repos.events.record({
       actorPersonId: actor?.id ?? null,
       subject: frictionId(to.number),
@@ -310,6 +316,7 @@ export class FrictionService {
   /** Records a state change and tells everyone concerned: review thread, message in place, reporter, supporters. */
   private async changed(
     repos: Repositories,
+    notices: Notices,
     actor: Person | null,
     before: FrictionReport,
     after: FrictionReport,
@@ -334,7 +341,8 @@ export class FrictionService {
       if (personId === null || told.has(personId) || personId === actor?.id) continue;
       told.add(personId);
       const body = extra.notice ?? statusChangeMessage(view, what);
-      await tellPerson(repos, personId, `${id}:v${after.version}:dm:${personId}`, body);
+      const line = reportLine(after, personId === after.reporterPersonId ? 'reporter' : 'supporter');
+      await notices.tell(personId, `${id}:v${after.version}:dm:${personId}`, { body, line });
     }
   }
 

@@ -5,16 +5,20 @@
 import type { WorkCalendar } from '../domain/calendar.ts';
 import type { Clock, Store } from '../ports.ts';
 import { AuditService, type ScheduleRules } from './audit.ts';
+import { AuditLifecycleService } from './audit-lifecycle.ts';
 import { ChangeService } from './change.ts';
 import { CoeAdminService } from './coe-admin.ts';
 import { CoeCommands } from './commands.ts';
 import { FrictionService, type FrictionSettings } from './friction.ts';
 import { type JobBoard, JobsService } from './jobs.ts';
 import { PeopleService } from './people.ts';
+import { ReachService } from './reach.ts';
 import { ReleaseService } from './release.ts';
+import { SopRetireService } from './sop-retire.ts';
 import { StaleNudgeService } from './stale-nudges.ts';
 import { StandardsService } from './standards.ts';
 import { TrainingService } from './training.ts';
+import { TrainingLifecycleService } from './training-lifecycle.ts';
 
 export interface CoreSettings {
   friction: FrictionSettings;
@@ -39,6 +43,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(store: Store, clock: Clock, settings: CoreSettings, parts: CoreParts) {
   const admin = new CoeAdminService(store);
   const people = new PeopleService(store);
+  const reach = new ReachService(store, parts.log);
   const friction = new FrictionService(store, clock, settings.friction, parts.newToken);
   const changes = new ChangeService(store, clock, settings.change, friction, (actor) =>
     actor.platform === 'slack' ? '/friction' : 'friction',
@@ -50,10 +55,16 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
     maxReminders: settings.training.maxReminders,
   });
   const audits = new AuditService(store, clock, changes, parts.schedules, parts.onAuditPlansChanged);
+  const auditLifecycle = new AuditLifecycleService(store, clock, parts.schedules, parts.onAuditPlansChanged);
+  const trainingLifecycle = new TrainingLifecycleService(store, clock, { calendar: settings.calendar });
+  const sopRetire = new SopRetireService(store, clock, auditLifecycle);
   const nudges = new StaleNudgeService(store, clock, { ...settings.stale, calendar: settings.calendar });
   const jobs = new JobsService(store, parts.jobs);
   standards.addSopSection(trainings.sopSection);
   standards.addSopSection(audits.sopSection);
-  const commands = new CoeCommands({ admin, friction, changes, standards, trainings, audits, jobs });
-  return { admin, people, friction, changes, standards, releases, trainings, audits, nudges, jobs, commands };
+  // The services that end or change a record's life (issue 12): pause, stop, cancel, retire.
+  const lifecycles = { auditLifecycle, trainingLifecycle, sopRetire };
+  const commands = new CoeCommands({ admin, friction, changes, standards, trainings, audits, jobs, ...lifecycles });
+  const core = { admin, people, reach, friction, changes, standards, releases, trainings, audits, nudges, jobs };
+  return { ...core, commands, ...lifecycles };
 }

@@ -36,8 +36,8 @@ export interface DelivererOptions {
   pollMs?: number;
   /** Transient failures are retried for this long before a row is given up as failed. */
   giveUpAfterMs?: number;
-  /** Told about every row that reached its platform or failed for good (a fan-out counts its progress). */
-  onSettled?: (row: OutboxRow, outcome: 'sent' | 'failed') => void;
+  /** Told about every row that reached its platform or failed for good, and why (a fan-out counts its progress). */
+  onSettled?: (row: OutboxRow, outcome: 'sent' | 'failed', error?: string) => void | Promise<void>;
 }
 
 const SECOND = 1000;
@@ -219,7 +219,8 @@ export class OutboxDeliverer {
 
   private async markFailed(row: OutboxRow, error: string): Promise<void> {
     await this.o.queue.markFailed(row.id, this.o.worker, error);
-    this.o.onSettled?.(row, 'failed');
+    // Awaited: what a failure sets off (a note to the CoE) is queued before this row counts as handled.
+    await this.o.onSettled?.(row, 'failed', error);
   }
 
   /** While a 429 holds the row's platform, puts the row back until the pause ends and says so. */

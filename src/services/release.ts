@@ -8,6 +8,7 @@
 import { aiToolKey } from '../domain/ai-rules.ts';
 import { changeId, type Improvement } from '../domain/change.ts';
 import { CoeError } from '../domain/errors.ts';
+import { retiredRefusal } from '../domain/lifecycle-messages.ts';
 import { type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef } from '../domain/people.ts';
 import {
@@ -29,6 +30,7 @@ import { AI_RULES_SOP, nextVersion, releaseName, sopId, titleFromKey } from '../
 import type { Clock, OutboundMessage, OutboxRow, Repositories, SopRelease, Store, Team } from '../ports.ts';
 import type { ChangeService } from './change.ts';
 import type { FrictionService } from './friction.ts';
+import { type Notices, withNotices } from './notices.ts';
 import { postReview, replyInThread, updateReview } from './review-thread.ts';
 import { currentVersion } from './standards.ts';
 
@@ -77,7 +79,11 @@ export class ReleaseService {
   async formOptions(actor: PersonRef, sopKey?: string): Promise<ReleaseFormOptions> {
     return this.store.transaction(async (repos) => {
       await this.publisher(repos, actor);
-      const candidates = (await this.candidates(repos)).filter((c) => !sopKey || c.sopKey === sopKey);
+      const retired = new Set((await repos.sops.list()).filter((s) => s.retiredAt).map((s) => s.key));
+      if (sopKey && retired.has(sopKey)) throw new CoeError('INPUT.INVALID', retiredRefusal(sopKey, 'releases'));
+      const candidates = (await this.candidates(repos)).filter(
+        (c) => (!sopKey || c.sopKey === sopKey) && !retired.has(c.sopKey),
+      );
       if (candidates.length === 0) {
         throw new CoeError(
           'INPUT.INVALID',
@@ -108,10 +114,10 @@ export class ReleaseService {
 
   /**
    * Publishes a release from the form, or says what to fix. The same submission twice publishes once. Everything
-   * it starts (announcements, progress, notes to requesters and reporters) is queued in the same transaction.
+   * it starts (announcements, progress, one note to each requester and reporter) is queued in the same transaction.
    */
   async publish(request: ReleaseRequest, raw: Record<string, unknown>): Promise<PublishResult> {
-    const run = async (repos: Repositories): Promise<PublishResult> => {
+    const run = async (repos: Repositories, notices: Notices): Promise<PublishResult> => {
       const actor = await this.publisher(repos, request.actor);
       const done = await repos.sops.releaseBySubmissionKey(request.key);
       if (done)
@@ -139,6 +145,7 @@ export class ReleaseService {
           ownerPersonId: actor.id,
           baseline: false,
         }));
+      if (sop.retiredAt) throw new CoeError('INPUT.INVALID', retiredRefusal(sop.key, 'releases'));
       const version = nextVersion(currentVersion(sop, await repos.sops.releases(sop.key)), plan.bump);
       const release = await repos.sops.createRelease({
         sopKey: sop.key,
@@ -170,7 +177,7 @@ export class ReleaseService {
           );
         }
         const after = await repos.changes.update(number, { status: 'released', releaseId: release.id });
-        await this.changes.changed(repos, actor, before, after, `Released in ${name}.`);
+        await this.changes.changed(repos, notices, actor, before, after, `Released in ${name}.`);
         linkedFriction.push(...after.friction);
         if (sop.key === AI_RULES_SOP.key && after.aiRule) {
           await repos.aiRules.put({
@@ -184,6 +191,7 @@ export class ReleaseService {
       if (linkedFriction.length > 0) {
         await this.friction.followChange(
           repos,
+          notices,
           [...new Set(linkedFriction)],
           'resolved',
           `Resolved by ${name}: the standard changed to fix it.`,
@@ -215,12 +223,13 @@ export class ReleaseService {
       if (channels.length === 0) await this.summarise(repos, release, view);
       return { ok: true, confirmation: releaseConfirmation(view, channels.length) };
     };
+    const once = () => this.store.transaction((repos) => withNotices(repos, (notices) => run(repos, notices)));
     try {
-      return await this.store.transaction(run);
+      return await once();
     } catch (error) {
       if (error instanceof CoeError) throw error;
       // Two copies of one submission racing: the loser trips on the release's unique submission key, then finds it.
-      return this.store.transaction(run);
+      return once();
     }
   }
 

@@ -2,16 +2,18 @@
  * Reports that wait too long (seed §9 "reduction in blockers"), for both platforms: a friction report untriaged for
  * more than a few working days is raised in the CoE's review channel; one triaged but without progress for longer
  * nudges its owner directly. Daily at first, then weekly, never outside working hours, each snoozable for a week.
+ * An owner with several such reports gets one message about all of them.
  */
 import { isWorkingTime, localDate, type WorkCalendar, workingDaysSince } from '../domain/calendar.ts';
 import { CoeError } from '../domain/errors.ts';
 import { frictionId } from '../domain/friction.ts';
 import { type Message, message } from '../domain/message.ts';
+import { staleNudgePart } from '../domain/notices.ts';
 import { nudgeDue, STALE_POLICY, STALE_SNOOZE_MS, type StaleSettings } from '../domain/nudges.ts';
 import { may, type PersonRef, PLATFORMS } from '../domain/people.ts';
 import { staleNudgeMessage } from '../domain/schedule-messages.ts';
 import type { Clock, Store } from '../ports.ts';
-import { tellPerson } from './review-thread.ts';
+import { Notices } from './notices.ts';
 
 type StaleKind = 'untriaged' | 'stalled';
 
@@ -32,6 +34,8 @@ export class StaleNudgeService {
     if (!isWorkingTime(now, calendar)) return 'outside working hours: nothing sent';
     const today = localDate(now, calendar.timeZone);
     return this.store.transaction(async (repos) => {
+      // One message per owner, whatever number of their reports waits (issue 12: say less).
+      const notices = new Notices(repos);
       let raised = 0;
       let nudged = 0;
       // Calendar days are at least as many as working days: a cheap bound for the query, refined below.
@@ -67,13 +71,14 @@ export class StaleNudgeService {
         if (days < this.settings.progressDays || report.ownerPersonId === null) continue;
         const key = `${frictionId(report.number)}:stalled`;
         if (!nudgeDue(await repos.nudges.get(key), today, now, STALE_POLICY)) continue;
-        const body = staleNudgeMessage(report, 'stalled', days, key);
-        if (await tellPerson(repos, report.ownerPersonId, `${key}:${today}:${report.ownerPersonId}`, body)) {
+        const part = staleNudgePart(report, days, key);
+        if (await notices.tell(report.ownerPersonId, `${key}:${today}:${report.ownerPersonId}`, part)) {
           await repos.nudges.sent(key, today);
           nudged++;
         }
       }
-      return `raised ${raised} untriaged reports, nudged ${nudged} owners`;
+      const owners = await notices.send();
+      return `raised ${raised} untriaged reports, nudged ${owners} owners${nudged > owners ? ` about ${nudged} reports` : ''}`;
     });
   }
 

@@ -102,6 +102,7 @@ export class StandardsService {
         title: sop?.title ?? titleFromKey(key),
         version: currentVersion(sop, releases),
         ownerName: await this.nameOf(repos, sop?.ownerPersonId ?? null),
+        retiredAt: sop?.retiredAt ?? null,
         baseline: sop?.baseline ? { at: sop.createdAt } : undefined,
         history,
         changes: changes.map((c) => ({ number: c.number, title: c.title, status: c.status })),
@@ -122,6 +123,7 @@ export class StandardsService {
           title: sop.title,
           version: currentVersion(sop, await repos.sops.releases(sop.key)),
           ownerName: await this.nameOf(repos, sop.ownerPersonId),
+          retiredAt: sop.retiredAt,
         });
       }
       return sopListMessage(summaries);

@@ -7,7 +7,9 @@
  */
 import { addDays, isWorkingTime, localDate, type WorkCalendar } from '../domain/calendar.ts';
 import { CoeError } from '../domain/errors.ts';
+import { trainingCancelledAlready } from '../domain/lifecycle-messages.ts';
 import { type Message, message } from '../domain/message.ts';
+import { trainingReminderPart } from '../domain/notices.ts';
 import { may, type PersonRef } from '../domain/people.ts';
 import {
   type CompletionGroup,
@@ -27,7 +29,8 @@ import {
   trainingId,
   validateTraining,
 } from '../domain/training.ts';
-import type { Clock, Repositories, Store, Team, Training } from '../ports.ts';
+import type { Clock, Repositories, Store, Team, Training, TrainingAssignment } from '../ports.ts';
+import { Notices } from './notices.ts';
 import { tellPerson } from './review-thread.ts';
 import { currentVersion } from './standards.ts';
 
@@ -68,7 +71,7 @@ export class TrainingService {
     return this.store.transaction(async (repos) => {
       await this.assigner(repos, actor);
       return {
-        sops: (await repos.sops.list()).map((s) => ({ key: s.key, title: s.title })),
+        sops: (await repos.sops.list()).filter((s) => !s.retiredAt).map((s) => ({ key: s.key, title: s.title })),
         teams: (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name })),
         today: this.today(),
       };
@@ -85,7 +88,7 @@ export class TrainingService {
       const done = await repos.trainings.bySubmissionKey(request.key);
       if (done) return { ok: true, confirmation: this.confirmation(done) };
       const teams = (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name }));
-      const sops = (await repos.sops.list()).map((s) => s.key);
+      const sops = (await repos.sops.list()).filter((s) => !s.retiredAt).map((s) => s.key);
       const checked = validateTraining(raw, { sops, teams, today: this.today() });
       if (!checked.ok) return checked;
       const input = checked.value;
@@ -144,6 +147,7 @@ export class TrainingService {
           `${trainingId(number)} is not assigned to you, so there is nothing to mark.`,
         );
       }
+      if (training.cancelledAt) return trainingCancelledAlready(training);
       if (!(await repos.trainings.complete(number, person.id, this.clock.now()))) {
         return message(`You completed ${trainingId(number)} already. Thank you.`);
       }
@@ -160,10 +164,11 @@ export class TrainingService {
   async snooze(request: TrainingRequest, id: string): Promise<Message> {
     const number = this.number(id);
     return this.store.transaction(async (repos) => {
-      await this.existing(repos, number);
+      const training = await this.existing(repos, number);
       const person = await repos.people.find(request.actor);
       const mine = person && (await repos.trainings.assignmentsOf(person.id)).find((a) => a.trainingNumber === number);
       if (!person || !mine) throw new CoeError('PERMISSION.DENIED', `${trainingId(number)} is not assigned to you.`);
+      if (training.cancelledAt) return trainingCancelledAlready(training);
       if (mine.completedAt)
         return message(`You completed ${trainingId(number)} already: there are no reminders to snooze.`);
       await repos.nudges.snooze(reminderKey(number, person.id), new Date(this.clock.now().getTime() + SNOOZE_MS));
@@ -174,7 +179,8 @@ export class TrainingService {
   /**
    * The scheduled run: reminds everyone due a reminder (see `reminderDue`) and tells each of their teams how far it
    * is. Outside working hours it does nothing (the next run will). Each reminder is keyed by training, person and
-   * day, so a repeated or caught-up run sends none twice.
+   * day, so a repeated or caught-up run sends none twice. A person due reminders of several trainings gets them in one
+   * message (issue 12: say less).
    */
   async remind(): Promise<string> {
     const now = this.clock.now();
@@ -183,54 +189,72 @@ export class TrainingService {
     // Reminders start the day after assignment and stop at the cap, well within this window past the due date; older
     // trainings are done with, however many there are.
     const trainings = await this.store.read((repos) => repos.trainings.list(addDays(today, -REMIND_WITHIN_DAYS)));
-    let people = 0;
-    let channels = 0;
-    // One transaction per training: a large organisation's run is many short transactions, not one long one.
+    // Many short transactions, never one long one for a large organisation: who is due what, one per training; then
+    // one per person reminded; then one per training for its teams' channels.
+    const due = new Map<number, Training[]>();
+    const teamLines: { training: Training; teamIds: number[] }[] = [];
     for (const training of trainings) {
-      const sent = await this.store.transaction((repos) => this.remindOf(repos, training, today, now));
-      people += sent.people;
-      channels += sent.channels;
+      const found = await this.store.transaction((repos) => this.dueOf(repos, training, today, now));
+      for (const personId of found.people) due.set(personId, [...(due.get(personId) ?? []), training]);
+      if (found.teamIds.length > 0) teamLines.push({ training, teamIds: found.teamIds });
+    }
+    let people = 0;
+    for (const [personId, list] of due) {
+      if (await this.store.transaction((repos) => this.remindPerson(repos, personId, list, today, now))) people++;
+    }
+    let channels = 0;
+    for (const { training, teamIds } of teamLines) {
+      channels += await this.store.transaction((repos) => this.tellTeams(repos, training, teamIds, today));
     }
     return `reminded ${people} people and ${channels} team channels`;
   }
 
-  private async remindOf(
-    repos: Repositories,
-    training: Training,
-    today: string,
-    now: Date,
-  ): Promise<{ people: number; channels: number }> {
+  /** Who is due a reminder of one training, and their teams; newcomers to its teams and layers are assigned first. */
+  private async dueOf(repos: Repositories, training: Training, today: string, now: Date) {
     await this.enrol(repos, training);
+    const people: number[] = [];
+    const teamIds = new Set<number>();
+    for (const a of await repos.trainings.assignments(training.number)) {
+      if (!(await this.isDue(repos, training, a, today, now))) continue;
+      people.push(a.personId);
+      if (a.teamId !== null) teamIds.add(a.teamId);
+    }
+    return { people, teamIds: [...teamIds] };
+  }
+
+  /** One message about every training due, checked again: the person may have completed or snoozed one since. */
+  private async remindPerson(repos: Repositories, personId: number, trainings: Training[], today: string, now: Date) {
+    const notices = new Notices(repos);
+    const assignments = await repos.trainings.assignmentsOf(personId);
+    for (const training of trainings) {
+      const a = assignments.find((m) => m.trainingNumber === training.number);
+      if (!a || !(await this.isDue(repos, training, a, today, now))) continue;
+      const key = `${trainingId(training.number)}:remind:${personId}:${today}`;
+      if (await notices.tell(personId, key, trainingReminderPart(viewOf(training)))) {
+        await repos.nudges.sent(reminderKey(training.number, personId), today);
+      }
+    }
+    return (await notices.send()) > 0;
+  }
+
+  private async isDue(repos: Repositories, training: Training, a: TrainingAssignment, today: string, now: Date) {
+    const state = await repos.nudges.get(reminderKey(training.number, a.personId));
+    const reminder = {
+      completed: a.completedAt !== null,
+      nudges: state?.count ?? 0,
+      lastOn: state?.lastOn ?? null,
+      snoozedUntil: state?.snoozedUntil ?? null,
+      assignedOn: localDate(training.createdAt, this.settings.calendar.timeZone),
+    };
+    return reminderDue(reminder, today, now, this.settings.maxReminders);
+  }
+
+  /** The line in the channels of the teams someone was reminded in: how far the team is, never who. */
+  private async tellTeams(repos: Repositories, training: Training, teamIds: number[], today: string) {
     const assignments = await repos.trainings.assignments(training.number);
-    if (assignments.every((a) => a.completedAt)) return { people: 0, channels: 0 };
     const view = viewOf(training);
     const id = trainingId(training.number);
-    const assignedOn = localDate(training.createdAt, this.settings.calendar.timeZone);
-    const remindedTeams = new Set<number>();
-    let people = 0;
-    for (const a of assignments) {
-      const key = reminderKey(training.number, a.personId);
-      const state = await repos.nudges.get(key);
-      const due = reminderDue(
-        {
-          completed: a.completedAt !== null,
-          nudges: state?.count ?? 0,
-          lastOn: state?.lastOn ?? null,
-          snoozedUntil: state?.snoozedUntil ?? null,
-          assignedOn,
-        },
-        today,
-        now,
-        this.settings.maxReminders,
-      );
-      if (!due) continue;
-      if (await tellPerson(repos, a.personId, `${id}:remind:${a.personId}:${today}`, trainingReminder(view, false))) {
-        await repos.nudges.sent(key, today);
-        people++;
-      }
-      if (a.teamId !== null) remindedTeams.add(a.teamId);
-    }
-    const channels = await repos.teams.channels([...remindedTeams]);
+    const channels = await repos.teams.channels(teamIds);
     const teams = channels.length > 0 ? await repos.teams.list() : [];
     for (const channel of channels) {
       const members = assignments.filter((a) => a.teamId === channel.teamId);
@@ -246,7 +270,7 @@ export class TrainingService {
         ),
       });
     }
-    return { people, channels: channels.length };
+    return channels.length;
   }
 
   /** `training`: the person's own trainings. */
@@ -345,5 +369,6 @@ function viewOf(training: Training): TrainingView {
     material: training.material,
     sop: training.sopKey ? { key: training.sopKey, version } : null,
     dueOn: training.dueOn,
+    ...(training.cancelledAt ? { cancelled: true } : {}),
   };
 }

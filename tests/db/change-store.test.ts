@@ -297,6 +297,7 @@ describe.each(databaseKinds())('change-management repositories (%s)', (kind: Dat
         ownerPersonId: olga.id,
         baseline: false,
         createdAt: expect.any(Date),
+        retiredAt: null,
       });
       expect(await tx((r) => r.sops.get('returns'))).toEqual(created);
       expect(await tx((r) => r.sops.get('payroll'))).toBeUndefined();

@@ -79,6 +79,7 @@ describe.each(databaseKinds())('scheduled-work repositories (%s)', (kind: Databa
           dueOn: '2026-12-11',
           createdByPersonId: 1,
           createdAt: expect.any(Date),
+          cancelledAt: null,
         });
         expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
         expect(await tx((r) => r.trainings.get(1))).toEqual(created);
@@ -192,7 +193,8 @@ describe.each(databaseKinds())('scheduled-work repositories (%s)', (kind: Databa
         acceptableVariance: 5.5,
         ownerPersonId: 1,
         createdByPersonId: 1,
-        active: true,
+        state: 'active',
+        runsFrom: null,
         createdAt: expect.any(Date),
       });
       expect(await tx((r) => r.audits.plan(1))).toEqual(created);

@@ -9,7 +9,8 @@
  * - Creating a 1:1 conversation with the same user twice returns the same conversation id, as Teams does.
  * - Updating or deleting an activity the fake never saw succeeds (the activity may have come from a test's builder).
  * - `/members/{id}` answers a member made up from the id unless `addMember` registered one (matched by id or
- *   aadObjectId); `/members` lists the registered members.
+ *   aadObjectId); `/members` lists the registered members, `/pagedmembers` the same a page at a time
+ *   (`pageSize`, `continuationToken`), as `TeamsInfo.getPagedMembers` reads a team's roster.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -27,6 +28,7 @@ export type ConnectorRequestKind =
   | 'delete'
   | 'create'
   | 'members'
+  | 'pagedMembers'
   | 'member'
   | 'team'
   | 'unknown';
@@ -82,6 +84,7 @@ interface Route {
   teamId?: string;
   /** For team routes: the team's channel list rather than its details. */
   teamChannels?: boolean;
+  query?: URLSearchParams;
 }
 
 type Answer = { status: number; body?: unknown };
@@ -193,8 +196,9 @@ export class FakeBotConnector {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const route = parseRoute(method, path);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const route = { ...parseRoute(method, path), query: url.searchParams };
     const text = await readBody(req);
     const request: ConnectorRequest = {
       method,
@@ -243,6 +247,13 @@ export class FakeBotConnector {
         return this.#createConversation(request);
       case 'members':
         return { status: 200, body: [...this.#members.values()] };
+      case 'pagedMembers': {
+        const size = Math.max(1, Number(route.query?.get('pageSize') ?? 100) || 100);
+        const from = Number(route.query?.get('continuationToken') ?? 0) || 0;
+        const all = [...this.#members.values()];
+        const next = from + size < all.length ? { continuationToken: String(from + size) } : {};
+        return { status: 200, body: { members: all.slice(from, from + size), ...next } };
+      }
       case 'member':
         return { status: 200, body: this.#member(route.memberId ?? '') };
       case 'team':
@@ -330,6 +341,8 @@ function parseRoute(method: string, path: string): Route {
     const kind = kinds[method];
     return kind ? { kind, conversationId, activityId: subId } : { kind: 'unknown' };
   }
+  if (sub === 'pagedmembers' && method === 'GET' && subId === undefined)
+    return { kind: 'pagedMembers', conversationId };
   if (sub === 'members' && method === 'GET') {
     return subId === undefined
       ? { kind: 'members', conversationId }
@@ -348,6 +361,7 @@ function faultTargets(kind: ConnectorRequestKind): ConnectorFaultTarget[] {
     case 'create':
       return [kind];
     case 'members':
+    case 'pagedMembers':
     case 'member':
     case 'team':
       return ['read'];

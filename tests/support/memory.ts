@@ -19,7 +19,6 @@ import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people
 import type {
   AiRuleRepository,
   AuditPlan,
-  AuditRepository,
   AuditRun,
   ChangeRepository,
   ChangeRequest,
@@ -28,7 +27,6 @@ import type {
   FrictionReport,
   FrictionRepository,
   MessageRef,
-  NudgeRepository,
   OutboundMessage,
   OutboxQueue,
   OutboxRow,
@@ -42,8 +40,8 @@ import type {
   TeamRepository,
   Training,
   TrainingAssignment,
-  TrainingRepository,
 } from '../../src/ports.ts';
+import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
 
 /** A clock that stands still until the test moves it. */
 export class ManualClock implements Clock {
@@ -505,6 +503,16 @@ export class MemoryStore implements Store {
         async has(key) {
           return outbox.some((r) => r.key === key) || queued.some((m) => m.key === key);
         },
+        async failedDirectMessages(since) {
+          return outbox
+            .filter((r) => r.target.kind === 'dm' && r.status === 'failed' && r.createdAt >= since)
+            .map((r) => ({
+              key: r.key,
+              platform: r.platform,
+              externalId: r.target.kind === 'dm' ? r.target.externalId : '',
+              error: r.lastError ?? 'unknown error',
+            }));
+        },
       },
       friction: frictionRepository(t, seq, clock),
       patterns: {
@@ -846,12 +854,18 @@ function sopRepository(t: Tables, seq: Sequences, clock: Clock): SopRepository {
     async lock() {},
     async create(sop) {
       if (t.sops.has(sop.key)) throw new Error('Unique constraint failed on the fields: (`key`)');
-      const row: Sop = { ...sop, createdAt: clock.now() };
+      const row: Sop = { ...sop, createdAt: clock.now(), retiredAt: null };
       t.sops.set(sop.key, row);
       return structuredClone(row);
     },
     async list() {
       return [...t.sops.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((s) => structuredClone(s));
+    },
+    async retire(key, at) {
+      const sop = t.sops.get(key);
+      if (!sop || sop.retiredAt) return false;
+      sop.retiredAt = at;
+      return true;
     },
     async releases(key) {
       return releases()
@@ -937,142 +951,6 @@ function aiRuleRepository(t: Tables, clock: Clock): AiRuleRepository {
     },
     async put(rule) {
       t.aiRules.set(rule.toolKey, { ...structuredClone(rule), updatedAt: clock.now() });
-    },
-  };
-}
-
-/** `trainingRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
-function trainingRepository(t: Tables, seq: Sequences, clock: Clock): TrainingRepository {
-  const strip = ({ submissionKey: _key, ...training }: Training & { submissionKey: string }): Training =>
-    structuredClone(training);
-  const byPerson = (a: TrainingAssignment, b: TrainingAssignment) => a.personId - b.personId;
-  return {
-    async create(training) {
-      if (t.trainings.some((x) => x.submissionKey === training.submissionKey)) {
-        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
-      }
-      const row = { ...structuredClone(training), number: seq.training++, createdAt: clock.now() };
-      t.trainings.push(row);
-      return strip(row);
-    },
-    async bySubmissionKey(key) {
-      const row = t.trainings.find((x) => x.submissionKey === key);
-      return row && strip(row);
-    },
-    async get(number) {
-      const row = t.trainings.find((x) => x.number === number);
-      return row && strip(row);
-    },
-    async list(since) {
-      return t.trainings.filter((x) => !since || x.dueOn >= since).map(strip);
-    },
-    async assign(number, personId, teamId) {
-      if (t.assignments.some((a) => a.trainingNumber === number && a.personId === personId)) return;
-      t.assignments.push({ trainingNumber: number, personId, teamId, completedAt: null });
-    },
-    async assignments(number) {
-      return structuredClone(t.assignments.filter((a) => a.trainingNumber === number).sort(byPerson));
-    },
-    async assignmentsOf(personId) {
-      return structuredClone(
-        t.assignments.filter((a) => a.personId === personId).sort((a, b) => a.trainingNumber - b.trainingNumber),
-      );
-    },
-    async complete(number, personId, at) {
-      const row = t.assignments.find((a) => a.trainingNumber === number && a.personId === personId);
-      if (!row || row.completedAt) return false;
-      row.completedAt = at;
-      return true;
-    },
-    async bySop(sopKey) {
-      return t.trainings
-        .filter((x) => x.sopKey === sopKey)
-        .sort((a, b) => b.number - a.number)
-        .map(strip);
-    },
-  };
-}
-
-/** `nudgeRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
-function nudgeRepository(t: Tables): NudgeRepository {
-  return {
-    async get(key) {
-      const state = t.nudges.get(key);
-      return state && structuredClone(state);
-    },
-    async sent(key, on) {
-      const state = t.nudges.get(key) ?? { count: 0, lastOn: null, snoozedUntil: null };
-      // As in the database: counted once a day.
-      if (state.lastOn === on) return;
-      t.nudges.set(key, { ...state, count: state.count + 1, lastOn: on });
-    },
-    async snooze(key, until) {
-      const state = t.nudges.get(key) ?? { count: 0, lastOn: null, snoozedUntil: null };
-      t.nudges.set(key, { ...state, snoozedUntil: until });
-    },
-  };
-}
-
-/** `auditRepository` of src/db/schedule-repositories.ts over the in-memory tables. */
-function auditRepository(t: Tables, seq: Sequences, clock: Clock): AuditRepository {
-  const strip = ({ submissionKey: _key, ...plan }: AuditPlan & { submissionKey: string }): AuditPlan =>
-    structuredClone(plan);
-  const run = (id: number) => {
-    const row = t.auditRuns.find((r) => r.id === id);
-    return row && structuredClone(row);
-  };
-  return {
-    async createPlan(plan) {
-      if (t.auditPlans.some((p) => p.submissionKey === plan.submissionKey)) {
-        throw new Error('Unique constraint failed on the fields: (`submission_key`)');
-      }
-      const row = { ...structuredClone(plan), number: seq.auditPlan++, active: true, createdAt: clock.now() };
-      t.auditPlans.push(row);
-      return strip(row);
-    },
-    async planBySubmissionKey(key) {
-      const row = t.auditPlans.find((p) => p.submissionKey === key);
-      return row && strip(row);
-    },
-    async plan(number) {
-      const row = t.auditPlans.find((p) => p.number === number);
-      return row && strip(row);
-    },
-    async plans(sopKey) {
-      return t.auditPlans.filter((p) => (sopKey ? p.sopKey === sopKey : p.active)).map(strip);
-    },
-    async createRun(planNumber, dueAt) {
-      if (t.auditRuns.some((r) => r.planNumber === planNumber && r.dueAt.getTime() === dueAt.getTime()))
-        return undefined;
-      const row: AuditRun = {
-        id: seq.auditRun++,
-        planNumber,
-        dueAt,
-        results: null,
-        maxVariance: null,
-        breach: null,
-        changeNumber: null,
-        recordedByPersonId: null,
-        recordedAt: null,
-      };
-      t.auditRuns.push(row);
-      return structuredClone(row);
-    },
-    run: async (id) => run(id),
-    runForUpdate: async (id) => run(id),
-    async runs(planNumber, limit) {
-      return structuredClone(
-        t.auditRuns
-          .filter((r) => r.planNumber === planNumber)
-          .sort((a, b) => b.dueAt.getTime() - a.dueAt.getTime())
-          .slice(0, limit),
-      );
-    },
-    async record(id, result) {
-      const row = t.auditRuns.find((r) => r.id === id);
-      if (!row) throw new Error(`No record was found for an update (audit run ${id}).`);
-      Object.assign(row, structuredClone(result));
-      return structuredClone(row);
     },
   };
 }

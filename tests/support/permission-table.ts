@@ -221,9 +221,10 @@ type Surface =
   | 'training form'
   | 'audit plan form'
   | 'audit results form'
+  | 'audit change form'
   | 'App Home';
 export type Entry = CoeCommand['kind'] | ButtonId | Surface;
-export type TableFile = 'permissions' | 'permissions-admin';
+export type TableFile = 'permissions' | 'permissions-admin' | 'permissions-lifecycle';
 
 /** Which file's table has the row for each way in. A new command or button fails the typecheck until it is placed. */
 const ENTRIES: Record<Entry, TableFile> = {
@@ -267,6 +268,14 @@ const ENTRIES: Record<Entry, TableFile> = {
   'audit results form': 'permissions-admin',
   auditList: 'permissions-admin',
   auditRun: 'permissions-admin',
+  auditPause: 'permissions-lifecycle',
+  auditResume: 'permissions-lifecycle',
+  auditStop: 'permissions-lifecycle',
+  auditChange: 'permissions-lifecycle',
+  'audit change form': 'permissions-lifecycle',
+  trainingCancel: 'permissions-lifecycle',
+  trainingDue: 'permissions-lifecycle',
+  sopRetire: 'permissions-lifecycle',
   'nudge.snooze': 'permissions-admin',
   sopNew: 'permissions-admin',
   sopShow: 'permissions-admin',

@@ -19,6 +19,10 @@ export interface ServiceOptions {
   jobs?: JobView[];
   /** Whether a cron expression is valid (the scheduler's node-cron is not in the core). */
   isValidSchedule?: (expression: string) => boolean;
+  /** The next fire of a cron expression (none by default). */
+  nextFire?: (expression: string) => Date | undefined;
+  /** Told when audit plans change (the scheduler's cue to follow them). */
+  onAuditPlansChanged?: () => void;
 }
 
 let tokens = 0;
@@ -38,11 +42,15 @@ export function buildServices(store: Store, clock: Clock, options: ServiceOption
     training: { maxReminders: options.maxReminders ?? 3 },
     stale: { triageDays: 2, progressDays: 10 },
   };
-  const schedules: ScheduleRules = { isValid: options.isValidSchedule ?? looksLikeCron, next: () => undefined };
+  const schedules: ScheduleRules = {
+    isValid: options.isValidSchedule ?? looksLikeCron,
+    next: options.nextFire ?? (() => undefined),
+  };
   return createServices(store, clock, settings, {
     newToken: options.newToken ?? (() => `token-${String(++tokens).padStart(8, '0')}`),
     jobs: { board: async () => options.jobs ?? [] },
     schedules,
+    ...(options.onAuditPlansChanged ? { onAuditPlansChanged: options.onAuditPlansChanged } : {}),
     log: { error: () => {} },
   });
 }

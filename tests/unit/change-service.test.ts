@@ -348,11 +348,12 @@ describe('reviewing a change request', () => {
       'CR-1:review:teams:v2',
       'CR-1:review:slack:reply:2',
       'CR-1:review:teams:reply:2',
-      `CR-1:v2:dm:${monaId}`,
       'FR-1:review:slack:v2',
       'FR-1:review:teams:v2',
       'FR-1:review:slack:reply:2',
       'FR-1:review:teams:reply:2',
+      // The direct messages once the action is done: one per person (issue 12).
+      `CR-1:v2:dm:${monaId}`,
       `FR-1:v2:dm:${wandaId}`,
     ]);
     const update = row('CR-1:review:slack:v2');
@@ -749,6 +750,7 @@ describe('standards', () => {
         ownerPersonId: idOf(olga),
         baseline: true,
         createdAt: clock.now(),
+        retiredAt: null,
       },
     ]);
     expect(eventsOf('SOP-inventory-scanning')).toEqual([
@@ -1133,6 +1135,7 @@ describe('releases', () => {
       ownerPersonId: idOf(olga),
       baseline: false,
       createdAt: clock.now(),
+      retiredAt: null,
     });
     expect(store.releases[0]).toMatchObject({ sopKey: 'label-printing', major: 1, minor: 0 });
     await raise(mona, { friction: '', sop: 'label-printing', title: 'Bigger labels', improvement: 'simplify' });
@@ -1554,7 +1557,7 @@ describe('/coe words that reach change management', () => {
 
   it('answers the usage of a malformed command', async () => {
     expect((await coe(olga, 'sop new')).text).toBe(
-      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: /coe sop new <key> <title> | sop show <key> | sop list',
+      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: /coe sop new <key> <title> | sop show <key> | sop list | sop retire <key>',
     );
     expect((await coe(carl, 'withdraw')).text).toBe('Which change request? Usage: withdraw CR-7');
   });

@@ -51,17 +51,20 @@ describe('GroupCommit', () => {
 
   it('a group whose commit throws fails each of its items, and the next group still runs', async () => {
     let calls = 0;
+    let fail: () => void = () => {};
     const commit = new GroupCommit<number, number>(async (items) => {
       calls += 1;
       if (calls === 1) {
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise<void>((resolve) => (fail = resolve));
         throw new Error('connection reset');
       }
       return items.map((value) => ({ value }));
     });
     const first = settled([1, 2].map((n) => commit.run(n)));
-    await new Promise((r) => setTimeout(r, 1));
+    while (calls === 0) await new Promise((r) => setImmediate(r));
+    // The first group is committing: this one waits for the next group.
     const second = settled([3].map((n) => commit.run(n)));
+    fail();
     expect(await first).toEqual(['error: connection reset', 'error: connection reset']);
     expect(await second).toEqual([3]);
     // And it starts again on its own after going idle.

@@ -206,6 +206,7 @@ describe('assigning a training', () => {
         dueOn: '2026-12-11',
         createdByPersonId: idOf(olga),
         createdAt: clock.now(),
+        cancelledAt: null,
         submissionKey: 'view-tr-1',
       },
     ]);
@@ -594,7 +595,8 @@ describe('audits', () => {
       acceptableVariance: 5,
       ownerPersonId: idOf(olga),
       createdByPersonId: idOf(olga),
-      active: true,
+      state: 'active',
+      runsFrom: null,
       createdAt: clock.now(),
     });
     // The same submission again: the same plan, not a second one.

@@ -48,6 +48,8 @@ export const VIEWS = {
   trainingConfirmation: 'training_confirmation',
   auditPlanForm: 'audit_plan_form',
   auditPlanConfirmation: 'audit_plan_confirmation',
+  auditChangeForm: 'audit_change_form',
+  auditChangeConfirmation: 'audit_change_confirmation',
   auditResultsForm: 'audit_results_form',
   auditResultsConfirmation: 'audit_results_confirmation',
 } as const;

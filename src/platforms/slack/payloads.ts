@@ -220,6 +220,13 @@ export function readAuditResultsMetadata(text: string): { run: string } | undefi
   return parseJson(text, auditResultsMetadata);
 }
 
+const auditChangeMetadata = z.object({ plan: z.string().regex(/^AUD-\d{1,9}$/) });
+
+/** The audit change form's `private_metadata`: the plan it changes; undefined when malformed. */
+export function readAuditChangeMetadata(text: string): { plan: string } | undefined {
+  return parseJson(text, auditChangeMetadata);
+}
+
 const frictionFormMetadata = z.object({ sourceLink: z.url().max(2000).optional() });
 
 export function readFrictionFormMetadata(text: string): { sourceLink?: string } {

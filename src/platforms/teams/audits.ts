@@ -1,7 +1,8 @@
 /**
- * Audits on Teams (issue 5): `audit plan` said to the bot and the task-module plan form, and "Record results" on
- * the checklist a due run sends its owner, which opens the results form. Each handler parses what Teams sent (zod),
- * calls the audit service, and renders the answer. No business rule lives here.
+ * Audits on Teams (issue 5): `audit plan` said to the bot and the task-module plan form, `audit change AUD-2` and the
+ * same form filled with the plan (issue 12), and "Record results" on the checklist a due run sends its owner, which
+ * opens the results form. Each handler parses what Teams sent (zod), calls the audit services, and renders the
+ * answer. No business rule lives here.
  */
 import type { Activity, TaskModuleResponse } from 'botbuilder';
 import { z } from 'zod';
@@ -9,8 +10,11 @@ import { AUDIT_PLAN_FIELDS } from '../../domain/audit.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { ErrorSink } from '../../services/answer.ts';
 import type { AuditService } from '../../services/audit.ts';
+import type { AuditLifecycleService } from '../../services/audit-lifecycle.ts';
 import { actorOf, interactionKey } from './activity.ts';
 import {
+  auditChangeOpenerCard,
+  auditChangeTitle,
   auditOpenerCard,
   auditPlanCard,
   auditResultsCard,
@@ -36,6 +40,11 @@ const planData = z.object({
     .optional(),
 });
 
+/** `audit change`'s opener and form: the plan they change, as `AUD-2`. */
+const changeData = planData.extend({ value: z.string().regex(/^AUD-\d{1,9}$/) });
+/** What `audit change` lets change: everything but the standard. */
+const CHANGE_FIELDS = AUDIT_PLAN_FIELDS.filter((f) => f !== 'sop');
+
 /** "Record results" and the results form's submit: the run id, with the form's inputs (`item<i>.passed` …). */
 const runData = z.looseObject({ value: z.string().regex(/^\d{1,9}$/) });
 const RESULT_INPUT = /^item\d{1,2}\.(?:passed|variance)$/;
@@ -44,12 +53,47 @@ export class TeamsAudit {
   constructor(
     private readonly audits: AuditService,
     private readonly log: ErrorSink,
+    private readonly lifecycle: AuditLifecycleService,
   ) {}
 
-  /** `audit plan`: checked first, so someone who may not plan (or has no standard to audit) is refused (thrown). */
-  async opener(actor: PersonRef): Promise<Partial<Activity>> {
+  /**
+   * `audit plan`, `audit change AUD-2`: checked first, so someone who may not (or has no standard to audit, or names
+   * a plan that is not there or stopped) is refused (thrown); then the card whose button opens the form.
+   */
+  async opener(actor: PersonRef, command: { kind: 'auditPlan' } | { kind: 'auditChange'; id: string }) {
+    if (command.kind === 'auditChange') {
+      const { plan } = await this.lifecycle.changeForm(actor, command.id);
+      return adaptiveCardActivity(auditChangeOpenerCard(plan.number), auditChangeTitle(plan.number));
+    }
     await this.audits.formOptions(actor);
     return adaptiveCardActivity(auditOpenerCard(), FORM_TITLE);
+  }
+
+  /** task/fetch from `audit change`'s opener: the plan's form, filled with the plan as it stands. */
+  openChangeForm(activity: Activity, data: unknown): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const form = await this.lifecycle.changeForm(actorOf(activity), parseData(changeData, data).value);
+      const card = auditPlanCard({ options: form.options, values: form.values, change: form.plan });
+      return taskCard(auditChangeTitle(form.plan.number), card);
+    });
+  }
+
+  /** task/submit of the change form: the plan changed, or the form again with what to fix under each field. */
+  submitChange(activity: Activity, data: unknown): Promise<TaskModuleResponse> {
+    return inDialog(this.log, async () => {
+      const form = parseData(changeData, data);
+      const { raw, values } = formFields(CHANGE_FIELDS, form);
+      const actor = actorOf(activity);
+      // No owner picked: the owner stays.
+      const owner = form.owner ? { id: Number(form.owner) } : undefined;
+      const result = await this.lifecycle.change({ actor, key: interactionKey(activity) }, form.value, raw, owner);
+      if (!result.ok) {
+        const current = await this.lifecycle.changeForm(actor, form.value);
+        const card = auditPlanCard({ options: current.options, values, errors: result.errors, change: current.plan });
+        return taskCard(auditChangeTitle(current.plan.number), card);
+      }
+      return taskCard('Audit changed', renderCard(result.confirmation));
+    });
   }
 
   /** task/fetch from the opener's button: the plan form. */

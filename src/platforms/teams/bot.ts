@@ -26,6 +26,7 @@ import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
 import { answer, type ErrorSink } from '../../services/answer.ts';
 import type { AuditService } from '../../services/audit.ts';
+import type { AuditLifecycleService } from '../../services/audit-lifecycle.ts';
 import type { ChangeService } from '../../services/change.ts';
 import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
@@ -49,7 +50,8 @@ import {
 } from './ids.ts';
 import { snoozeNudge } from './nudges.ts';
 import { TeamsRelease } from './releases.ts';
-import { channelKey, personKey, type TeamsAddress, type TeamsSender } from './sender.ts';
+import { learnWho, rememberSender } from './roster.ts';
+import type { TeamsSender } from './sender.ts';
 import { TeamsTraining } from './trainings.ts';
 
 export { channelIdOf } from './activity.ts';
@@ -61,6 +63,7 @@ export interface TeamsServices {
   releases: ReleaseService;
   trainings: TrainingService;
   audits: AuditService;
+  auditLifecycle: AuditLifecycleService;
   nudges: StaleNudgeService;
   people: PeopleService;
   addresses: AddressBook;
@@ -114,7 +117,7 @@ export class TeamsBot extends TeamsActivityHandler {
     const changes = new TeamsChange(services.changes, log);
     const releases = new TeamsRelease(services.releases, log);
     const trainings = new TeamsTraining(services.trainings, log);
-    const audits = new TeamsAudit(services.audits, log);
+    const audits = new TeamsAudit(services.audits, log, services.auditLifecycle);
     this.friction = friction;
     this.changes = changes;
     this.releases = releases;
@@ -138,6 +141,7 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.openReleaseForm, named((a, d) => releases.openForm(a, d))],
       [CARD_ACTIONS.openTrainingForm, named((a) => trainings.openForm(a))],
       [CARD_ACTIONS.openAuditForm, named((a) => audits.openForm(a))],
+      [CARD_ACTIONS.openAuditChange, named((a, d) => audits.openChangeForm(a, d))],
       [CARD_ACTIONS.recordAudit, named((a, d) => audits.openResults(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.openDecision(a, decision, d))] as const,
@@ -155,6 +159,7 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.submitRelease, named((a, d) => releases.submit(a, d))],
       [CARD_ACTIONS.submitTraining, named((a, d) => trainings.submit(a, d))],
       [CARD_ACTIONS.submitAudit, named((a, d) => audits.submit(a, d))],
+      [CARD_ACTIONS.submitAuditChange, named((a, d) => audits.submitChange(a, d))],
       [CARD_ACTIONS.recordAudit, named((a, d) => audits.submitResults(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.submitDecision(a, decision, d))] as const,
@@ -163,6 +168,15 @@ export class TeamsBot extends TeamsActivityHandler {
         ([action, decision]) => [action, named((a, d) => changes.submitDecision(a, decision, d))] as const,
       ),
     ]);
+    // Added to a team, or the app installed: everyone there becomes reachable; members who join later too.
+    this.onMembersAdded(async (context, next) => {
+      await this.learnWho(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.learnWho(context);
+      await next();
+    });
     this.onMessage(async (context, next) => {
       // A plain Action.Submit on a card arrives as a message whose `value` is the button's data.
       const pressed = cardAction.safeParse(context.activity.value);
@@ -204,8 +218,8 @@ export class TeamsBot extends TeamsActivityHandler {
       await this.offerForm(context, () => this.trainings.opener(actor));
       return;
     }
-    if (command.kind === 'auditPlan') {
-      await this.offerForm(context, () => this.audits.opener(actor));
+    if (command.kind === 'auditPlan' || command.kind === 'auditChange') {
+      await this.offerForm(context, () => this.audits.opener(actor, command));
       return;
     }
     const reply = await answer(
@@ -333,26 +347,25 @@ export class TeamsBot extends TeamsActivityHandler {
     }
   }
 
+  /** What the roster module needs: where addresses are kept, and how names are recorded. */
+  private get reach() {
+    return {
+      addresses: this.services.addresses,
+      noteName: (ref: PersonRef) => this.services.people.noteName(ref),
+      log: this.log,
+    };
+  }
+
+  private async learnWho(context: TurnContext): Promise<void> {
+    await learnWho(context, this.reach);
+  }
+
   /**
    * Keeps how to reach this person (and the channel they wrote in) and their name as Teams shows it, so a CoE member
    * who only presses buttons is named on what they decide. Never for what may be anonymous (a friction report).
    */
   private async remember(activity: Activity): Promise<void> {
-    await this.services.people
-      .noteName(actorOf(activity))
-      .catch((error: unknown) => this.log.error({ err: error }, 'teams: could not record a name'));
-    const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
-    const base = { serviceUrl: activity.serviceUrl, ...(tenantId ? { tenantId } : {}) };
-    const person: TeamsAddress = { ...base, userId: activity.from.id };
-    if (activity.conversation.conversationType === 'personal') person.conversationId = activity.conversation.id;
-    const existing = (await this.services.addresses.get('teams', personKey(externalIdOf(activity)))) as
-      | TeamsAddress
-      | undefined;
-    if (!person.conversationId && existing?.conversationId) person.conversationId = existing.conversationId;
-    await this.services.addresses.put('teams', personKey(externalIdOf(activity)), { ...person });
-    const channelId = channelIdOf(activity);
-    if (channelId)
-      await this.services.addresses.put('teams', channelKey(channelId), { ...base, conversationId: channelId });
+    await rememberSender(activity, this.reach);
   }
 }
 

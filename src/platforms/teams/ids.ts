@@ -74,7 +74,7 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   },
   {
     title: 'sop',
-    description: 'Standards: sop show <key> | sop list | sop new <key> <title> (CoE only)',
+    description: 'Standards: sop show <key> | sop list | sop new <key> <title>, sop retire <key> (CoE only)',
     scopes: PERSONAL,
   },
   {
@@ -86,10 +86,14 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   { title: 'ai', description: 'Whether and how you may use an AI tool: ai <tool>', scopes: PERSONAL },
   {
     title: 'training',
-    description: 'Your training | training status TR-3 | training assign (CoE only)',
+    description: 'Your training | training status TR-3 | training assign, cancel TR-3, due TR-3 <date> (CoE only)',
     scopes: PERSONAL,
   },
-  { title: 'audit', description: 'Audits: audit list | audit plan, audit run AUD-2 (CoE only)', scopes: CHANNELS },
+  {
+    title: 'audit',
+    description: 'Audits: audit list | audit plan, audit run|pause|resume|change|stop AUD-2 (CoE only)',
+    scopes: CHANNELS,
+  },
   { title: 'jobs', description: 'The scheduled jobs: last and next run of each (CoE only)', scopes: CHANNELS },
 ];
 
@@ -124,6 +128,10 @@ export const CARD_ACTIONS = {
   openAuditForm: 'audit.open',
   /** The audit plan form's button (task/submit). */
   submitAudit: 'audit.submit',
+  /** "Change AUD-2" on the card the bot answers `audit change AUD-2` with: opens the plan's form (task/fetch). */
+  openAuditChange: 'audit.change.open',
+  /** The audit change form's button (task/submit). */
+  submitAuditChange: 'audit.change.submit',
   ...FRICTION_ACTIONS,
   ...CHANGE_ACTIONS,
   ...RELEASE_ACTIONS,

@@ -1,12 +1,17 @@
 /**
- * Audits in Slack: the plan form `/coe audit plan` opens and its submission, and the "Record results" button in the
- * owner's direct message with the results form behind it.
+ * Audits in Slack: the plan form `/coe audit plan` opens and its submission, the same form filled for `/coe audit
+ * change AUD-2`, and the "Record results" button in the owner's direct message with the results form behind it.
  */
 import type { App } from '@slack/bolt';
 import { resultFields } from '../../../domain/audit.ts';
 import { AUDIT_BUTTONS, AUDIT_PLAN_BLOCKS, VIEWS } from '../ids.ts';
-import { readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
-import { auditPlanMessageView, auditResultsFormView, auditResultsMessageView } from '../views/audit-form.ts';
+import { readAuditChangeMetadata, readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
+import {
+  auditChangeMessageView,
+  auditPlanMessageView,
+  auditResultsFormView,
+  auditResultsMessageView,
+} from '../views/audit-form.ts';
 import { registerFormButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
@@ -20,6 +25,20 @@ export function registerAudits(app: App, deps: ListenerDeps): void {
     submit: (request, { raw, owner }) =>
       deps.audits.plan(request, raw, owner ? { platform: 'slack', externalId: owner } : undefined),
     messageView: auditPlanMessageView,
+  });
+
+  // `audit change AUD-2`: the plan's form, filled; the standard is not in it (it stays).
+  registerForm(app, deps, {
+    callbackId: VIEWS.auditChangeForm,
+    blocks: AUDIT_PLAN_BLOCKS,
+    fallbackBlock: AUDIT_PLAN_BLOCKS.schedule,
+    read: (view) => {
+      const metadata = readAuditChangeMetadata(view.private_metadata);
+      return metadata && { plan: metadata.plan, ...readAuditPlanForm(view.state.values) };
+    },
+    submit: (request, { plan, raw, owner }) =>
+      deps.auditLifecycle.change(request, plan, raw, owner ? { platform: 'slack', externalId: owner } : undefined),
+    messageView: auditChangeMessageView,
   });
 
   // Only the plan's owner or a CoE member gets the form; anyone else is told privately.

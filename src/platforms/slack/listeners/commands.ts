@@ -9,7 +9,7 @@ import { SLASH_COMMANDS } from '../ids.ts';
 import { extractMentions, readableText } from '../mentions.ts';
 import { slashCommand } from '../payloads.ts';
 import { renderMessage } from '../render.ts';
-import { auditPlanFormView } from '../views/audit-form.ts';
+import { auditChangeFormView, auditPlanFormView } from '../views/audit-form.ts';
 import { changeFormView, changePrefillFromText } from '../views/change-form.ts';
 import { prefillFromText } from '../views/friction-form.ts';
 import { releaseFormView } from '../views/release-form.ts';
@@ -36,8 +36,8 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       ...(deps.names.nameOf(c.user_id) ? { displayName: deps.names.nameOf(c.user_id) } : {}),
       ...(c.user_name ? { handle: c.user_name } : {}),
     };
-    // `release`, `training assign` and `audit plan` are forms, opened on this command's trigger (refused with a
-    // reason when this person may not, or when there is nothing to fill in yet).
+    // `release`, `training assign`, `audit plan` and `audit change` are forms, opened on this command's trigger
+    // (refused with a reason when this person may not, or when there is nothing to fill in yet).
     const opening = { ack, respond, client, triggerId: c.trigger_id };
     switch (coeCommand.kind) {
       case 'release':
@@ -51,6 +51,13 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
         return openFormFromCommand(deps, opening, () => deps.trainings.formOptions(actor), trainingFormView);
       case 'auditPlan':
         return openFormFromCommand(deps, opening, () => deps.audits.formOptions(actor), auditPlanFormView);
+      case 'auditChange':
+        return openFormFromCommand(
+          deps,
+          opening,
+          () => deps.auditLifecycle.changeForm(actor, coeCommand.id),
+          auditChangeFormView,
+        );
     }
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(

@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../../domain/message.ts';
 import { answer } from '../../../services/answer.ts';
 import type { AuditService } from '../../../services/audit.ts';
+import type { AuditLifecycleService } from '../../../services/audit-lifecycle.ts';
 import type { ChangeService } from '../../../services/change.ts';
 import type { CoeCommands } from '../../../services/commands.ts';
 import type { FrictionService } from '../../../services/friction.ts';
@@ -24,6 +25,7 @@ export interface SlackServices {
   releases: ReleaseService;
   trainings: TrainingService;
   audits: AuditService;
+  auditLifecycle: AuditLifecycleService;
   nudges: StaleNudgeService;
   people: PeopleService;
 }

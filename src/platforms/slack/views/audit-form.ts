@@ -9,11 +9,13 @@ import type { Message } from '../../../domain/message.ts';
 import type { AuditView } from '../../../domain/schedule-messages.ts';
 import { sopId } from '../../../domain/sop.ts';
 import type { AuditFormOptions } from '../../../services/audit.ts';
+import type { AuditChangeForm } from '../../../services/audit-lifecycle.ts';
 import { AUDIT_PLAN_BLOCKS, AUDIT_RESULT_OPTIONS, VIEWS } from '../ids.ts';
 import { plain } from '../render.ts';
 import { messageView, option, selectInput, standardInput, text, textInput, userInput } from './inputs.ts';
 
 const PLAN_TITLE = 'Plan an audit';
+const CHANGE_TITLE = 'Change an audit';
 const RESULTS_TITLE = 'Record audit results';
 const B = AUDIT_PLAN_BLOCKS;
 /** Slack's longest text input: the core checks the number of items and their length. */
@@ -22,24 +24,40 @@ const VARIANCE_MAX = 10;
 const HEADER_MAX = 150;
 const LABEL_MAX = 2000;
 
+/** The plan's own inputs (all but its standard), empty or filled with a plan as it stands. */
+function planInputs(values?: AuditChangeForm['values'], owner?: string): KnownBlock[] {
+  return [
+    textInput(B.schedule, 'Schedule', AUDIT_LIMITS.schedule, {
+      placeholder: '0 9 * * 1',
+      hint: 'cron: minute hour day month weekday, e.g. 0 9 * * 1 (Mondays at 09:00), in the bot’s time zone.',
+      initial: values?.schedule,
+    }),
+    textInput(B.checklist, 'Checklist', CHECKLIST_MAX, {
+      multiline: true,
+      hint: `One item per line, up to ${AUDIT_LIMITS.items}: what is checked, about the process, never about a person.`,
+      initial: values?.checklist,
+    }),
+    textInput(B.variance, 'Acceptable variance (%)', VARIANCE_MAX, {
+      placeholder: '5',
+      hint: 'A measured variance above this opens a redesign: a draft change request for the CoE.',
+      initial: values?.variance,
+    }),
+    userInput(B.owner, 'Owner', {
+      optional: true,
+      hint: values
+        ? 'Gets the checklist when a run is due. Empty: the owner stays.'
+        : 'Gets the checklist when a run is due. Empty: you.',
+      initial: owner,
+    }),
+  ];
+}
+
 export function auditPlanFormView(options: AuditFormOptions): ModalView {
   const blocks: KnownBlock[] = [
     standardInput(B.sop, 'Standard to audit', options.sops, {
       initial: options.sops.length === 1 ? options.sops[0]?.key : undefined,
     }),
-    textInput(B.schedule, 'Schedule', AUDIT_LIMITS.schedule, {
-      placeholder: '0 9 * * 1',
-      hint: 'cron: minute hour day month weekday, e.g. 0 9 * * 1 (Mondays at 09:00), in the bot’s time zone.',
-    }),
-    textInput(B.checklist, 'Checklist', CHECKLIST_MAX, {
-      multiline: true,
-      hint: `One item per line, up to ${AUDIT_LIMITS.items}: what is checked, about the process, never about a person.`,
-    }),
-    textInput(B.variance, 'Acceptable variance (%)', VARIANCE_MAX, {
-      placeholder: '5',
-      hint: 'A measured variance above this opens a redesign: a draft change request for the CoE.',
-    }),
-    userInput(B.owner, 'Owner', { optional: true, hint: 'Gets the checklist when a run is due. Empty: you.' }),
+    ...planInputs(),
   ];
   return {
     type: 'modal',
@@ -49,6 +67,41 @@ export function auditPlanFormView(options: AuditFormOptions): ModalView {
     close: text('Cancel'),
     blocks,
   };
+}
+
+/**
+ * `audit change AUD-2`: the plan form filled with the plan as it stands; its standard is said, not asked (it stays).
+ * The plan's number rides in the metadata.
+ */
+export function auditChangeFormView(form: AuditChangeForm): ModalView {
+  const slackOwner = form.owner.find((ref) => ref.platform === 'slack')?.externalId;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: text(
+        plain(`${auditId(form.plan.number)} · ${sopId(form.plan.sopKey)} · ${form.plan.sopTitle}`, HEADER_MAX),
+      ),
+    },
+    ...planInputs(form.values, slackOwner),
+  ];
+  return {
+    type: 'modal',
+    callback_id: VIEWS.auditChangeForm,
+    private_metadata: JSON.stringify({ plan: auditId(form.plan.number) }),
+    title: text(CHANGE_TITLE),
+    submit: text('Save'),
+    close: text('Cancel'),
+    blocks,
+  };
+}
+
+/** The confirmation (or an answer) in place of the change form. */
+export function auditChangeMessageView(message: Message, close?: string): ModalView {
+  return messageView(message, {
+    title: CHANGE_TITLE,
+    callbackId: VIEWS.auditChangeConfirmation,
+    ...(close ? { close } : {}),
+  });
 }
 
 /** The confirmation (or an answer) in place of the plan form. */

@@ -169,12 +169,17 @@ export function dateInput(
   });
 }
 
-/** One person of the workspace, picked from Slack's own list of users. */
-export function userInput(blockId: string, label: string, extra: Common = {}): InputBlock {
+/** One person of the workspace, picked from Slack's own list of users; `initial` is the one picked to start with. */
+export function userInput(
+  blockId: string,
+  label: string,
+  extra: Common & { initial?: string | undefined } = {},
+): InputBlock {
   return input(blockId, label, extra, {
     type: 'users_select',
     action_id: INPUT_ACTION,
     ...placeholderOf(extra, 'Choose a person'),
+    ...(extra.initial ? { initial_user: extra.initial } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * The audit cards of the Teams side, as Adaptive Cards 1.5: the "Plan an audit" opener the bot answers `audit plan`
- * with, the plan form (standard, cron schedule, checklist, acceptable variance, owner) and the results form behind
+ * with, the plan form (standard, cron schedule, checklist, acceptable variance, owner; filled, and without the
+ * standard, for `audit change AUD-2`, whose opener is here too) and the results form behind
  * "Record results" (pass or fail and the measured variance of each checklist item), both shown in a task module.
  * Pure functions: what to show in, a card out.
  */
@@ -44,6 +45,8 @@ export interface AuditPlanFormState {
   /** As the card's inputs hold them: text, the owner as a person id. */
   values: Partial<Record<AuditPlanField, string>>;
   errors?: AuditPlanErrors;
+  /** `audit change AUD-2`: the plan being changed; its standard is said, not asked (it stays). */
+  change?: { number: number; sopKey: string; sopTitle: string };
 }
 
 /** `audit plan`: the card whose button opens the form. */
@@ -56,6 +59,20 @@ export function auditOpenerCard(): AdaptiveCard {
   );
 }
 
+/** `audit change AUD-2`: the card whose button opens that plan's form. */
+export function auditChangeOpenerCard(number: number): AdaptiveCard {
+  const id = auditId(number);
+  return openerCard(
+    `Change ${id}`,
+    `Open the form to change ${id}: its schedule, checklist, acceptable variance or owner. Its standard stays.`,
+    `Change ${id}`,
+    { coeAction: CARD_ACTIONS.openAuditChange, value: id },
+  );
+}
+
+/** The title of `audit change`'s form. */
+export const auditChangeTitle = (number: number) => `Change ${auditId(number)}`;
+
 /** What the form starts with: the only standard, when there is one. */
 export function auditStartValues(options: AuditFormOptions): Partial<Record<AuditPlanField, string>> {
   const [only, ...others] = options.sops;
@@ -63,16 +80,18 @@ export function auditStartValues(options: AuditFormOptions): Partial<Record<Audi
 }
 
 export function auditPlanCard(state: AuditPlanFormState): AdaptiveCard {
-  const { options, values } = state;
+  const { options, values, change } = state;
   const layout = new FormLayout(state.errors);
-  layout.input(
-    choiceSet(
-      INPUT.sop,
-      'Standard to audit',
-      options.sops.map((s) => ({ title: `${sopId(s.key)} · ${s.title}`, value: s.key })),
-      { value: values.sop, required: 'Pick the standard to audit.' },
-    ),
-  );
+  if (!change) {
+    layout.input(
+      choiceSet(
+        INPUT.sop,
+        'Standard to audit',
+        options.sops.map((s) => ({ title: `${sopId(s.key)} · ${s.title}`, value: s.key })),
+        { value: values.sop, required: 'Pick the standard to audit.' },
+      ),
+    );
+  }
   layout.input(
     textInput(INPUT.schedule, 'Schedule (cron: minute hour day month weekday)', AUDIT_LIMITS.schedule, {
       value: values.schedule,
@@ -105,13 +124,18 @@ export function auditPlanCard(state: AuditPlanFormState): AdaptiveCard {
       ),
     );
   }
+  const title = change ? auditChangeTitle(change.number) : PLAN_TITLE;
   const body = [
-    heading(PLAN_TITLE),
+    heading(title),
+    ...(change ? [paragraph(`Audits ${sopId(change.sopKey)} · ${change.sopTitle}`)] : []),
     note('A measured variance above the acceptable one opens a redesign: a draft change request for the CoE.'),
     ...layout.problems(),
     ...layout.fields,
   ];
-  return card(body, [submitButton('Plan', { coeAction: CARD_ACTIONS.submitAudit })], PLAN_TITLE);
+  const submit = change
+    ? submitButton('Save', { coeAction: CARD_ACTIONS.submitAuditChange, value: auditId(change.number) })
+    : submitButton('Plan', { coeAction: CARD_ACTIONS.submitAudit });
+  return card(body, [submit], title);
 }
 
 /** The results form's title: which audit, of which standard. */
