@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger, LogLevel, type Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
+import { SlackIdentity } from './authorize.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';
 import type { SlackServices } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
@@ -53,15 +54,25 @@ export function createSlackPlatform(
         ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
       })
     : undefined;
+  // Our own client with the token: for the bot's identity, names, the outbox and the dispatcher's notices.
+  const client = new WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger,
+  });
+  const identity = new SlackIdentity(client, config.botToken);
   const app = new App({
-    token: config.botToken,
+    authorize: identity.authorize,
     receiver: (http ?? socket) as Receiver,
     logger,
     clientOptions,
     // The error handler is told which request failed, so that its person gets a "sorry" at once.
     extendedErrorHandler: true,
   });
-  const names = new SlackNames(app.client);
+  (http ?? socket)?.dispatcher.speakWith(client);
+  const names = new SlackNames(client);
   // Before any listener: the person's name as Slack shows it, so their actor carries it and the records name them.
   app.use(async ({ body, next }) => {
     const userId = personToName(body);
@@ -79,20 +90,14 @@ export function createSlackPlatform(
     (http ?? socket)?.dispatcher.listenerFailed(body);
   });
 
-  const sender = new SlackSender(
-    new WebClient(config.botToken, {
-      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 10_000,
-      logger,
-    }),
-  );
+  const sender = new SlackSender(client);
   return {
     app,
     ...(http ? { handle: (req, res, body) => http.handle(req, res, body) } : {}),
     sender,
     start: async () => {
+      // Not awaited: an offline machine must not hold the start; the answer is logged when it comes.
+      void identity.check(log);
       if (socket) await socket.start();
     },
     stop: async () => {

@@ -4,7 +4,9 @@
  * in use"; or, when a listener failed before acking, a "sorry, try again". Bolt's own receivers wait 3 s and answer
  * 404 in those cases, in front of the person. Both the HTTP and the Socket Mode receiver answer through here.
  */
+
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { SlackEnvelope } from './envelope.ts';
 
 /** The answer to one request: over HTTP, the response; in Socket Mode, the ack's payload. */
@@ -51,6 +53,7 @@ const ACK_DEADLINE_MS = 2500;
 
 export class SlackDispatcher {
   private app: App | undefined;
+  private client: WebClient | undefined;
   /** Bodies whose listener failed (Bolt tells `app.error` with the body it was given). */
   private readonly failed = new WeakSet<object>();
   /** Events Slack delivered already (it redelivers when an ack was late), and requests seen (replays). */
@@ -63,6 +66,11 @@ export class SlackDispatcher {
 
   attach(app: App): void {
     this.app = app;
+  }
+
+  /** The client (with the bot's token) that says privately what was not handled. */
+  speakWith(client: WebClient): void {
+    this.client = client;
   }
 
   /** For `app.error`: the listener given `body` failed. */
@@ -150,7 +158,7 @@ export class SlackDispatcher {
   private tellPrivately(app: App, channel: string | undefined, user: string, text: string, meta: RequestMeta): void {
     // Without a channel (a button in a modal) there is nowhere to say it: the plain ack is all.
     if (!channel) return;
-    app.client.chat.postEphemeral({ channel, user, text }).catch((error: unknown) => {
+    (this.client ?? app.client).chat.postEphemeral({ channel, user, text }).catch((error: unknown) => {
       this.log.warn({ err: error, requestId: meta.requestId }, 'slack: could not say a request was not handled');
     });
   }
