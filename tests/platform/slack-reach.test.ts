@@ -26,9 +26,11 @@ describe.each(databaseKinds())('reaching people in Slack (%s)', (kind: DatabaseK
     );
     expect((await coe(`role ${mention(GONE)} manager`)).text).toMatch(/manager/);
     await flush();
+    // The note follows the failure (the deliverer that gave up may be the bot's own, running beside this flush).
+    const noted = () => story.slack.messages(REVIEW).filter((m) => m.text.startsWith('Could not reach'));
+    await story.slack.waitFor(() => noted().length > 0, 10_000);
     await flush();
-
-    const notes = story.slack.messages(REVIEW).filter((m) => m.text.startsWith('Could not reach'));
+    const notes = noted();
     expect(notes.map((m) => m.text)).toEqual([
       expect.stringMatching(/^Could not reach gus in Slack: their Slack account is deactivated\./),
     ]);

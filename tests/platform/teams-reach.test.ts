@@ -82,11 +82,15 @@ describe.each(databaseKinds())('reaching people in Teams (%s)', (kind: DatabaseK
     await say('setup review-channel', { from: COE, channel: true });
     await say(`role <at>${STAN.name}</at> manager`, { from: COE, mentioning: [STAN] });
     await flush();
+    // The note follows the failure (the deliverer that gave up may be the bot's own, running beside this flush).
+    const noted = () =>
+      connector
+        .messages(TEAMS_CHANNEL_ID)
+        .map((m) => readableText(m))
+        .filter((t) => t.includes('Could not reach'));
+    await connector.waitFor(() => noted().length > 0, 10_000);
     await flush();
-    const notes = connector
-      .messages(TEAMS_CHANNEL_ID)
-      .map((m) => readableText(m))
-      .filter((t) => t.includes('Could not reach'));
+    const notes = noted();
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('Could not reach Stan Stranger in Teams: the bot has not met them in Teams yet.');
     expect(notes[0]).toContain('add the CoE app to a team they are in');
