@@ -4,12 +4,14 @@
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
-import type { ConstraintKind, ExecutiveConstraint } from './domain/constraint.ts';
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
 import type { DeclineLane } from './domain/friction-decline.ts';
 import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
+import type { ConstraintRepository } from './ports/direction.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
+
+export type { ConstraintRepository } from './ports/direction.ts';
 
 export type {
   AuditPlan,
@@ -229,11 +231,19 @@ export interface TeamSummary extends Team {
 }
 
 export interface TeamRepository {
+  /** The teams not archived: what forms offer (so are `list` and `channels`). */
   names(): Promise<string[]>;
   /** False when a team of that name (any case) exists already. */
   add(name: string): Promise<boolean>;
-  /** The team of that name, whatever its case. */
-  byName(name: string): Promise<Team | undefined>;
+  /**
+   * The team of that name, whatever its case, archived ones too (`archivedAt`: no form offers it, nothing new reaches
+   * its channels; its history stays).
+   */
+  byName(name: string): Promise<(Team & { archivedAt: Date | null }) | undefined>;
+  /** False when another team has that name (any case) already. */
+  rename(teamId: number, name: string): Promise<boolean>;
+  /** False when it was archived already. */
+  archive(teamId: number, at: Date): Promise<boolean>;
   list(): Promise<TeamSummary[]>;
   /**
    * Makes a channel the team's (a channel belongs to one team): `moved` when it was another team's, `same` when it
@@ -244,6 +254,8 @@ export interface TeamRepository {
   channels(teamIds?: readonly number[]): Promise<TeamChannel[]>;
   /** Adds a member, or changes whether they manage the team. */
   setMember(teamId: number, personId: number, isManager: boolean): Promise<void>;
+  /** Takes a member (and their manager flag) out; false when they were not in it. */
+  removeMember(teamId: number, personId: number): Promise<boolean>;
   /** Whether this person manages this team. */
   manages(personId: number, teamId: number): Promise<boolean>;
   members(teamId: number): Promise<{ personId: number; isManager: boolean }[]>;
@@ -353,18 +365,6 @@ export interface SopRepository {
   /** Records that a team deployed a release; false when that team had already. */
   acknowledge(releaseId: number, teamId: number, personId: number): Promise<boolean>;
   acknowledgements(releaseId: number): Promise<{ teamId: number; personId: number | null; at: Date }[]>;
-}
-
-export interface ConstraintRepository {
-  create(constraint: {
-    kind: ConstraintKind;
-    text: string;
-    until: Date | null;
-    createdByPersonId: number;
-  }): Promise<ExecutiveConstraint>;
-  get(number: number): Promise<ExecutiveConstraint | undefined>;
-  /** Every constraint, newest first. */
-  list(): Promise<ExecutiveConstraint[]>;
 }
 
 /** The AI usage rules registry. Only a release of the AI usage rules standard writes it. */

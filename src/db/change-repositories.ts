@@ -48,7 +48,9 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
     async names() {
       const cached = cache?.get();
       if (cached) return [...cached];
-      const names = (await tx.team.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((t) => t.name);
+      const names = (
+        await tx.team.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: 'asc' } })
+      ).map((t) => t.name);
       cache?.set(names);
       return [...names];
     },
@@ -62,10 +64,25 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
     },
     async byName(name) {
       const team = await tx.team.findFirst({ where: { name: { equals: name.trim(), mode: 'insensitive' } } });
-      return team ? { id: team.id, name: team.name } : undefined;
+      return team ? { id: team.id, name: team.name, archivedAt: team.archivedAt } : undefined;
+    },
+    async rename(teamId, name) {
+      const same = await tx.team.findFirst({
+        where: { name: { equals: name, mode: 'insensitive' }, id: { not: teamId } },
+      });
+      if (same) return false;
+      await tx.team.update({ where: { id: teamId }, data: { name } });
+      cache?.forget();
+      return true;
+    },
+    async archive(teamId, at) {
+      const { count } = await tx.team.updateMany({ where: { id: teamId, archivedAt: null }, data: { archivedAt: at } });
+      cache?.forget();
+      return count > 0;
     },
     async list() {
       const teams = await tx.team.findMany({
+        where: { archivedAt: null },
         orderBy: { name: 'asc' },
         include: { _count: { select: { channels: true, members: true } }, members: { where: { isManager: true } } },
       });
@@ -89,7 +106,7 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
     },
     async channels(teamIds) {
       const rows = await tx.teamChannel.findMany({
-        where: teamIds ? { teamId: { in: [...teamIds] } } : {},
+        where: { ...(teamIds ? { teamId: { in: [...teamIds] } } : {}), team: { archivedAt: null } },
         orderBy: [{ teamId: 'asc' }, { platform: 'asc' }, { channelId: 'asc' }],
       });
       return rows.map((r) => ({ teamId: r.teamId, platform: r.platform, channelId: r.channelId }));
@@ -100,6 +117,10 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
         create: { teamId, personId, isManager },
         update: { isManager },
       });
+    },
+    async removeMember(teamId, personId) {
+      const { count } = await tx.teamMember.deleteMany({ where: { teamId, personId } });
+      return count > 0;
     },
     async manages(personId, teamId) {
       const member = await tx.teamMember.findUnique({ where: { teamId_personId: { teamId, personId } } });
@@ -241,12 +262,14 @@ export function constraintRepository(tx: Tx): ConstraintRepository {
     text: string;
     until: Date | null;
     createdAt: Date;
+    endedAt: Date | null;
   }) => ({
     number: row.number,
     kind: row.kind,
     text: row.text,
     until: row.until,
     createdAt: row.createdAt,
+    endedAt: row.endedAt,
   });
   return {
     async create(constraint) {
@@ -258,6 +281,14 @@ export function constraintRepository(tx: Tx): ConstraintRepository {
     },
     async list() {
       return (await tx.executiveConstraint.findMany({ orderBy: { number: 'desc' } })).map(shape);
+    },
+    async end(number, at) {
+      // Only one not ended yet: a repeat changes nothing and says so.
+      const { count } = await tx.executiveConstraint.updateMany({
+        where: { number, endedAt: null },
+        data: { endedAt: at },
+      });
+      return count > 0;
     },
   };
 }

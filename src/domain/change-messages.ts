@@ -209,12 +209,26 @@ export function frictionInstead(frictionCommand: string): Message {
 
 export function constraintListMessage(constraints: readonly ExecutiveConstraint[], now: Date): Message {
   const active = constraints.filter((c) => isActive(c, now));
+  // Ended early by an executive: listed as such, so nobody wonders where it went (the newest few).
+  const ended = constraints.filter((c) => c.endedAt).slice(0, ENDED_SHOWN);
+  const endedFacts = ended.map((c) => ({
+    label: `${constraintId(c.number)} · ${CONSTRAINT_KIND_LABELS[c.kind]}`,
+    value: `${clip(c.text, 300)} (ended ${c.endedAt?.toISOString().slice(0, 10)})`,
+  }));
+  const endedBlocks: MessageBlock[] =
+    ended.length > 0
+      ? [
+          { type: 'heading', text: 'Ended' },
+          { type: 'facts', facts: endedFacts },
+        ]
+      : [];
   if (active.length === 0) {
     return {
       text: 'No active executive priorities, constraints or targets.',
       blocks: [
         { type: 'heading', text: 'Executive direction' },
         { type: 'paragraph', text: 'No active priorities, constraints or outcome targets. Executives add them.' },
+        ...endedBlocks,
       ],
     };
   }
@@ -232,10 +246,12 @@ export function constraintListMessage(constraints: readonly ExecutiveConstraint[
   if (active.length > CONSTRAINTS_SHOWN) {
     blocks.push({ type: 'note', text: `…and ${active.length - CONSTRAINTS_SHOWN} older ones.` });
   }
+  blocks.push(...endedBlocks);
   return { text: `Executive direction: ${active.length} active`, blocks };
 }
 
 const CONSTRAINTS_SHOWN = 50;
+const ENDED_SHOWN = 10;
 
 /** `ai <tool>`: the rule, and what it means for the person asking. */
 export function aiRuleMessage(rule: AiRule, layer: Layer, alsoMeant: readonly string[]): Message {

@@ -21,8 +21,12 @@ export type CoeCommand =
   | { kind: 'teamList' }
   | { kind: 'teamChannel'; name: string; channelId?: string }
   | { kind: 'teamMember'; person: PersonRef; name: string; manager: boolean }
+  | { kind: 'teamRename'; name: string; to: string }
+  | { kind: 'teamArchive'; name: string }
+  | { kind: 'teamMemberRemove'; person: PersonRef; name: string }
   | { kind: 'constraintAdd'; constraint: ConstraintInput }
   | { kind: 'constraintList' }
+  | { kind: 'constraintEnd'; id: string }
   | { kind: 'sopNew'; key: string; title: string }
   | { kind: 'sopShow'; key: string }
   | { kind: 'sopList' }
@@ -50,8 +54,9 @@ export const USAGE = {
   setup: 'setup review-channel',
   role: 'role @person coe|manager|executive|worker',
   status: 'status FR-12',
-  team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list',
-  constraint: 'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list',
+  team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list | team member remove @person <name> | team rename <name> to <new name> | team archive <name>',
+  constraint:
+    'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2',
   sop: 'sop new <key> <title> | sop show <key> | sop list | sop retire <key>',
   release: 'release [sop key]',
   withdraw: 'withdraw CR-7',
@@ -142,6 +147,12 @@ function parseTeam(args: string[], mentions: readonly PersonRef[], channels: rea
   const sub = args[0]?.toLowerCase();
   const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.team });
   if (sub === 'list' && args.length === 1) return { kind: 'teamList' };
+  if (sub === 'member' && args[1]?.toLowerCase() === 'remove') {
+    const person = mentions[0];
+    if (args[2] !== MENTION || !person) return invalid('Mention the person to take out of the team.');
+    const name = args.slice(3).join(' ').trim();
+    return name ? { kind: 'teamMemberRemove', person, name } : invalid('Name the team.');
+  }
   if (sub === 'member') {
     const person = mentions[0];
     if (args[1] !== MENTION || !person) return invalid('Mention the person to add to the team.');
@@ -150,6 +161,23 @@ function parseTeam(args: string[], mentions: readonly PersonRef[], channels: rea
     const name = (manager ? words.slice(0, -1) : words).join(' ').trim();
     if (!name) return invalid('Name the team.');
     return { kind: 'teamMember', person, name, manager };
+  }
+  if (sub === 'rename') {
+    // The first "to" after the old name splits it from the new one.
+    const at = args.findIndex((w, i) => i > 1 && w.toLowerCase() === 'to');
+    const name = args.slice(1, at).join(' ').trim();
+    const to = args
+      .slice(at + 1)
+      .join(' ')
+      .trim();
+    if (at < 0 || !name || !to)
+      return invalid('Say the team and its new name, like: team rename Night Shift to Late Shift.');
+    if (to.length > TEAM_NAME_MAX) return invalid(`Keep the team name under ${TEAM_NAME_MAX} characters.`);
+    return { kind: 'teamRename', name, to };
+  }
+  if (sub === 'archive') {
+    const name = args.slice(1).join(' ').trim();
+    return name ? { kind: 'teamArchive', name } : invalid('Name the team to archive.');
   }
   if (sub === 'add' || sub === 'channel') {
     const words = args.slice(1);
@@ -175,6 +203,11 @@ function parseConstraintCommand(args: string[], today = new Date()): CoeCommand 
     const parsed = parseConstraint(args.slice(1), today);
     if ('problem' in parsed) return { kind: 'invalid', problem: parsed.problem, usage: USAGE.constraint };
     return { kind: 'constraintAdd', constraint: parsed };
+  }
+  if (sub === 'end') {
+    return args.length === 2
+      ? { kind: 'constraintEnd', id: args[1] as string }
+      : { kind: 'invalid', problem: 'Which one? Name it, like EX-2.', usage: USAGE.constraint };
   }
   return { kind: 'invalid', problem: 'Add a priority, constraint or target, or list them.', usage: USAGE.constraint };
 }

@@ -24,10 +24,13 @@ export interface ExecutiveConstraint extends Omit<ConstraintInput, 'until'> {
   number: number;
   until: Date | null;
   createdAt: Date;
+  /** Ended early (`constraint end EX-2`): no longer active, whatever `until` says. */
+  endedAt: Date | null;
 }
 
-/** Active on `now`: no end date, or an end date (the whole day) not passed yet. */
-export function isActive(constraint: { until: Date | null }, now: Date): boolean {
+/** Active on `now`: not ended early, and no end date or an end date (the whole day) not passed yet. */
+export function isActive(constraint: { until: Date | null; endedAt?: Date | null }, now: Date): boolean {
+  if (constraint.endedAt) return false;
   return constraint.until === null || constraint.until.getTime() + 24 * 3600 * 1000 > now.getTime();
 }
 

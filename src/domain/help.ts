@@ -67,6 +67,12 @@ export const HELP_COMMANDS = [
     needs: 'setDirection',
   },
   {
+    id: 'constraintEnd',
+    command: coe('constraint end EX-2'),
+    does: 'End a priority, constraint or outcome target early; the CoE is told in its review channel.',
+    needs: 'setDirection',
+  },
+  {
     id: 'withdraw',
     command: coe('withdraw CR-7'),
     does: 'Take back a change request of yours before it is approved.',
@@ -159,6 +165,24 @@ export const HELP_COMMANDS = [
     id: 'teamAdd',
     command: coe('team add <name> [#channel]'),
     does: 'Add a team, with its channel if you name one.',
+    needs: 'manageTeams',
+  },
+  {
+    id: 'teamMemberRemove',
+    command: coe('team member remove @person <team>'),
+    does: 'Take a person out of a team (and off its managers); they are told.',
+    needs: 'manageTeams',
+  },
+  {
+    id: 'teamRename',
+    command: coe('team rename <name> to <new name>'),
+    does: 'Rename a team; its members, channels and history stay, and its channel is told.',
+    needs: 'manageTeams',
+  },
+  {
+    id: 'teamArchive',
+    command: coe('team archive <name>'),
+    does: 'Archive a team: no form offers it and its channels get nothing new; its history stays.',
     needs: 'manageTeams',
   },
   {

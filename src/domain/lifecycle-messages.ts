@@ -1,9 +1,12 @@
 /**
  * What people read when a record's lifecycle ends or changes: an audit plan paused, resumed, changed or stopped, a
- * training cancelled or its due date moved, a standard retired. The confirmations go to whoever decided; the notices
- * to whom the change concerns (an audit's owner, a training's assignees, a standard's teams). Pure functions.
+ * training cancelled or its due date moved, a standard retired, an executive constraint ended early. The
+ * confirmations go to whoever decided; the notices to whom the change concerns (an audit's owner, a training's
+ * assignees, a standard's teams, the CoE for direction). Pure functions.
  */
 import { type AuditPlanState, auditId } from './audit.ts';
+import { constraintId } from './change.ts';
+import { CONSTRAINT_KIND_LABELS, type ExecutiveConstraint } from './constraint.ts';
 import { coeCommand, type Message, message } from './message.ts';
 import { dayText, TRAINING_ACTIONS } from './schedule-messages.ts';
 import { sopId } from './sop.ts';
@@ -178,3 +181,64 @@ export const retiredRefusal = (key: string, what: 'change requests' | 'releases'
 
 /** `2027-01-11T09:00:00Z` → `2027-01-11 09:00 UTC`, as `audit list` writes it. */
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+type ConstraintSummary = Pick<ExecutiveConstraint, 'number' | 'kind' | 'text' | 'until' | 'endedAt'>;
+
+const constraintLine = (c: ConstraintSummary) =>
+  `${constraintId(c.number)} (${CONSTRAINT_KIND_LABELS[c.kind].toLowerCase()}) "${clip(c.text, 120)}"`;
+
+/** The confirmation to the executive who ended a constraint early. */
+export const constraintEndedConfirmation = (c: ConstraintSummary, reviewChannel: boolean) =>
+  message(
+    `Ended: ${constraintLine(c)}. It stays listed as ended; new change requests can no longer say they serve it.${reviewChannel ? ' The CoE is told in its review channel.' : ''}`,
+  );
+
+/** In the CoE's review channel, once: direction changed, so work planned for it may need another look. */
+export const constraintEndedNotice = (c: ConstraintSummary) =>
+  message(
+    `${constraintLine(c)} was ended early by an executive. Change requests no longer serve it; open ones that did may need another look.`,
+  );
+
+/** `constraint end` on one ended already, or past its own end date. */
+export const constraintOverAlready = (c: ConstraintSummary) =>
+  message(
+    c.endedAt
+      ? `${constraintId(c.number)} was ended already, on ${c.endedAt.toISOString().slice(0, 10)}.`
+      : `${constraintId(c.number)} is over already: it applied until ${c.until?.toISOString().slice(0, 10)}.`,
+  );
+
+const told = (channels: number) =>
+  channels > 0
+    ? ` Its ${channels === 1 ? 'channel is' : `${channels} channels are`} told.`
+    : ' It has no channel linked, so no channel was told.';
+
+export const teamRenamedConfirmation = (from: string, to: string, channels: number) =>
+  message(
+    `Renamed: ${clip(from, 80)} is now ${clip(to, 80)}; its members, channels and history stay.${told(channels)}`,
+  );
+
+export const teamRenamedNotice = (from: string, to: string) =>
+  message(`This team, ${clip(from, 80)}, is now called ${clip(to, 80)}. Nothing else changes.`);
+
+export const teamArchivedConfirmation = (name: string, channels: number) =>
+  message(
+    `Archived: ${clip(name, 80)}. No form offers it and its channels get no new announcements or reminders; its history stays.${told(channels)}`,
+  );
+
+/** In each of its channels, once: the last thing the bot posts there for it. */
+export const teamArchivedNotice = (name: string) =>
+  message(
+    `${clip(name, 80)} is archived: new releases, trainings and reminders no longer come to this channel. Questions go to the CoE.`,
+  );
+
+export const teamArchivedAlready = (name: string, at: Date) =>
+  message(`${clip(name, 80)} is archived already, since ${at.toISOString().slice(0, 10)}.`);
+
+export const teamMemberRemovedConfirmation = (who: string, team: string, told: boolean) =>
+  message(`Done: ${clip(who, 80)} is no longer in ${clip(team, 80)}.${told ? ' They are told.' : ''}`);
+
+/** To the person taken out of a team. */
+export const teamMemberRemovedNotice = (team: string) =>
+  message(
+    `You are no longer in ${clip(team, 80)}: its releases and reminders no longer come to you as one of its members. Ask the CoE if that is a mistake.`,
+  );

@@ -13,10 +13,12 @@ import type { AuditLifecycleService } from './audit-lifecycle.ts';
 import type { ChangeService } from './change.ts';
 import type { CoeAdminService, CoeRequest } from './coe-admin.ts';
 import { commandWords } from './coe-admin.ts';
+import type { ConstraintEndService } from './constraint-end.ts';
 import type { FrictionService } from './friction.ts';
 import type { JobsService } from './jobs.ts';
 import type { SopRetireService } from './sop-retire.ts';
 import type { StandardsService } from './standards.ts';
+import type { TeamLifecycleService } from './team-lifecycle.ts';
 import type { TrainingService } from './training.ts';
 import type { TrainingLifecycleService } from './training-lifecycle.ts';
 
@@ -31,6 +33,8 @@ export interface CommandServices {
   auditLifecycle: AuditLifecycleService;
   trainingLifecycle: TrainingLifecycleService;
   sopRetire: SopRetireService;
+  constraintEnd: ConstraintEndService;
+  teamLifecycle: TeamLifecycleService;
 }
 
 /** Commands that open a form: each platform opens it before a command reaches this router. */
@@ -57,6 +61,14 @@ export class CoeCommands {
         return standards.addConstraint(request, command.constraint);
       case 'constraintList':
         return standards.listConstraints();
+      case 'constraintEnd':
+        return this.services.constraintEnd.end(request, command.id);
+      case 'teamRename':
+        return this.services.teamLifecycle.rename(request, command.name, command.to);
+      case 'teamArchive':
+        return this.services.teamLifecycle.archive(request, command.name);
+      case 'teamMemberRemove':
+        return this.services.teamLifecycle.removeMember(request, command.person, command.name);
       case 'sopNew':
         return standards.registerSop(request, command.key, command.title);
       case 'sopShow':

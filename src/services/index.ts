@@ -9,6 +9,7 @@ import { AuditLifecycleService } from './audit-lifecycle.ts';
 import { ChangeService } from './change.ts';
 import { CoeAdminService } from './coe-admin.ts';
 import { CoeCommands } from './commands.ts';
+import { ConstraintEndService } from './constraint-end.ts';
 import { FrictionService, type FrictionSettings } from './friction.ts';
 import { type JobBoard, JobsService } from './jobs.ts';
 import { PeopleService } from './people.ts';
@@ -17,6 +18,7 @@ import { ReleaseService } from './release.ts';
 import { SopRetireService } from './sop-retire.ts';
 import { StaleNudgeService } from './stale-nudges.ts';
 import { StandardsService } from './standards.ts';
+import { TeamLifecycleService } from './team-lifecycle.ts';
 import { TrainingService } from './training.ts';
 import { TrainingLifecycleService } from './training-lifecycle.ts';
 
@@ -58,12 +60,14 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
   const auditLifecycle = new AuditLifecycleService(store, clock, parts.schedules, parts.onAuditPlansChanged);
   const trainingLifecycle = new TrainingLifecycleService(store, clock, { calendar: settings.calendar });
   const sopRetire = new SopRetireService(store, clock, auditLifecycle);
+  const constraintEnd = new ConstraintEndService(store, clock);
+  const teamLifecycle = new TeamLifecycleService(store, clock);
   const nudges = new StaleNudgeService(store, clock, { ...settings.stale, calendar: settings.calendar });
   const jobs = new JobsService(store, parts.jobs);
   standards.addSopSection(trainings.sopSection);
   standards.addSopSection(audits.sopSection);
-  // The services that end or change a record's life (issue 12): pause, stop, cancel, retire.
-  const lifecycles = { auditLifecycle, trainingLifecycle, sopRetire };
+  // The services that end or change a record's life (issue 12): pause, stop, cancel, retire, end, archive.
+  const lifecycles = { auditLifecycle, trainingLifecycle, sopRetire, constraintEnd, teamLifecycle };
   const commands = new CoeCommands({ admin, friction, changes, standards, trainings, audits, jobs, ...lifecycles });
   const core = { admin, people, reach, friction, changes, standards, releases, trainings, audits, nudges, jobs };
   return { ...core, commands, ...lifecycles };

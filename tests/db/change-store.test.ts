@@ -106,7 +106,7 @@ describe.each(databaseKinds())('change-management repositories (%s)', (kind: Dat
       expect(await tx((r) => r.teams.add('Warehouse'))).toBe(true);
       expect(await tx((r) => r.teams.add('WAREHOUSE'))).toBe(false);
       expect(await tx((r) => r.teams.add('Night Shift'))).toBe(true);
-      expect(await tx((r) => r.teams.byName(' warehouse '))).toEqual({ id: 1, name: 'Warehouse' });
+      expect(await tx((r) => r.teams.byName(' warehouse '))).toEqual({ id: 1, name: 'Warehouse', archivedAt: null });
       expect(await tx((r) => r.teams.byName('Dock'))).toBeUndefined();
       const mona = await person('U-mona');
       const wanda = await person('U-wanda');
@@ -412,6 +412,7 @@ describe.each(databaseKinds())('change-management repositories (%s)', (kind: Dat
         text: 'Reduce cycle time by 15%',
         until: new Date('2027-06-30T00:00:00.000Z'),
         createdAt: expect.any(Date),
+        endedAt: null,
       });
       await tx((r) =>
         r.constraints.create({ kind: 'priority', text: 'Quality', until: null, createdByPersonId: eve.id }),

@@ -1,8 +1,9 @@
 /**
  * The ends of lifecycles on PGlite and real Postgres (issue 12): audit plan states and changes, cancelled trainings
- * and moved due dates, retired standards in the repositories; the services on the real store, with the scheduler's
- * audit jobs following pause, resume, change and stop; and the races only a real database has (two people pausing,
- * cancelling or retiring the same thing at once: one change, one event, one notice).
+ * and moved due dates, retired standards, renamed and archived teams and ended constraints in the repositories; the
+ * services on the real store, with the scheduler's audit jobs following pause, resume, change and stop; and the races
+ * only a real database has (two people pausing, cancelling or retiring the same thing at once: one change, one event,
+ * one notice).
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobRuns } from '../../src/db/job-runs.ts';
@@ -114,6 +115,36 @@ describe.each(databaseKinds())('lifecycles on the database (%s)', (kind: Databas
       expect(await tx((r) => r.sops.retire('nothing', at))).toBe(false);
       expect((await tx((r) => r.sops.get('inventory-scanning')))?.retiredAt).toEqual(at);
       expect((await tx((r) => r.sops.list())).map((s) => s.retiredAt)).toEqual([at]);
+    });
+
+    it('rename a team, archive it once (offered nowhere after, its members kept), take a member out', async () => {
+      const at = new Date('2026-12-08T11:00:00.000Z');
+      await tx((r) => r.teams.add('Night Shift'));
+      const id = (await tx((r) => r.teams.byName('Warehouse')))?.id ?? 0;
+      expect(await tx((r) => r.teams.rename(id, 'night shift'))).toBe(false);
+      expect(await tx((r) => r.teams.rename(id, 'Stores'))).toBe(true);
+      expect(await tx((r) => r.teams.archive(id, at))).toBe(true);
+      expect(await tx((r) => r.teams.archive(id, new Date()))).toBe(false);
+      expect(await tx((r) => r.teams.byName('stores'))).toEqual({ id, name: 'Stores', archivedAt: at });
+      expect(await tx((r) => r.teams.names())).toEqual(['Night Shift']);
+      expect((await tx((r) => r.teams.list())).map((t) => t.name)).toEqual(['Night Shift']);
+      expect(await tx((r) => r.teams.channels())).toEqual([]);
+      expect(await tx((r) => r.teams.members(id))).toHaveLength(1);
+      const monaId = (await tx((r) => r.people.identify(mona))).id;
+      expect(await tx((r) => r.teams.removeMember(id, monaId))).toBe(true);
+      expect(await tx((r) => r.teams.removeMember(id, monaId))).toBe(false);
+      expect(await tx((r) => r.teams.manages(monaId, id))).toBe(false);
+    });
+
+    it('end an executive constraint once', async () => {
+      const at = new Date('2026-12-08T11:00:00.000Z');
+      const by = (await tx((r) => r.people.identify(mona))).id;
+      await tx((r) => r.constraints.create({ kind: 'priority', text: 'Quality', until: null, createdByPersonId: by }));
+      expect((await tx((r) => r.constraints.get(1)))?.endedAt).toBeNull();
+      expect(await tx((r) => r.constraints.end(1, at))).toBe(true);
+      expect(await tx((r) => r.constraints.end(1, new Date()))).toBe(false);
+      expect(await tx((r) => r.constraints.end(9, at))).toBe(false);
+      expect((await tx((r) => r.constraints.list())).map((c) => c.endedAt)).toEqual([at]);
     });
   });
 

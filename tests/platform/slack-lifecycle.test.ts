@@ -1,8 +1,9 @@
 /**
  * The ends of lifecycles through the real Bolt app (issue 12): `/coe audit pause | resume | change | stop AUD-n`,
- * `/coe training due | cancel TR-n` and `/coe sop retire <key>` — signed HTTP requests in, a fake Slack Web API
- * behind, on each database. Each is done by a CoE member and refused (privately, nothing changed) for the others;
- * whom it concerns is told; the scheduler's audit jobs follow.
+ * `/coe training due | cancel TR-n`, `/coe sop retire <key>`, `/coe team rename | archive | member remove` and
+ * `/coe constraint end EX-n` — signed HTTP requests in, a fake Slack Web API behind, on each database. Each is done
+ * by a CoE member (ending a constraint: an executive) and refused (privately, nothing changed) for the others; whom
+ * it concerns is told; the scheduler's audit jobs follow.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ interface User {
 const COE: User = { id: 'UCOE1', name: 'cora' };
 const MGR: User = { id: 'UMGR1', name: 'mike' };
 const WORKER: User = { id: 'UWORK1', name: 'wendy' };
+const EXEC: User = { id: 'UEXEC1', name: 'erin' };
 const REVIEW = 'C0REVIEW';
 const WARE = 'C0WARE';
 
@@ -228,6 +230,63 @@ describe.each(databaseKinds())('the ends of lifecycles in Slack (%s)', (kind: Da
       'SOP-inventory-scanning is retired: it takes no new releases. Nothing was published.',
     );
     expect(slack.calls('views.open')).toHaveLength(opened);
+  });
+
+  it('renames and archives a team: the CoE only; its channel told once each, no form offers it after', async () => {
+    expect((await coe('team archive Warehouse', MGR, 'C0GENERAL')).text).toBe(
+      'Only CoE members rename or archive teams or change who is in them. Nothing was changed.',
+    );
+    expect((await coe('team rename Warehouse to Stores')).text).toMatch(/^Renamed: Warehouse is now Stores/);
+    expect((await coe('team rename Yard to Stores')).text).toMatch(/^There is no team "Yard"\./);
+    expect((await coe('team archive Stores')).text).toMatch(/^Archived: Stores\./);
+    expect((await db.prisma.team.findUniqueOrThrow({ where: { name: 'Stores' } })).archivedAt).toEqual(NOW);
+    expect((await coe('team archive Stores')).text).toBe('Stores is archived already, since 2027-01-04.');
+    await flush();
+    const texts = slack.messages(WARE).map((m) => m.text);
+    expect(texts.filter((t) => t?.startsWith('This team, Warehouse, is now called Stores.'))).toHaveLength(1);
+    expect(texts.filter((t) => t?.startsWith('Stores is archived:'))).toHaveLength(1);
+    const view = await openFrom('/friction', '', WORKER);
+    expect(JSON.stringify(view)).not.toContain('Stores');
+  });
+
+  it('takes a member out of a team: the CoE only; they are told once', async () => {
+    const removal = `team member remove ${mention(WORKER)} Warehouse`;
+    expect((await coe(removal, MGR, 'C0GENERAL')).text).toBe(
+      'Only CoE members rename or archive teams or change who is in them. Nothing was changed.',
+    );
+    expect(await db.prisma.teamMember.count()).toBe(1);
+    expect((await coe(removal)).text).toMatch(/^Done: .+ is no longer in Warehouse\. They are told\.$/);
+    expect(await db.prisma.teamMember.count()).toBe(0);
+    expect((await coe(removal)).text).toMatch(/is not in Warehouse, so nothing changed\.$/);
+    await flush();
+    expect(dms(WORKER, /^You are no longer in Warehouse/)).toHaveLength(1);
+  });
+
+  it('ends a constraint: executives only; listed as ended, out of the change form, the CoE told once', async () => {
+    expect((await coe('setup review-channel')).text).toMatch(/review channel/);
+    expect((await coe(`role ${mention(EXEC)} executive`)).text).toMatch(/executive/);
+    expect((await coe('constraint add priority Faster counts', EXEC, 'C0GENERAL')).text).toMatch(/^Done: EX-1/);
+    const ended = async () => (await db.prisma.executiveConstraint.findUniqueOrThrow({ where: { number: 1 } })).endedAt;
+    for (const user of [MGR, COE]) {
+      expect((await coe('constraint end EX-1', user, 'C0GENERAL')).text).toBe(
+        'Only executives end priorities, constraints and outcome targets. Nothing was changed.',
+      );
+    }
+    expect(await ended()).toBeNull();
+    expect((await coe('constraint end EX-9', EXEC, 'C0GENERAL')).text).toMatch(/^There is no EX-9\./);
+    expect((await coe('constraint end EX-1', EXEC, 'C0GENERAL')).text).toMatch(/^Ended: EX-1 \(priority\)/);
+    expect(await ended()).toEqual(NOW);
+    await flush();
+    const notice = (m: { text?: string }) => m.text?.startsWith('EX-1 (priority) "Faster counts" was ended early');
+    expect(slack.messages(REVIEW).filter(notice)).toHaveLength(1);
+    expect((await coe('constraint end EX-1', EXEC, 'C0GENERAL')).text).toBe('EX-1 was ended already, on 2027-01-04.');
+    await flush();
+    expect(slack.messages(REVIEW).filter(notice)).toHaveLength(1);
+    const list = await coe('constraint list', WORKER, 'C0GENERAL');
+    expect(list.text).toBe('No active executive priorities, constraints or targets.');
+    expect(blocksText(list.blocks)).toContain('Faster counts (ended 2027-01-04)');
+    const view = await openFrom('/change-request', '', MGR);
+    expect(JSON.stringify(view)).not.toContain('EX-1');
   });
 
   it('kept every view and message it sent within the Block Kit limits', () => {

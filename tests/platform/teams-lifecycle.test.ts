@@ -1,8 +1,9 @@
 /**
  * The ends of lifecycles in Teams (issue 12), through the real botbuilder CloudAdapter and a fake Bot Connector:
  * `audit pause | resume | change | stop AUD-n` said to the bot (change opens the plan's dialog, filled), `training
- * due | cancel TR-n` and `sop retire <key>`. Each is done by a CoE member and refused for the others with nothing
- * changed; answers about a person go to their personal chat; whom it concerns is told; the audit jobs follow.
+ * due | cancel TR-n`, `sop retire <key>`, `team rename | archive | member remove` and `constraint end EX-n`. Each is
+ * done by a CoE member (ending a constraint: an executive) and refused for the others with nothing changed; answers
+ * about a person go to their personal chat; whom it concerns is told; the audit jobs follow.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayText } from '../../src/domain/schedule-messages.ts';
@@ -24,7 +25,8 @@ import { account, expectValidCards, teamsStory, words } from '../support/teams-h
 const COE_USER = account('coe', 'Cora CoE');
 const MANAGER = account('mona', 'Mona Manager');
 const ADA = account('ada', 'Ada Lovelace');
-const PEOPLE = [COE_USER, MANAGER, ADA];
+const EVE = account('eve', 'Eve Executive');
+const PEOPLE = [COE_USER, MANAGER, ADA, EVE];
 const WAREHOUSE_CHANNEL = '19:warehouse@thread.tacv2';
 const CHECKLIST = 'Battery saver is off on every scanner\nScanners are docked at the end of each shift';
 
@@ -242,5 +244,72 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect(await answer('release inventory-scanning', { from: COE_USER })).toContain(
       'SOP-inventory-scanning is retired: it takes no new releases. Nothing was published.',
     );
+  });
+
+  it('renames and archives a team: the CoE only; its channel told once each, no form offers it after', async () => {
+    expect(await answer('team archive Warehouse', { from: MANAGER })).toContain(
+      'Only CoE members rename or archive teams or change who is in them. Nothing was changed.',
+    );
+    expect(await answer('team rename Warehouse to Stores', { from: COE_USER })).toMatch(
+      /^Renamed: Warehouse is now Stores/,
+    );
+    expect(await answer('team archive Stores', { from: COE_USER })).toMatch(/^Archived: Stores\./);
+    expect((await db.prisma.team.findUniqueOrThrow({ where: { name: 'Stores' } })).archivedAt).toEqual(NOW);
+    expect(await answer('team archive Stores', { from: COE_USER })).toContain(
+      'Stores is archived already, since 2027-03-01.',
+    );
+    await flush();
+    expect(postsIn(WAREHOUSE_CHANNEL).map(words)).toEqual([
+      expect.stringContaining('This team, Warehouse, is now called Stores.'),
+      expect.stringContaining('Stores is archived:'),
+    ]);
+    expect(await answer('team list', { from: ADA })).not.toContain('Stores');
+  });
+
+  it('takes a member out of a team: the CoE only; they are told once', async () => {
+    const removal = { mentioning: [ADA] };
+    const text = `team member remove <at>${ADA.name}</at> Warehouse`;
+    expect(await answer(text, { from: MANAGER, ...removal })).toContain(
+      'Only CoE members rename or archive teams or change who is in them. Nothing was changed.',
+    );
+    expect(await db.prisma.teamMember.count()).toBe(1);
+    expect(await answer(text, { from: COE_USER, ...removal })).toContain(
+      'Done: Ada Lovelace is no longer in Warehouse. They are told.',
+    );
+    expect(await db.prisma.teamMember.count()).toBe(0);
+    expect(await answer(text, { from: COE_USER, ...removal })).toContain(
+      'Ada Lovelace is not in Warehouse, so nothing changed.',
+    );
+    await flush();
+    expect(
+      chatOf(ADA)
+        .map(words)
+        .filter((t) => t.startsWith('You are no longer in Warehouse')),
+    ).toHaveLength(1);
+  });
+
+  it('ends a constraint: executives only; listed as ended, out of the change form, the CoE told once', async () => {
+    await say(`role <at>${EVE.name}</at> executive`, { from: COE_USER, mentioning: [EVE] });
+    // Eve is told of her new layer first, so each answer below is one new message in her chat.
+    await flush();
+    expect(await answer('constraint add priority Faster counts', { from: EVE })).toMatch(/^Done: EX-1/);
+    const ended = async () => (await db.prisma.executiveConstraint.findUniqueOrThrow({ where: { number: 1 } })).endedAt;
+    for (const from of [MANAGER, COE_USER]) {
+      expect(await answer('constraint end EX-1', { from })).toContain(
+        'Only executives end priorities, constraints and outcome targets. Nothing was changed.',
+      );
+    }
+    expect(await ended()).toBeNull();
+    expect(await answer('constraint end EX-9', { from: EVE })).toMatch(/^There is no EX-9\./);
+    expect(await answer('constraint end EX-1', { from: EVE })).toMatch(/^Ended: EX-1 \(priority\)/);
+    expect(await ended()).toEqual(NOW);
+    expect(await answer('constraint end EX-1', { from: EVE })).toContain('EX-1 was ended already, on 2027-03-01.');
+    await flush();
+    expect(postsIn(TEAMS_CHANNEL_ID).map(words)).toEqual([
+      expect.stringContaining('EX-1 (priority) "Faster counts" was ended early by an executive.'),
+    ]);
+    expect(await answer('constraint list', { from: ADA })).toContain('Faster counts (ended 2027-03-01)');
+    await say('change request', { from: MANAGER });
+    expect(JSON.stringify(await fetchTask(buttonData(MANAGER), MANAGER))).not.toContain('EX-1');
   });
 });

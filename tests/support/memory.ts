@@ -13,7 +13,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiRule } from '../../src/domain/ai-rules.ts';
-import type { ExecutiveConstraint } from '../../src/domain/constraint.ts';
 import type { NudgeState } from '../../src/domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import type {
@@ -23,7 +22,6 @@ import type {
   ChangeRepository,
   ChangeRequest,
   Clock,
-  ConstraintRepository,
   FrictionReport,
   FrictionRepository,
   MessageRef,
@@ -37,11 +35,12 @@ import type {
   StateChange,
   Store,
   TeamChannel,
-  TeamRepository,
   Training,
   TrainingAssignment,
 } from '../../src/ports.ts';
+import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
+import { type StoredMember, type StoredTeam, teamRepository } from './memory-teams.ts';
 
 /** A clock that stands still until the test moves it. */
 export class ManualClock implements Clock {
@@ -110,18 +109,6 @@ export interface StoredPattern {
   alertedAt: Date;
 }
 
-export interface StoredTeam {
-  id: number;
-  name: string;
-  createdAt: Date;
-}
-
-export interface StoredMember {
-  teamId: number;
-  personId: number;
-  isManager: boolean;
-}
-
 /** A change request with every column of `change_request`. */
 export interface StoredChange extends ChangeRequest {
   submissionKey: string;
@@ -137,10 +124,6 @@ export interface StoredAck {
   teamId: number;
   personId: number | null;
   at: Date;
-}
-
-export interface StoredConstraint extends ExecutiveConstraint {
-  createdByPersonId: number;
 }
 
 interface Tables {
@@ -535,7 +518,7 @@ export class MemoryStore implements Store {
       teams: teamRepository(t, seq, clock),
       changes: changeRepository(t, seq, clock),
       sops: sopRepository(t, seq, clock),
-      constraints: constraintRepository(t, seq, clock),
+      constraints: constraintRepository(t.constraints, seq, clock),
       aiRules: aiRuleRepository(t, clock),
       trainings: trainingRepository(t, seq, clock),
       nudges: nudgeRepository(t),
@@ -682,74 +665,6 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
     },
   };
   return repository;
-}
-
-/** `teamRepository` of src/db/change-repositories.ts over the in-memory tables. */
-function teamRepository(t: Tables, seq: Sequences, clock: Clock): TeamRepository {
-  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const find = (name: string) => t.teams.find((team) => team.name.toLowerCase() === name.trim().toLowerCase());
-  return {
-    async names() {
-      // PGlite sorts with the C collation: by code point, capitals first.
-      return t.teams.map((team) => team.name).sort(byCodePoint);
-    },
-    async add(name) {
-      if (find(name)) return false;
-      t.teams.push({ id: seq.team++, name, createdAt: clock.now() });
-      return true;
-    },
-    async byName(name) {
-      const team = find(name);
-      return team && { id: team.id, name: team.name };
-    },
-    async list() {
-      return [...t.teams]
-        .sort((a, b) => byCodePoint(a.name, b.name))
-        .map((team) => ({
-          id: team.id,
-          name: team.name,
-          channels: t.teamChannels.filter((c) => c.teamId === team.id).length,
-          members: t.teamMembers.filter((m) => m.teamId === team.id).length,
-          managers: t.teamMembers.filter((m) => m.teamId === team.id && m.isManager).map((m) => m.personId),
-        }));
-    },
-    async addChannel(teamId, platform, channelId) {
-      if (!t.teams.some((team) => team.id === teamId))
-        throw new Error(`Foreign key constraint violated: no team ${teamId}`);
-      const existing = t.teamChannels.find((c) => c.platform === platform && c.channelId === channelId);
-      if (existing?.teamId === teamId) return 'same';
-      if (existing) {
-        existing.teamId = teamId;
-        return 'moved';
-      }
-      t.teamChannels.push({ teamId, platform, channelId });
-      return 'added';
-    },
-    async channels(teamIds) {
-      return t.teamChannels
-        .filter((c) => !teamIds || teamIds.includes(c.teamId))
-        .sort(
-          (a, b) => a.teamId - b.teamId || byCodePoint(a.platform, b.platform) || byCodePoint(a.channelId, b.channelId),
-        )
-        .map((c) => ({ ...c }));
-    },
-    async setMember(teamId, personId, isManager) {
-      if (!t.teams.some((team) => team.id === teamId))
-        throw new Error(`Foreign key constraint violated: no team ${teamId}`);
-      const member = t.teamMembers.find((m) => m.teamId === teamId && m.personId === personId);
-      if (member) member.isManager = isManager;
-      else t.teamMembers.push({ teamId, personId, isManager });
-    },
-    async manages(personId, teamId) {
-      return t.teamMembers.some((m) => m.teamId === teamId && m.personId === personId && m.isManager);
-    },
-    async members(teamId) {
-      return t.teamMembers
-        .filter((m) => m.teamId === teamId)
-        .sort((a, b) => a.personId - b.personId)
-        .map((m) => ({ personId: m.personId, isManager: m.isManager }));
-    },
-  };
 }
 
 function toChange(row: StoredChange): ChangeRequest {
@@ -920,25 +835,6 @@ function sopRepository(t: Tables, seq: Sequences, clock: Clock): SopRepository {
       return t.acks
         .filter((a) => a.releaseId === releaseId)
         .map((a) => ({ teamId: a.teamId, personId: a.personId, at: a.at }));
-    },
-  };
-}
-
-/** `constraintRepository` of src/db/change-repositories.ts over the in-memory tables. */
-function constraintRepository(t: Tables, seq: Sequences, clock: Clock): ConstraintRepository {
-  const shape = ({ createdByPersonId: _by, ...c }: StoredConstraint): ExecutiveConstraint => structuredClone(c);
-  return {
-    async create(constraint) {
-      const row: StoredConstraint = { ...constraint, number: seq.constraint++, createdAt: clock.now() };
-      t.constraints.push(row);
-      return shape(row);
-    },
-    async get(number) {
-      const row = t.constraints.find((c) => c.number === number);
-      return row && shape(row);
-    },
-    async list() {
-      return [...t.constraints].sort((a, b) => b.number - a.number).map(shape);
     },
   };
 }

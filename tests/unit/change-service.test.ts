@@ -829,6 +829,7 @@ describe('executive constraints', () => {
         text: 'Reduce cycle time by 15%',
         until: new Date('2025-06-30T00:00:00.000Z'),
         createdAt: clock.now(),
+        endedAt: null,
       },
     ]);
     expect(eventsOf('EX-1')).toEqual([
@@ -868,7 +869,7 @@ describe('executive constraints', () => {
   it('refuse an end date that has passed, with the usage', async () => {
     const answer = await coe(eve, 'constraint add target Fewer returns until 2025-03-02');
     expect(answer.text).toBe(
-      '2025-03-02 has passed already. Usage: /coe constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list',
+      '2025-03-02 has passed already. Usage: /coe constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2',
     );
     expect(await store.transaction((repos) => repos.constraints.list())).toEqual([]);
   });

@@ -564,6 +564,7 @@ describe('executive constraints', () => {
         text: 'Cut cycle time 15%',
         until: new Date('2025-06-30T00:00:00Z'),
         createdAt: today,
+        endedAt: null,
       },
       {
         number: 2,
@@ -571,8 +572,9 @@ describe('executive constraints', () => {
         text: 'Expired priority',
         until: new Date('2025-03-01T00:00:00Z'),
         createdAt: today,
+        endedAt: null,
       },
-      { number: 1, kind: 'constraint', text: 'Q3 budget', until: null, createdAt: today },
+      { number: 1, kind: 'constraint', text: 'Q3 budget', until: null, createdAt: today, endedAt: null },
     ];
     const list = constraintListMessage(constraints, today);
     expect(list.text).toBe('Executive direction: 2 active');
@@ -1059,7 +1061,15 @@ describe('the messages at their largest fit both platforms', () => {
     [
       'constraint list',
       constraintListMessage(
-        many(600, (i) => ({ number: 600 - i, kind: 'target', text: heavy(300), until: null, createdAt: new Date() })),
+        many(600, (i) => ({
+          number: 600 - i,
+          kind: 'target',
+          text: heavy(300),
+          until: null,
+          createdAt: new Date(),
+          // Every third ended early: the longest list has both sections full.
+          endedAt: i % 3 === 0 ? new Date() : null,
+        })),
         new Date(),
       ),
     ],

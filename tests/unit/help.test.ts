@@ -52,6 +52,9 @@ const COE_ONLY: readonly HelpCommandId[] = [
   'teamAdd',
   'teamChannel',
   'teamMember',
+  'teamRename',
+  'teamArchive',
+  'teamMemberRemove',
 ];
 
 describe('the commands each layer is offered', () => {
@@ -109,6 +112,7 @@ const TRY: Record<HelpCommandId, (w: World, actor: PersonRef) => Promise<unknown
   sopShow: (w, a) => w.coe(a, 'sop show inventory-scanning'),
   constraintList: (w, a) => w.coe(a, 'constraint list'),
   constraintAdd: (w, a) => w.coe(a, 'constraint add priority Faster counts'),
+  constraintEnd: (w, a) => w.coe(a, 'constraint end EX-1'),
   // Their own change request when they may raise one; someone else's otherwise.
   withdraw: async (w, a) => w.coe(a, `withdraw CR-${await w.raise(a).catch(() => w.raise(mona))}`),
   auditList: (w, a) => w.coe(a, 'audit list'),
@@ -135,6 +139,9 @@ const TRY: Record<HelpCommandId, (w: World, actor: PersonRef) => Promise<unknown
   teamAdd: (w, a) => w.coe(a, 'team add Yard'),
   teamChannel: (w, a) => w.coe(a, 'team channel Warehouse', { channelId: freshChannel(a) }),
   teamMember: (w, a) => w.coe(a, 'team member @mention Warehouse', { mentions: [newcomer(a)] }),
+  teamRename: (w, a) => w.coe(a, 'team rename Warehouse to Stores'),
+  teamArchive: (w, a) => w.coe(a, 'team archive Warehouse'),
+  teamMemberRemove: (w, a) => w.coe(a, 'team member remove @mention Warehouse', { mentions: [mona] }),
 };
 
 const freshChannel = (a: PersonRef) => (a.platform === 'slack' ? 'C0FRESH' : '19:fresh@thread.tacv2');

@@ -1,16 +1,21 @@
 /**
  * The permission table as one test, part 3 (issue 12): the ends of lifecycles — pausing, resuming, changing and
- * stopping an audit plan, cancelling a training or moving its due date, retiring a standard. DOMAIN.md gives planning
- * audits, assigning training and the registry to the CoE alone, so each of these is the CoE's, and an audit's owner
- * or a training's assignee may not do it either. The cast and the runner: tests/support/permission-table.ts.
+ * stopping an audit plan, cancelling a training or moving its due date, retiring a standard, renaming or archiving a
+ * team or taking someone out of it, ending an executive constraint. DOMAIN.md gives planning audits, assigning
+ * training, the registry and teams to the CoE alone, so each of these is the CoE's, and an audit's owner or a
+ * training's assignee may not do it either; direction is the executives' alone, so ending a constraint is theirs and
+ * nobody else's, the CoE included. The cast and the runner: tests/support/permission-table.ts.
  */
 import { auditId } from '../../src/domain/audit.ts';
 import { trainingId } from '../../src/domain/training.ts';
-import { must, type PermissionRow, pat, permissionTable, row, type World } from '../support/permission-table.ts';
+import { wanda } from '../support/cast.ts';
+import { eve, must, type PermissionRow, pat, permissionTable, row, type World } from '../support/permission-table.ts';
 
 const AUDITS = /^Only CoE members pause, resume, change or stop audits\. Nothing was changed\.$/;
 const TRAININGS = /^Only CoE members cancel a training or move its due date\. Nothing was changed\.$/;
 const STANDARDS = /^Only CoE members retire standards\. Nothing was changed\.$/;
+const TEAMS = /^Only CoE members rename or archive teams or change who is in them\. Nothing was changed\.$/;
+const DIRECTION = /^Only executives end priorities, constraints and outcome targets\. Nothing was changed\.$/;
 
 const planForm = {
   sop: 'inventory-scanning',
@@ -127,6 +132,42 @@ const rows: PermissionRow[] = [
     refusal: STANDARDS,
     call: (w, actor) => w.coe(actor, 'sop retire inventory-scanning'),
     done: (w) => (w.store.sops.find((s) => s.key === 'inventory-scanning')?.retiredAt ?? null) !== null,
+  }),
+  row({
+    action: '`/coe constraint end EX-2` (Teams `constraint end EX-2`)',
+    covers: ['constraintEnd'],
+    allowed: ['executive'],
+    refusal: DIRECTION,
+    setup: (w) => w.coe(eve, 'constraint add priority Faster counts'),
+    call: (w, actor) => w.coe(actor, 'constraint end EX-1'),
+    done: async (w) => ((await w.repos((repos) => repos.constraints.get(1)))?.endedAt ?? null) !== null,
+  }),
+  row({
+    action: '`/coe team rename <name> to <new name>` (Teams `team rename …`)',
+    covers: ['teamRename'],
+    allowed: ['coe'],
+    refusal: TEAMS,
+    call: (w, actor) => w.coe(actor, 'team rename Warehouse to Stores'),
+    done: async (w) => (await w.repos((repos) => repos.teams.byName('Stores'))) !== undefined,
+  }),
+  row({
+    action: '`/coe team archive <name>` (Teams `team archive …`)',
+    covers: ['teamArchive'],
+    allowed: ['coe'],
+    refusal: TEAMS,
+    call: (w, actor) => w.coe(actor, 'team archive Warehouse'),
+    done: async (w) => ((await w.repos((repos) => repos.teams.byName('Warehouse')))?.archivedAt ?? null) !== null,
+  }),
+  row({
+    action: '`/coe team member remove @person <team>` (Teams `team member remove …`)',
+    covers: ['teamMemberRemove'],
+    allowed: ['coe'],
+    refusal: TEAMS,
+    call: (w, actor) => w.coe(actor, 'team member remove @mention Warehouse', { mentions: [wanda] }),
+    done: async (w) => {
+      const id = await w.teamId('Warehouse');
+      return !(await w.repos((repos) => repos.teams.members(id))).some((m) => m.personId === w.idOf(wanda));
+    },
   }),
 ];
 

@@ -63,13 +63,13 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   },
   {
     title: 'team',
-    description:
-      'team add <name> | team channel <name> (in its channel) | team member @person <name> [manager] | team list',
+    description: 'team add|channel|rename|archive <name> | team member [remove] @person <name> [manager] | team list',
     scopes: CHANNELS,
   },
   {
     title: 'constraint',
-    description: 'Executive direction: constraint add priority|constraint|target <text> | constraint list',
+    description:
+      'Executive direction: constraint add priority|constraint|target <text> | constraint list | constraint end EX-2',
     scopes: ['personal'],
   },
   {
