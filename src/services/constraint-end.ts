@@ -13,9 +13,10 @@ import {
   constraintOverAlready,
 } from '../domain/lifecycle-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
-import { may, PLATFORMS } from '../domain/people.ts';
+import { may } from '../domain/people.ts';
 import type { Clock, Store } from '../ports.ts';
 import type { CoeRequest } from './coe-admin.ts';
+import { reviewChannels } from './review-thread.ts';
 
 export class ConstraintEndService {
   constructor(
@@ -59,9 +60,7 @@ export class ConstraintEndService {
         to: 'ended',
       });
       let told = 0;
-      for (const platform of PLATFORMS) {
-        const channelId = await repos.reviewChannels.get(platform);
-        if (!channelId) continue;
+      for (const [platform, channelId] of await reviewChannels(repos)) {
         told++;
         await repos.outbox.enqueue({
           // Ended once only: each review channel hears of it once.

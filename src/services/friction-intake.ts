@@ -17,10 +17,11 @@ import {
 } from '../domain/friction.ts';
 import { confirmationMessage, recurringPatternMessage, reviewMessage } from '../domain/friction-messages.ts';
 import type { Message } from '../domain/message.ts';
-import { type Person, type PersonRef, PLATFORMS, type Platform } from '../domain/people.ts';
+import type { Person, PersonRef, Platform } from '../domain/people.ts';
 import type { Clock, FrictionReport, NewFrictionReport, OpenReportSummary, Repositories, Store } from '../ports.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
-import { reviewKey } from './review-thread.ts';
+import { RecentMap } from './recent.ts';
+import { reviewChannels, reviewKey } from './review-thread.ts';
 
 export interface FrictionSettings {
   /** N reports about one tool or process… */
@@ -65,7 +66,7 @@ export class FrictionIntake {
    * People's usual teams as the form last read them, so a `/friction` burst opens its forms without a database read
    * each. A few seconds' staleness only changes which team is preselected; the submission is checked again in full.
    */
-  private readonly usualTeams = new Map<string, { team: string | null; at: number }>();
+  private readonly usualTeams = new RecentMap<string, { team: string | null; at: number }>(USUAL_TEAMS_KEPT);
 
   constructor(
     private readonly store: Store,
@@ -82,7 +83,7 @@ export class FrictionIntake {
       let usual = this.usualTeams.get(key);
       if (!usual || Date.now() - usual.at > USUAL_TEAM_TTL_MS) {
         usual = { team: (await repos.people.find(actor))?.lastTeam ?? null, at: Date.now() };
-        this.rememberUsualTeam(key, usual.team, usual.at);
+        this.usualTeams.set(key, usual);
       }
       return usual.team ? { teams, team: usual.team } : { teams };
     });
@@ -126,7 +127,7 @@ export class FrictionIntake {
     });
     // Committed: the team each named reporter chose is their usual one now.
     const at = Date.now();
-    for (const [key, team] of usual) this.rememberUsualTeam(key, team, at);
+    for (const [key, team] of usual) this.usualTeams.set(key, { team, at });
     return results;
   }
 
@@ -152,7 +153,7 @@ export class FrictionIntake {
         accepted.push({ index, submission, input: checked.value });
       }
     }
-    const channels = await this.reviewChannels(repos);
+    const channels = await reviewChannels(repos);
     for (const report of await this.create(repos, accepted, channels)) stored.set(report.submissionKey, report);
     await this.rememberTeams(repos, accepted, usual);
     const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length)).map((o) => ({
@@ -287,24 +288,6 @@ export class FrictionIntake {
         { claimToken: report.claimToken, reviewChannel },
       ),
     };
-  }
-
-  private async reviewChannels(repos: Repositories): Promise<Map<Platform, string>> {
-    const channels = new Map<Platform, string>();
-    for (const platform of PLATFORMS) {
-      const channelId = await repos.reviewChannels.get(platform);
-      if (channelId) channels.set(platform, channelId);
-    }
-    return channels;
-  }
-
-  private rememberUsualTeam(key: string, team: string | null, at: number): void {
-    this.usualTeams.delete(key);
-    this.usualTeams.set(key, { team, at });
-    if (this.usualTeams.size > USUAL_TEAMS_KEPT) {
-      const oldest = this.usualTeams.keys().next().value;
-      if (oldest !== undefined) this.usualTeams.delete(oldest);
-    }
   }
 }
 

@@ -5,12 +5,13 @@
  */
 import type { PersonRef } from '../domain/people.ts';
 import type { Store } from '../ports.ts';
+import { RecentMap } from './recent.ts';
 
 /** Names already written by this process, so each is written once, not on every request. */
 const REMEMBERED = 10_000;
 
 export class PeopleService {
-  private readonly written = new Map<string, string>();
+  private readonly written = new RecentMap<string, string>(REMEMBERED);
 
   constructor(private readonly store: Store) {}
 
@@ -23,11 +24,6 @@ export class PeopleService {
     const known = await this.store.transaction((repos) => repos.people.rename(ref, name));
     // Someone the bot does not know yet is named when they are created; until then there is nothing to write.
     if (!known) return;
-    this.written.delete(key);
     this.written.set(key, name);
-    if (this.written.size > REMEMBERED) {
-      const oldest = this.written.keys().next().value;
-      if (oldest !== undefined) this.written.delete(oldest);
-    }
   }
 }

@@ -5,8 +5,9 @@
  * nothing; the note's key makes it once per message either way.
  */
 import { type Message, message } from '../domain/message.ts';
-import { PLATFORMS, type Platform } from '../domain/people.ts';
-import type { OutboxRow, Repositories, Store, UndeliveredMessage } from '../ports.ts';
+import type { Platform } from '../domain/people.ts';
+import type { OutboxRow, Store, UndeliveredMessage } from '../ports.ts';
+import { reviewChannels } from './review-thread.ts';
 
 const SWEEP_DAYS = 7;
 const DAY = 24 * 3600 * 1000;
@@ -56,15 +57,6 @@ export class ReachService {
       }
     });
   }
-}
-
-async function reviewChannels(repos: Repositories): Promise<Map<Platform, string>> {
-  const channels = new Map<Platform, string>();
-  for (const platform of PLATFORMS) {
-    const channelId = await repos.reviewChannels.get(platform);
-    if (channelId) channels.set(platform, channelId);
-  }
-  return channels;
 }
 
 /** Who, why and what to do; the message itself is not repeated (it may be private to its reader). */

@@ -5,12 +5,22 @@
  * a retried transaction queues nothing twice.
  */
 import type { Message } from '../domain/message.ts';
-import { PLATFORMS } from '../domain/people.ts';
+import { PLATFORMS, type Platform } from '../domain/people.ts';
 import type { Repositories } from '../ports.ts';
 
 /** The outbox key of a record's review message on one platform: `FR-3:review:slack`. */
 export function reviewKey(subject: string, platform: string): string {
   return `${subject}:review:${platform}`;
+}
+
+/** The CoE's review channel on each platform that has one. */
+export async function reviewChannels(repos: Repositories): Promise<Map<Platform, string>> {
+  const channels = new Map<Platform, string>();
+  for (const platform of PLATFORMS) {
+    const channelId = await repos.reviewChannels.get(platform);
+    if (channelId) channels.set(platform, channelId);
+  }
+  return channels;
 }
 
 /** Posts the review message on every platform whose review channel is set; returns whether any was. */

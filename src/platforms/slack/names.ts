@@ -6,6 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
+import { RecentMap } from '../../services/recent.ts';
 import { SLASH_COMMANDS, VIEWS } from './ids.ts';
 
 const HOUR = 3600_000;
@@ -16,14 +17,16 @@ interface Known {
 }
 
 export class SlackNames {
-  private readonly known = new Map<string, Known>();
+  private readonly known: RecentMap<string, Known>;
   private readonly looking = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly client: Pick<WebClient, 'users'>,
     private readonly options: { ttlMs?: number; failureTtlMs?: number; waitMs?: number; max?: number } = {},
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.known = new RecentMap(options.max ?? 10_000);
+  }
 
   /** The name already known for this user, if any. */
   nameOf(userId: string): string | undefined {
@@ -63,12 +66,7 @@ export class SlackNames {
       // Deactivated, external, rate-limited or down: the username serves meanwhile; asked again later.
       ttl = this.options.failureTtlMs ?? 5 * 60_000;
     }
-    this.known.delete(userId);
     this.known.set(userId, { name, until: this.now() + ttl });
-    if (this.known.size > (this.options.max ?? 10_000)) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
     return name;
   }
 }
