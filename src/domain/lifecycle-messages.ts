@@ -114,9 +114,8 @@ const completeButton = (t: TrainingSummary) => ({
 });
 
 export function trainingCancelledConfirmation(t: TrainingSummary, told: number): Message {
-  const who =
-    told === 1 ? 'The 1 person who had not completed it is' : `The ${told} people who had not completed it are`;
-  const tell = told > 0 ? ` ${who} told.` : '';
+  // No count: in a small team "1 person had not completed it" points at someone (minimum group size).
+  const tell = told > 0 ? ' Everyone who had not completed it is told.' : '';
   return message(`Cancelled: ${trainingName(t)}. Its reminders stop, and its history stays.${tell}`);
 }
 
@@ -132,9 +131,7 @@ export const trainingCancelledRefusal = (number: number) =>
   `${trainingId(number)} is cancelled, so it has no due date to move.`;
 
 export function trainingDueConfirmation(t: TrainingSummary, was: string, told: number): Message {
-  const who =
-    told === 1 ? 'the 1 person who has not completed it is' : `the ${told} people who have not completed it are`;
-  const tell = told > 0 ? `; ${who} told` : '';
+  const tell = told > 0 ? '; everyone who has not completed it is told' : '';
   return message(`Done: ${trainingName(t)} is now due ${dayText(t.dueOn)} (it was ${dayText(was)})${tell}.`);
 }
 

@@ -185,7 +185,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Slack (%s)', (kind: Da
       new Date('2027-01-08T00:00:00.000Z'),
     );
     expect((await coe('training due TR-1 2027-01-15')).text).toBe(
-      `Done: TR-1 "Restarting the handheld scanners" is now due ${dayText('2027-01-15')} (it was ${dayText('2027-01-08')}); the 1 person who has not completed it is told.`,
+      `Done: TR-1 "Restarting the handheld scanners" is now due ${dayText('2027-01-15')} (it was ${dayText('2027-01-08')}); everyone who has not completed it is told.`,
     );
     await flush();
     const [moved] = dms(WORKER, /^Training TR-1 .* is now due/);
@@ -198,7 +198,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Slack (%s)', (kind: Da
     expect((await coe('training cancel TR-1', WORKER, 'C0GENERAL')).text).toBe(only);
     expect((await db.prisma.training.findUniqueOrThrow({ where: { number: 1 } })).cancelledAt).toBeNull();
     expect((await coe('training cancel TR-1')).text).toBe(
-      'Cancelled: TR-1 "Restarting the handheld scanners". Its reminders stop, and its history stays. The 1 person who had not completed it is told.',
+      'Cancelled: TR-1 "Restarting the handheld scanners". Its reminders stop, and its history stays. Everyone who had not completed it is told.',
     );
     expect((await db.prisma.training.findUniqueOrThrow({ where: { number: 1 } })).cancelledAt).toEqual(NOW);
     await flush();

@@ -204,7 +204,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect(await answer('training due TR-1 2027-03-12', { from: MANAGER })).toContain(only);
     expect(await answer('training due TR-1 2027-03-12', { from: ADA })).toContain(only);
     expect(await answer('training due TR-1 2027-03-12', { from: COE_USER })).toContain(
-      `Done: TR-1 "Battery saver off on the scanners" is now due ${dayText('2027-03-12')} (it was ${dayText('2027-03-05')}); the 1 person who has not completed it is told.`,
+      `Done: TR-1 "Battery saver off on the scanners" is now due ${dayText('2027-03-12')} (it was ${dayText('2027-03-05')}); everyone who has not completed it is told.`,
     );
     await flush();
     const moved = `Training TR-1 "Battery saver off on the scanners" is now due ${dayText('2027-03-12')} (it was ${dayText('2027-03-05')}).`;
@@ -215,7 +215,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect(await answer('training cancel TR-1', { from: ADA })).toContain(only);
     expect((await db.prisma.training.findUniqueOrThrow({ where: { number: 1 } })).cancelledAt).toBeNull();
     expect(await answer('training cancel TR-1', { from: COE_USER })).toContain(
-      'Cancelled: TR-1 "Battery saver off on the scanners". Its reminders stop, and its history stays. The 1 person who had not completed it is told.',
+      'Cancelled: TR-1 "Battery saver off on the scanners". Its reminders stop, and its history stays. Everyone who had not completed it is told.',
     );
     expect((await db.prisma.training.findUniqueOrThrow({ where: { number: 1 } })).cancelledAt).toEqual(NOW);
     await flush();

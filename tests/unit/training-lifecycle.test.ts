@@ -105,7 +105,7 @@ describe('cancel', () => {
   it('stops its reminders and tells those not done, once; its history stays', async () => {
     const queued = store.outbox.length;
     expect((await coe(carl, 'training cancel TR-1')).text).toBe(
-      'Cancelled: TR-1 "Scanner charging". Its reminders stop, and its history stays. The 2 people who had not completed it are told.',
+      'Cancelled: TR-1 "Scanner charging". Its reminders stop, and its history stays. Everyone who had not completed it is told.',
     );
     expect(training()?.cancelledAt).toEqual(clock.now());
     expect(eventsOf('TR-1').at(-1)).toMatchObject({
@@ -163,7 +163,7 @@ describe('cancel', () => {
 describe('a new due date', () => {
   it('moves it and tells those not done yet the new date, with the button to mark it complete', async () => {
     expect((await coe(olga, 'training due TR-1 2026-12-18')).text).toBe(
-      'Done: TR-1 "Scanner charging" is now due Fri, 18 Dec 2026 (it was Fri, 11 Dec 2026); the 2 people who have not completed it are told.',
+      'Done: TR-1 "Scanner charging" is now due Fri, 18 Dec 2026 (it was Fri, 11 Dec 2026); everyone who has not completed it is told.',
     );
     expect(training()?.dueOn).toBe('2026-12-18');
     expect(eventsOf('TR-1').at(-1)).toMatchObject({
