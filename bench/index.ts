@@ -11,7 +11,10 @@
  *                 it, memory idle and at the peak; BENCH_ROUNDS rounds, a table each and the medians
  *                 (bench/friction.ts);
  *   release   (e) a release announced in 500 team channels with 10% of the posts answered 429 or 500: total time
- *                 against the Retry-After lower bound, lost and duplicated announcements (bench/release.ts).
+ *                 against the Retry-After lower bound, lost and duplicated announcements (bench/release.ts);
+ *   metrics   (f) the scorecard over 100,000 reports, 10,000 change requests and 2,000 releases of 50 teams, on PGlite
+ *                 and Postgres, against a count(*) of the reports; `--verbose` adds the slowest query's plan
+ *                 (bench/metrics.ts).
  *
  * `npm run bench -- <part>` runs one part; no argument runs them all. Bounded: every wait has a time limit, the whole
  * run takes a few minutes. Everything it starts it stops, and its temp folders are removed.
@@ -34,6 +37,7 @@ import {
 import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
 import { markdownTable, median, ms, type Row, runCleanups, say, sleep, stopClean, type Table } from './common.ts';
 import { benchFriction } from './friction.ts';
+import { benchMetrics } from './metrics.ts';
 import { benchRelease } from './release.ts';
 
 const START_RUNS = 3;
@@ -46,6 +50,7 @@ const PARTS: Record<string, (rows: Row[], tables: Table[]) => Promise<void>> = {
   outbox: benchOutbox,
   friction: benchFriction,
   release: benchRelease,
+  metrics: benchMetrics,
 };
 
 async function benchStartup(rows: Row[]): Promise<void> {

@@ -9,12 +9,14 @@ import type { Config } from './config.ts';
 import { PrismaAddressBook } from './db/address-book.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { JobRuns } from './db/job-runs.ts';
+import { prismaMetrics } from './db/metrics-queries.ts';
 import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
-import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type Routes } from './http.ts';
+import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type RequestObserver, type Routes } from './http.ts';
 import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
+import { metricsRoute } from './metrics-endpoint.ts';
 import type { SlackPlatform } from './platforms/slack/app.ts';
 import type { TeamsPlatform } from './platforms/teams/index.ts';
 import type { Clock, MessageSender } from './ports.ts';
@@ -51,10 +53,13 @@ const systemClock = { now: () => new Date() };
 export async function startBot(config: Config, options: StartOptions): Promise<Bot> {
   const log = options.logger;
   let routes: Routes = { accepting: false, ready: async () => false };
+  // prom-client is loaded while the database opens (below); requests are counted from then on.
+  let observeRequest: RequestObserver | undefined;
   const server = createHttpServer(
     () => routes,
     (error) => log.error({ err: error }, 'http: request failed'),
     { ...DEFAULT_HTTP_LIMITS, ...options.http },
+    (platform, status, seconds) => observeRequest?.(platform, status, seconds),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,8 +74,9 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   const slackModule = config.slack ? import('./platforms/slack/app.ts') : undefined;
   const teamsModule = config.teams.appId || loopback ? import('./platforms/teams/index.ts') : undefined;
+  const telemetryModule = import('./telemetry.ts');
   // Awaited below; a failed import is reported there, not as an unhandled rejection meanwhile.
-  for (const loading of [slackModule, teamsModule]) loading?.catch(() => {});
+  for (const loading of [slackModule, teamsModule, telemetryModule]) loading?.catch(() => {});
 
   let db: Database | undefined;
   try {
@@ -86,6 +92,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     throw error;
   }
   const database = db;
+  const telemetry = (await telemetryModule).telemetryFor(database, (error) =>
+    log.warn({ err: error }, 'metrics: could not read the outbox for a scrape'),
+  );
+  observeRequest = telemetry.request;
 
   const senders: Partial<Record<'slack' | 'teams', MessageSender>> = {};
   const queue = new PrismaOutboxQueue(database.prisma);
@@ -105,6 +115,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     worker,
     logger: log,
     onSettled: (row, outcome, error) => onSettled?.(row, outcome, error),
+    telemetry,
     ...options.deliverer,
   });
   const store = new PrismaStore(database.prisma, () => deliverer.poke());
@@ -113,11 +124,13 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     timeZone: config.timeZone,
     instance: worker,
     logger: log,
+    telemetry,
   });
   let auditPlansChanged = () => {};
   const core = createServices(store, clock, config, {
     newToken: () => randomBytes(12).toString('base64url'),
     jobs: scheduler,
+    metricsSource: prismaMetrics(database.prisma),
     schedules: cronRules(config.timeZone),
     onAuditPlansChanged: () => auditPlansChanged(),
     log,
@@ -168,6 +181,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       await database.prisma.$queryRaw`SELECT 1`;
       return true;
     },
+    metrics: metricsRoute(config.metricsToken, () => telemetry.render()),
   };
   await core.reach.sweep(clock.now());
   await releases.resume();

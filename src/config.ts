@@ -106,8 +106,15 @@ const schema = z
     TRAINING_REMINDER_SCHEDULE: cronExpression('0 9 * * *'),
     TRAINING_MAX_REMINDERS: wholeNumber(3, 0, 20, 'reminders, e.g. 3'),
     STALE_NUDGE_SCHEDULE: cronExpression('0 10 * * *'),
+    METRICS_DIGEST_SCHEDULE: cronExpression('0 9 * * 1'),
+    CONSTRAINT_SUMMARY_SCHEDULE: cronExpression('0 9 1 * *'),
     STALE_TRIAGE_DAYS: wholeNumber(2, 1, 60, 'working days, e.g. 2'),
     STALE_PROGRESS_DAYS: wholeNumber(10, 1, 120, 'working days, e.g. 10'),
+    // Never below 3: a group of two gives each person away to the other.
+    METRICS_MIN_GROUP: wholeNumber(5, 3, 1000, 'people, e.g. 5'),
+    METRICS_TOKEN: optionalString.refine((s) => s === undefined || /^\S{16,}$/.test(s), {
+      message: 'must be at least 16 characters without spaces; make one with: openssl rand -hex 32',
+    }),
   })
   .superRefine(
     (env, ctx) => {
@@ -205,9 +212,13 @@ export interface Config {
   change: { quorum: number };
   /** Working days and hours in `timeZone`: reminders and nudges go out only then. */
   calendar: WorkCalendar;
-  schedules: { trainingReminders: string; staleNudges: string };
+  schedules: { trainingReminders: string; staleNudges: string; metricsDigest: string; constraintSummary: string };
   training: { maxReminders: number };
   stale: { triageDays: number; progressDays: number };
+  /** No team-level figure about fewer than `minGroup` people (DOMAIN.md privacy rules). */
+  metrics: { minGroup: number };
+  /** `GET /metrics` from other hosts than loopback needs it as a bearer token; unset: loopback only. */
+  metricsToken?: string;
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -252,9 +263,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     friction: { recurrenceThreshold: e.FRICTION_PATTERN_THRESHOLD, recurrenceWindowDays: e.FRICTION_PATTERN_DAYS },
     change: { quorum: e.CHANGE_APPROVAL_QUORUM },
     calendar: { timeZone, days: e.WORK_DAYS, ...e.WORK_HOURS },
-    schedules: { trainingReminders: e.TRAINING_REMINDER_SCHEDULE, staleNudges: e.STALE_NUDGE_SCHEDULE },
+    schedules: {
+      trainingReminders: e.TRAINING_REMINDER_SCHEDULE,
+      staleNudges: e.STALE_NUDGE_SCHEDULE,
+      metricsDigest: e.METRICS_DIGEST_SCHEDULE,
+      constraintSummary: e.CONSTRAINT_SUMMARY_SCHEDULE,
+    },
     training: { maxReminders: e.TRAINING_MAX_REMINDERS },
     stale: { triageDays: e.STALE_TRIAGE_DAYS, progressDays: e.STALE_PROGRESS_DAYS },
+    metrics: { minGroup: e.METRICS_MIN_GROUP },
+    metricsToken: e.METRICS_TOKEN,
     timeZone,
     logLevel: e.LOG_LEVEL,
   };

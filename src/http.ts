@@ -22,7 +22,12 @@ export interface Routes {
   accepting: boolean;
   /** `GET /readyz`: true once the database answers and migrations are applied. */
   ready(): Promise<boolean>;
+  /** `GET /metrics` for operators (Prometheus text); it checks who may read it. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
+
+/** Told when a platform's request was answered (its status) or abandoned by the client, and how long it took. */
+export type RequestObserver = (platform: 'slack' | 'teams', status: number | 'aborted', seconds: number) => void;
 
 export interface HttpLimits {
   /** The largest body taken (Slack's and the Bot Framework's are far below). */
@@ -43,6 +48,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 interface Endpoint {
+  platform: 'slack' | 'teams';
   route: (routes: Routes) => BodyRoute | undefined;
   types: readonly string[];
   off: string;
@@ -50,12 +56,14 @@ interface Endpoint {
 
 const ENDPOINTS: Record<string, Endpoint> = {
   '/slack/events': {
+    platform: 'slack',
     route: (r) => r.slack,
     types: [FORM, JSON_TYPE],
     off: 'Slack is not enabled here (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)',
   },
   // JSON only: a web page can post a form or text/plain to a local endpoint without asking, but not JSON.
   '/api/messages': {
+    platform: 'teams',
     route: (r) => r.teams,
     types: [JSON_TYPE],
     off: 'Teams is not enabled here (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)',
@@ -66,13 +74,14 @@ export function createHttpServer(
   routes: () => Routes,
   onError: (error: unknown) => void,
   limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  observe?: RequestObserver,
 ): Server {
   const server = createServer(
     // Node checks its request timeout this often; its default (30 s) let a slow body stay twice as long.
     { connectionsCheckingInterval: 1000 },
     async (req, res) => {
       try {
-        await route(routes(), req, res, limits);
+        await route(routes(), req, res, limits, observe);
       } catch (error) {
         onError(error);
         if (!res.headersSent) json(res, 500, { error: 'internal error' });
@@ -85,15 +94,25 @@ export function createHttpServer(
   return server;
 }
 
-async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, limits: HttpLimits): Promise<void> {
+async function route(
+  routes: Routes,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limits: HttpLimits,
+  observe?: RequestObserver,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, { status: 'ok' });
   if (path === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
     const ready = await routes.ready().catch(() => false);
     return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'starting' });
   }
+  if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+    return routes.metrics ? routes.metrics(req, res) : refuse(req, res, 503, 'starting');
+  }
   const endpoint = Object.hasOwn(ENDPOINTS, path) ? ENDPOINTS[path] : undefined;
   if (!endpoint) return refuse(req, res, 404, 'not found');
+  if (observe) timed(res, endpoint.platform, observe);
   if (req.method !== 'POST') return refuse(req, res, 405, 'use POST');
   if (!routes.accepting) return refuse(req, res, 503, 'starting');
   const handler = endpoint.route(routes);
@@ -105,6 +124,15 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
   if (body === 'too slow') return refuse(req, res, 408, 'the body took too long');
   if (body === 'aborted') return;
   return handler(req, res, body);
+}
+
+/** Reports the request's answer and its time, from now (the request has just arrived) to the answer's last byte. */
+function timed(res: ServerResponse, platform: 'slack' | 'teams', observe: RequestObserver): void {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    observe(platform, res.writableFinished ? res.statusCode : 'aborted', seconds);
+  });
 }
 
 /** The request's content type without its parameters, lower-cased (`application/json; charset=utf-8` → `application/json`). */

@@ -35,6 +35,8 @@ const FORBIDDEN_PACKAGES = [
   /^pg(\/|$)/,
   /^@electric-sql\//,
   /^node-cron(\/|$)/,
+  // Operators' metrics go through the Telemetry port (src/ports/telemetry.ts); prom-client stays in src/telemetry.ts.
+  /^prom-client(\/|$)/,
 ];
 const FORBIDDEN_DIRS = ['platforms', 'db', 'jobs', 'generated'].map((d) => join(SRC, d));
 

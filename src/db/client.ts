@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PgliteWorker } from './pglite-remote.ts';
@@ -30,17 +31,39 @@ export interface Database {
    */
   migrationConnection(): { factory: SqlMigrationAwareDriverAdapterFactory; release(): Promise<void> };
   close(): Promise<void>;
+  /** How busy the connections are right now, for `GET /metrics` (absent where nothing honest can be said). */
+  load?(): DatabaseLoad;
 }
+
+/**
+ * Postgres: the pool's connections (open, idle) and the queries waiting for one. The embedded database has one
+ * session on its worker thread: the calls sent to it and not answered yet.
+ */
+export type DatabaseLoad =
+  | { kind: 'postgres'; total: number; idle: number; waiting: number; max: number }
+  | { kind: 'pglite'; pending: number };
+
+/** Connections to Postgres per process. */
+const POOL_MAX = 10;
 
 /** `dataDir: undefined` opens an in-memory PGlite (tests, scratch databases). */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    // The pool is made here, not inside the adapter, so that its state can be read; the adapter still ends it.
+    const pool = new pg.Pool({ connectionString: target.url, max: POOL_MAX });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     return {
       kind: 'postgres',
       prisma,
       migrationConnection: () => disposable(new PrismaPg({ connectionString: target.url, max: 1 })),
       close: () => prisma.$disconnect(),
+      load: () => ({
+        kind: 'postgres',
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        max: POOL_MAX,
+      }),
     };
   }
   const { dataDir } = target;
@@ -106,6 +129,7 @@ export async function openPgliteWorker(
       await prisma.$disconnect();
       await worker.close();
     },
+    load: () => ({ kind: 'pglite', pending: worker.pendingCalls }),
   };
 }
 

@@ -71,6 +71,11 @@ export class PgliteWorker {
     return new PgliteWorker(worker);
   }
 
+  /** Calls sent to the worker and not answered yet (queries queued there or running): the embedded database's load. */
+  get pendingCalls(): number {
+    return this.pending.size;
+  }
+
   call<T>(call: Call): Promise<T> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;

@@ -28,6 +28,7 @@ import {
 import { frictionRepository, patternRepository } from './friction-repositories.ts';
 import { peopleRepository } from './people-repositories.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
+import { sopTextRepository } from './sop-text-repository.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -114,6 +115,7 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     teams: teamRepository(tx, teamNames),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
+    sopTexts: sopTextRepository(tx),
     constraints: constraintRepository(tx),
     aiRules: aiRuleRepository(tx),
     trainings: trainingRepository(tx),

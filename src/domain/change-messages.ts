@@ -19,7 +19,7 @@ import {
 } from './change.ts';
 import { CONSTRAINT_KIND_LABELS, type ExecutiveConstraint, isActive } from './constraint.ts';
 import { frictionId } from './friction.ts';
-import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
+import { coeCommand, commandToken, type Fact, type Message, type MessageBlock } from './message.ts';
 import { LAYER_LABELS, type Layer, withArticle } from './people.ts';
 import { sopId } from './sop.ts';
 
@@ -195,13 +195,14 @@ export function changeDecisionMessage(view: ChangeView, what: string): Message {
 }
 
 /** A worker's `/change-request`: kindly, where their signal goes instead (seed §4: managers surface, CoE designs). */
-export function frictionInstead(frictionCommand: string): Message {
+export function frictionInstead(): Message {
+  const frictionCommand = commandToken({ command: 'friction' });
   return {
     text: `Change requests come from managers, executives and the CoE. Tell the CoE what got in the way with ${frictionCommand}: that is how changes start.`,
     blocks: [
       {
         type: 'paragraph',
-        text: `Change requests come from managers, executives and the CoE. What you see matters most, though: tell the CoE what got in the way with \`${frictionCommand}\`, and they will turn it into a change if it needs one.`,
+        text: `Change requests come from managers, executives and the CoE. What you see matters most, though: tell the CoE what got in the way with ${frictionCommand}, and they will turn it into a change if it needs one.`,
       },
     ],
   };

@@ -4,8 +4,10 @@
  * mentioned, in order, so this parser never sees platform syntax.
  */
 import { type ConstraintInput, parseConstraint } from './constraint.ts';
+import { WINDOW_NAMES, type WindowName } from './metrics.ts';
 import { isLayer, type Layer, type PersonRef } from './people.ts';
-import { normaliseSopKey, SOP_KEY_PATTERN } from './sop.ts';
+import { normaliseSopKey, SOP_KEY_PATTERN, type SopVersion } from './sop.ts';
+import { parseVersion } from './sop-text.ts';
 
 export const MENTION = '@mention';
 export const CHANNEL_MENTION = '#channel';
@@ -28,7 +30,10 @@ export type CoeCommand =
   | { kind: 'constraintList' }
   | { kind: 'constraintEnd'; id: string }
   | { kind: 'sopNew'; key: string; title: string }
-  | { kind: 'sopShow'; key: string }
+  /** `sop new` without a title: the baseline form (key, title, owner, text, link), with the key if given. */
+  | { kind: 'sopForm'; key?: string }
+  | { kind: 'sopShow'; key: string; version?: SopVersion }
+  | { kind: 'sopDiff'; key: string; from: SopVersion; to?: SopVersion }
   | { kind: 'sopList' }
   | { kind: 'sopRetire'; key: string }
   | { kind: 'release'; sopKey?: string }
@@ -47,6 +52,7 @@ export type CoeCommand =
   | { kind: 'auditStop'; id: string }
   | { kind: 'auditChange'; id: string }
   | { kind: 'jobs' }
+  | { kind: 'metrics'; view?: 'constraints' | 'export'; window?: WindowName; team?: string }
   | { kind: 'invalid'; problem: string; usage: string }
   | { kind: 'unknown'; text: string };
 
@@ -57,12 +63,13 @@ export const USAGE = {
   team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list | team member remove @person <name> | team rename <name> to <new name> | team archive <name>',
   constraint:
     'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2',
-  sop: 'sop new <key> <title> | sop show <key> | sop list | sop retire <key>',
+  sop: 'sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>',
   release: 'release [sop key]',
   withdraw: 'withdraw CR-7',
   ai: 'ai <tool>',
   training: 'training | training assign | training status TR-3 | training cancel TR-3 | training due TR-3 YYYY-MM-DD',
   audit: 'audit plan | audit list | audit run AUD-2 | audit pause|resume|change|stop AUD-2',
+  metrics: 'metrics [30d|90d|quarter] [team] | metrics constraints | metrics export [30d|90d|quarter]',
 } as const;
 
 const SOP_TITLE_MAX = 120;
@@ -126,9 +133,37 @@ export function parseCoeCommand(
       return parseAudit(verb === 'audits' && rest.length === 0 ? ['list'] : rest);
     case 'jobs':
       return rest.length === 0 ? { kind: 'jobs' } : { kind: 'unknown', text: text.trim() };
+    case 'metrics':
+    case 'scorecard':
+      return parseMetrics(rest);
     default:
       return { kind: 'unknown', text: text.trim() };
   }
+}
+
+/**
+ * `metrics [30d|90d|quarter] [team]`: the window first when given, the rest names a team; `metrics constraints`;
+ * `metrics export [window]`.
+ */
+function parseMetrics(all: string[]): CoeCommand {
+  const view = all[0]?.toLowerCase();
+  if (view === 'constraints' && all.length === 1) return { kind: 'metrics', view };
+  const args = view === 'export' ? all.slice(1) : all;
+  const first = args[0]?.toLowerCase();
+  const window = WINDOW_NAMES.find((w) => w === first);
+  const team = (window ? args.slice(1) : args).join(' ').trim();
+  if (team.length > TEAM_NAME_MAX) {
+    return { kind: 'invalid', problem: `Keep the team name under ${TEAM_NAME_MAX} characters.`, usage: USAGE.metrics };
+  }
+  if (view === 'export' && team) {
+    return { kind: 'invalid', problem: 'The export is of every team: name only the window.', usage: USAGE.metrics };
+  }
+  return {
+    kind: 'metrics',
+    ...(view === 'export' ? { view } : {}),
+    ...(window ? { window } : {}),
+    ...(team ? { team } : {}),
+  };
 }
 
 function parseRole(args: string[], mentions: readonly PersonRef[]): CoeCommand {
@@ -217,6 +252,18 @@ function parseSop(args: string[]): CoeCommand {
   const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.sop });
   if (sub === 'list' && args.length === 1) return { kind: 'sopList' };
   if (sub === 'show' && args.length === 2) return { kind: 'sopShow', key: normaliseSopKey(args[1] as string) };
+  if (sub === 'show' && args.length === 3 && /^v?\d/i.test(args[2] as string)) {
+    const version = parseVersion(args[2] as string);
+    if (!version) return invalid('Name the version like v1.0, or leave it out for the current one.');
+    return { kind: 'sopShow', key: normaliseSopKey(args[1] as string), version };
+  }
+  if (sub === 'diff') {
+    const [from, to] = args.slice(2).map(parseVersion);
+    if (args.length < 3 || args.length > 4 || !from || (args.length === 4 && !to)) {
+      return invalid('Name the standard and the versions to compare, like inventory-scanning v1.0 v1.1.');
+    }
+    return { kind: 'sopDiff', key: normaliseSopKey(args[1] as string), from, ...(to ? { to } : {}) };
+  }
   if (sub === 'retire') {
     const key = normaliseSopKey(args[1] ?? '');
     if (args.length !== 2 || !SOP_KEY_PATTERN.test(key)) return invalid('Name the standard to retire by its key.');
@@ -225,10 +272,12 @@ function parseSop(args: string[]): CoeCommand {
   if (sub === 'new') {
     const key = normaliseSopKey(args[1] ?? '');
     const title = args.slice(2).join(' ').trim();
-    if (!args[1] || !SOP_KEY_PATTERN.test(key)) {
+    // Nothing or the key alone: the form, to give the text and link as well.
+    if (!args[1]) return { kind: 'sopForm' };
+    if (!SOP_KEY_PATTERN.test(key)) {
       return invalid('Give the standard a key of letters, digits and dashes, like inventory-scanning.');
     }
-    if (!title) return invalid('Give the standard a title after its key.');
+    if (!title) return { kind: 'sopForm', key };
     if (title.length > SOP_TITLE_MAX) return invalid(`Keep the title under ${SOP_TITLE_MAX} characters.`);
     return { kind: 'sopNew', key, title };
   }

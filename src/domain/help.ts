@@ -52,8 +52,13 @@ export const HELP_COMMANDS = [
   { id: 'sopList', command: coe('sop list'), does: 'The standards, with their current versions.' },
   {
     id: 'sopShow',
-    command: coe('sop show <key>'),
-    does: 'One standard: its versions, open changes, training and audits.',
+    command: coe('sop show <key> [vX.Y]'),
+    does: 'One standard: what its current version (or the one named) says, page by page, and its history.',
+  },
+  {
+    id: 'sopDiff',
+    command: coe('sop diff <key> vA vB'),
+    does: 'What changed between two versions of a standard: the lines added and removed.',
   },
   {
     id: 'constraintList',
@@ -90,7 +95,7 @@ export const HELP_COMMANDS = [
   {
     id: 'sopNew',
     command: coe('sop new <key> <title>'),
-    does: 'Register a standard already in use, as its v1.0.',
+    does: 'Register a standard already in use, as its v1.0; without a title, a form takes its text and link too.',
     needs: 'manageSops',
   },
   {
@@ -142,6 +147,12 @@ export const HELP_COMMANDS = [
     command: coe('audit stop AUD-2'),
     does: 'Stop an audit for good; its recorded runs stay.',
     needs: 'planAudits',
+  },
+  {
+    id: 'metrics',
+    command: coe('metrics [30d|90d|quarter] [team]'),
+    does: "The CoE's scorecard with trends: the organisation's, or your team's. Never about one person.",
+    needs: 'seeMetrics',
   },
   {
     id: 'jobs',
@@ -271,3 +282,6 @@ export function helpMessage(layer: Layer, options: HelpOptions = {}): Message {
     ],
   };
 }
+
+/** The first words of a person's home (Slack's App Home): where to start, each command written the platform's way. */
+export const HOME_INTRO = `Something slowing you down? Type ${commandToken({ command: 'friction' })} anywhere, or use **Report friction** on a message. Follow any report with ${coeCommand('status FR-12')}.`;

@@ -231,6 +231,10 @@ export const teamArchivedNotice = (name: string) =>
 export const teamArchivedAlready = (name: string, at: Date) =>
   message(`${clip(name, 80)} is archived already, since ${at.toISOString().slice(0, 10)}.`);
 
+/** "Deployed in my team" on an announcement to a team archived since: its history stays, it takes nothing new. */
+export const deployedArchivedRefusal = (release: string) =>
+  `This team is archived, so ${release} cannot be recorded as deployed there. Nothing was recorded.`;
+
 export const teamMemberRemovedConfirmation = (who: string, team: string, told: boolean) =>
   message(`Done: ${clip(who, 80)} is no longer in ${clip(team, 80)}.${told ? ' They are told.' : ''}`);
 

@@ -2,6 +2,9 @@
  * A chat message as the core sees it, before any platform renders it: Slack turns it into Block Kit, Teams into an
  * Adaptive Card. Text uses a tiny markdown both can show: **bold**, _italic_, `code` and [label](https://link).
  */
+import type { Chart } from './chart.ts';
+import type { DocBlock } from './markdown.ts';
+
 export type MessageBlock =
   | { type: 'heading'; text: string }
   | { type: 'paragraph'; text: string }
@@ -9,6 +12,10 @@ export type MessageBlock =
   | { type: 'note'; text: string }
   | { type: 'actions'; actions: MessageAction[] }
   | { type: 'commands'; commands: CommandHelp[]; more?: MoreCommands }
+  /** A page of a standard's text (or of a diff), already cut to fit one message on every platform (markdown.ts). */
+  | { type: 'document'; blocks: DocBlock[] }
+  /** A chart: Slack shows it as a picture (drawn and uploaded before sending), Teams as its chart elements. */
+  | { type: 'chart'; chart: Chart }
   | { type: 'divider' };
 
 export interface Fact {

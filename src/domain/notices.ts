@@ -3,10 +3,14 @@
  * message. Its first part is the main change, told in full; the others follow as one short line each, keeping their
  * buttons. Pure functions.
  */
+import { auditId } from './audit.ts';
 import { CHANGE_STATUS_LABELS, type ChangeStatus, changeId } from './change.ts';
 import { type FrictionStatus, frictionId, STATUS_LABELS } from './friction.ts';
 import type { Message, MessageAction, MessageBlock } from './message.ts';
 import {
+  AUDIT_ACTIONS,
+  type AuditView,
+  auditDueMessage,
   dayText,
   NUDGE_ACTIONS,
   staleNudgeMessage,
@@ -14,6 +18,7 @@ import {
   type TrainingView,
   trainingReminder,
 } from './schedule-messages.ts';
+import { sopId } from './sop.ts';
 import { trainingId } from './training.ts';
 
 /** Something a person is told: the message it makes on its own, and the line it becomes beside a bigger change. */
@@ -102,5 +107,16 @@ export function staleNudgePart(
     body: staleNudgeMessage(report, 'stalled', workingDays, key),
     line: `**${frictionId(report.number)}** "${clip(report.title, 120)}", which you own, has had no progress for ${workingDays} working days.`,
     actions: [{ id: NUDGE_ACTIONS.snooze, label: `Snooze ${frictionId(report.number)} a week`, value: key }],
+  };
+}
+
+/** An audit run due: the whole checklist on its own; beside another run due at once, a line with its own button. */
+export function auditDuePart(audit: AuditView): NoticePart {
+  const id = auditId(audit.number);
+  const items = audit.checklist.length;
+  return {
+    body: auditDueMessage(audit),
+    line: `Audit **${id}** of ${sopId(audit.sopKey)} is due too: ${items} ${items === 1 ? 'item' : 'items'}, listed in its form.`,
+    actions: [{ id: AUDIT_ACTIONS.record, label: `Record ${id} results`, value: String(audit.runId), opensForm: true }],
   };
 }

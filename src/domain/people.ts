@@ -45,7 +45,8 @@ export type Action =
   | 'setDirection'
   | 'assignTraining'
   | 'planAudits'
-  | 'seeJobs';
+  | 'seeJobs'
+  | 'seeMetrics';
 
 const ALLOWED: Record<Action, readonly Layer[]> = {
   grantRole: ['coe'],
@@ -67,6 +68,8 @@ const ALLOWED: Record<Action, readonly Layer[]> = {
   // Audits are about processes, not people (seed §7); recording results is the plan's owner's (or the CoE's).
   planAudits: ['coe'],
   seeJobs: ['coe'],
+  // Team-level aggregates only (DOMAIN.md); managers see their own teams, executives and the CoE the organisation.
+  seeMetrics: ['manager', 'executive', 'coe'],
 };
 
 /** "a manager", "an executive", "a CoE member". */

@@ -188,6 +188,8 @@ export interface SopDetails extends SopSummary {
   changes: { number: number; title: string; status: ChangeStatus }[];
   /** More sections from other parts of the CoE loop (training, audits). */
   extra?: MessageBlock[];
+  /** What the current version says: its first page, under the facts (sop-text-messages.ts). */
+  text?: MessageBlock[];
 }
 
 const versionOrNone = (v: SopVersion | undefined) => (v ? versionText(v) : 'not released yet');
@@ -204,6 +206,7 @@ export function sopMessage(sop: SopDetails): Message {
         ...(sop.retiredAt ? [{ label: 'Retired', value: `${day(sop.retiredAt)}: it no longer applies` }] : []),
       ],
     },
+    ...(sop.text ?? []),
   ];
   const history: Fact[] = sop.history.slice(0, 10).map((h) => {
     const notes = clip(h.notes, 400);

@@ -3,10 +3,12 @@
  * their outcome, nudges about reports that wait too long, and the jobs board. Team-level numbers only: nobody's
  * completion is shown to anyone but themselves (seed §3 "does not monitor individual performance"). Pure functions.
  */
+
 import { auditId } from './audit.ts';
 import { changeId } from './change.ts';
 import { frictionId } from './friction.ts';
 import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
+import { MIN_GROUP_DEFAULT, shownCells, TOO_FEW } from './metrics.ts';
 import { LAYER_LABELS, type Layer } from './people.ts';
 import { releaseName, type SopVersion, sopId } from './sop.ts';
 import { trainingId } from './training.ts';
@@ -102,10 +104,22 @@ export function trainingReminder(t: TrainingView, first: boolean): Message {
   };
 }
 
-/** The reminder in a team's channel: how far the team is, never who. */
-export function teamTrainingReminder(t: TrainingView, team: string, done: number, total: number): Message {
+/**
+ * The reminder in a team's channel: how far the team is, never who. A team smaller than the minimum group gets no
+ * count ("1 of 2 have completed it" would point at the one who has not).
+ */
+export function teamTrainingReminder(
+  t: TrainingView,
+  team: string,
+  done: number,
+  total: number,
+  minGroup = MIN_GROUP_DEFAULT,
+): Message {
   const id = trainingId(t.number);
-  const text = `Training ${id} "${clip(t.title, 100)}": ${done} of ${total} in ${team} have completed it; due ${dayText(t.dueOn)}.`;
+  const text =
+    total >= minGroup
+      ? `Training ${id} "${clip(t.title, 100)}": ${done} of ${total} in ${team} have completed it; due ${dayText(t.dueOn)}.`
+      : `Training ${id} "${clip(t.title, 100)}" is due ${dayText(t.dueOn)} in ${team}: if it is yours, mark it complete once done.`;
   return {
     text,
     blocks: [
@@ -145,31 +159,45 @@ export interface CompletionGroup {
   total: number;
 }
 
-/** `training status TR-3`: completion per team and per layer, for everyone. */
+/**
+ * `training status TR-3`: completion per team and per layer, for everyone. A group smaller than the minimum reads "too
+ * few to show", and so does one more where the total would give it away (DOMAIN.md privacy rules).
+ */
 export function trainingStatusMessage(
   t: TrainingView,
   teams: readonly CompletionGroup[],
   layers: readonly CompletionGroup[],
+  minGroup = MIN_GROUP_DEFAULT,
 ): Message {
   const groups = [...teams, ...layers.map((l) => ({ ...l, name: LAYER_LABELS[l.name as Layer] ?? l.name }))];
   const done = groups.reduce((n, g) => n + g.done, 0);
   const total = groups.reduce((n, g) => n + g.total, 0);
+  const totalShown = total >= minGroup;
+  const shown = shownCells(
+    groups.map((g) => ({ value: g, people: g.total })),
+    minGroup,
+    totalShown,
+  );
+  const summary = totalShown
+    ? `${done} of ${total} completed`
+    : `completion is shown for groups of ${minGroup} or more`;
   return {
-    text: `${trainingId(t.number)} ${t.title}: ${done} of ${total} completed.`,
+    text: `${trainingId(t.number)} ${t.title}: ${summary}.`,
     blocks: [
       { type: 'heading', text: clip(`Training ${trainingId(t.number)} · ${t.title}`, 150) },
       { type: 'facts', facts: trainingFacts(t) },
       groups.length > 0
         ? {
             type: 'facts',
-            facts: groups
-              .slice(0, 40)
-              .map((g) => ({ label: clip(g.name, 100), value: `${g.done} of ${g.total} completed` })),
+            facts: groups.slice(0, 40).map((g, i) => ({
+              label: clip(g.name, 100),
+              value: shown[i] ? `${g.done} of ${g.total} completed` : TOO_FEW,
+            })),
           }
         : { type: 'paragraph', text: 'Nobody is assigned yet.' },
       {
         type: 'note',
-        text: `Totals per team and layer only: each person sees their own status with ${coeCommand('training')}.`,
+        text: `Totals per team and layer only, for groups of ${minGroup} people or more: each person sees their own status with ${coeCommand('training')}.`,
       },
     ],
   };
@@ -188,7 +216,7 @@ export interface AuditView {
 export function auditDueMessage(audit: AuditView): Message {
   const id = auditId(audit.number);
   return {
-    text: `Audit ${id} of ${sopId(audit.sopKey)} is due: ${audit.checklist.length} items.`,
+    text: `Audit ${id} of ${sopId(audit.sopKey)} is due: ${audit.checklist.length} ${audit.checklist.length === 1 ? 'item' : 'items'}.`,
     blocks: [
       { type: 'heading', text: clip(`Audit ${id} · ${sopId(audit.sopKey)}`, 150) },
       { type: 'paragraph', text: `Due now. Check each item, then record pass or fail and the variance you measured.` },

@@ -1,9 +1,11 @@
 /**
- * The bot's scheduled jobs, each one service call: training reminders, nudges about reports that wait too long, and
- * one job per active audit plan (kept in step with the plans as they are added).
+ * The bot's scheduled jobs, each one service call: training reminders, nudges about reports that wait too long, the
+ * weekly metrics digest, the monthly summary to executives of what serves their constraints, and one job per active
+ * audit plan (kept in step with the plans as they are added).
  */
 import cron from 'node-cron';
 import type { AuditService, ScheduleRules } from '../services/audit.ts';
+import type { MetricsService } from '../services/metrics.ts';
 import type { StaleNudgeService } from '../services/stale-nudges.ts';
 import type { TrainingService } from '../services/training.ts';
 import type { Job, Scheduler } from './scheduler.ts';
@@ -11,6 +13,8 @@ import type { Job, Scheduler } from './scheduler.ts';
 export const JOB_NAMES = {
   trainingReminders: 'training-reminders',
   staleNudges: 'stale-nudges',
+  metricsDigest: 'metrics-digest',
+  constraintSummary: 'constraint-summary',
 } as const;
 
 /** Audit plan jobs are named after their plan. */
@@ -19,10 +23,12 @@ export const AUDIT_JOB_PREFIX = 'audit:';
 export interface JobSchedules {
   trainingReminders: string;
   staleNudges: string;
+  metricsDigest: string;
+  constraintSummary: string;
 }
 
 export function staticJobs(
-  services: { trainings: TrainingService; nudges: StaleNudgeService },
+  services: { trainings: TrainingService; nudges: StaleNudgeService; metrics: MetricsService },
   schedules: JobSchedules,
 ): Job[] {
   return [
@@ -32,6 +38,16 @@ export function staticJobs(
       run: () => services.trainings.remind(),
     },
     { name: JOB_NAMES.staleNudges, schedule: schedules.staleNudges, run: () => services.nudges.run() },
+    {
+      name: JOB_NAMES.metricsDigest,
+      schedule: schedules.metricsDigest,
+      run: (fireTime) => services.metrics.digest(fireTime),
+    },
+    {
+      name: JOB_NAMES.constraintSummary,
+      schedule: schedules.constraintSummary,
+      run: (fireTime) => services.metrics.constraintSummaries(fireTime),
+    },
   ];
 }
 
@@ -59,6 +75,15 @@ export function cronRules(timeZone: string): ScheduleRules {
       try {
         // getNextRun() answers null for a task that was never started: ask the schedule itself.
         return task.getNextRuns(1)[0];
+      } finally {
+        void task.destroy();
+      }
+    },
+    firesAt(expression, at) {
+      if (!cron.validate(expression)) return false;
+      const task = cron.createTask(expression, () => {}, { timezone: timeZone });
+      try {
+        return task.match(at);
       } finally {
         void task.destroy();
       }

@@ -8,6 +8,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobRuns } from '../db/job-runs.ts';
 import type { JobView } from '../domain/schedule-messages.ts';
+import type { Telemetry } from '../ports/telemetry.ts';
 
 export interface Job {
   /** Unique, stable: it keys the runs in the database. */
@@ -34,6 +35,8 @@ export interface SchedulerOptions {
   catchUp?: { withinMs: number; max: number };
   /** A run still "running" after this long died with its process. */
   runLeaseMs?: number;
+  /** Counts runs and failures for the operators (nothing by default). */
+  telemetry?: Pick<Telemetry, 'jobRan'>;
 }
 
 interface Scheduled {
@@ -188,11 +191,16 @@ export class Scheduler {
   /** The job's work for a claimed fire, recorded as ok or failed; never throws. */
   private async runClaimed(job: Job, fireTime: Date): Promise<void> {
     const log = this.o.logger;
+    const started = performance.now();
+    const counted = (outcome: 'ok' | 'failed') =>
+      this.o.telemetry?.jobRan(job.name, outcome, (performance.now() - started) / 1000);
     try {
       const summary = await job.run(fireTime);
       await this.o.runs.finish(job.name, fireTime, 'ok');
+      counted('ok');
       log.info({ job: job.name, fireTime: fireTime.toISOString(), summary }, `jobs: ${job.name} ran`);
     } catch (error) {
+      counted('failed');
       const text = error instanceof Error ? error.message : String(error);
       log.error(
         { job: job.name, fireTime: fireTime.toISOString(), err: error },

@@ -93,8 +93,9 @@ export interface AuditRun {
 }
 
 export interface AuditRepository {
+  /** `createdAt` is the core clock's (fires before it are not the plan's); the database's now when left out. */
   createPlan(
-    plan: Omit<AuditPlan, 'number' | 'state' | 'runsFrom' | 'createdAt'> & { submissionKey: string },
+    plan: Omit<AuditPlan, 'number' | 'state' | 'runsFrom' | 'createdAt'> & { submissionKey: string; createdAt?: Date },
   ): Promise<AuditPlan>;
   planBySubmissionKey(key: string): Promise<AuditPlan | undefined>;
   plan(number: number): Promise<AuditPlan | undefined>;

@@ -16,19 +16,21 @@ import {
 import { CoeError } from '../domain/errors.ts';
 import { AUDIT_STATE_LABELS, auditStoppedRefusal } from '../domain/lifecycle-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
+import { auditDuePart } from '../domain/notices.ts';
 import { may, type PersonRef } from '../domain/people.ts';
-import { type AuditView, auditDueMessage, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
+import { type AuditView, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
 import { sopId } from '../domain/sop.ts';
 import type { AuditPlan, AuditRun, Clock, Repositories, Store } from '../ports.ts';
 import type { ChangeService } from './change.ts';
-import { commandWords } from './coe-admin.ts';
-import { tellPerson } from './review-thread.ts';
+import { withNotices } from './notices.ts';
 
 /** What the scheduler knows about cron expressions, for the domain that does not parse them. */
 export interface ScheduleRules {
   isValid(expression: string): boolean;
   /** The next fire after now, in the configured time zone. */
   next(expression: string): Date | undefined;
+  /** Whether the expression fires at this moment; without it, each plan's fire stands alone. */
+  firesAt?(expression: string, at: Date): boolean;
 }
 
 export interface AuditRequest {
@@ -55,10 +57,6 @@ export class AuditService {
     private readonly onPlansChanged: () => void = () => {},
   ) {}
 
-  private commandFor(actor: PersonRef, words: string): string {
-    return `\`${commandWords(actor.platform, words)}\``;
-  }
-
   /** What the plan form offers; with no standard registered there is nothing to audit yet, which is said kindly. */
   async formOptions(actor: PersonRef): Promise<AuditFormOptions> {
     return this.store.transaction(async (repos) => {
@@ -67,7 +65,7 @@ export class AuditService {
       if (sops.length === 0) {
         throw new CoeError(
           'SETUP.MISSING',
-          `An audit checks a standard, and none is registered yet: register one first with ${this.commandFor(actor, 'sop new <key> <title>')}.`,
+          `An audit checks a standard, and none is registered yet: register one first with ${coeCommand('sop new <key> <title>')}.`,
         );
       }
       const people = await repos.people.withLayers(['coe', 'manager']);
@@ -107,6 +105,7 @@ export class AuditService {
         ownerPersonId: ownerId,
         createdByPersonId: actor.id,
         submissionKey: request.key,
+        createdAt: this.clock.now(),
       });
       await repos.events.record({
         actorPersonId: actor.id,
@@ -129,31 +128,54 @@ export class AuditService {
 
   /**
    * A scheduled fire (or `audit run`): opens the run due at `dueAt` — once, whatever replica or catch-up gets there
-   * first — and sends its owner the checklist.
+   * first — and sends its owner the checklist. The owner's other plans due at the same fire are opened with it, so
+   * they get one message (issue 12: say less); those plans' own fires then find their runs open and send nothing.
+   * `alone`: this plan only (`audit run`, which is not a scheduled fire).
    */
-  async fire(planNumber: number, dueAt: Date): Promise<string> {
+  async fire(planNumber: number, dueAt: Date, alone = false): Promise<string> {
     return this.store.transaction(async (repos) => {
       const plan = await repos.audits.plan(planNumber);
       if (!plan) return `${auditId(planNumber)} is not active`;
       if (plan.state !== 'active') return `${auditId(planNumber)} is ${plan.state}: no run`;
       // A fire from before it was resumed (or took its schedule), caught up late: not this plan's to run.
       if (plan.runsFrom && dueAt < plan.runsFrom) return `${auditId(planNumber)} was not running then: no run`;
-      const run = await repos.audits.createRun(plan.number, dueAt);
-      if (!run) return `${auditId(plan.number)} already has its run for ${dueAt.toISOString()}`;
-      await repos.events.record({
-        actorPersonId: null,
-        subject: auditId(plan.number),
-        action: 'audit.due',
-        data: { run: run.id },
+      const plans = alone ? [plan] : await this.dueTogether(repos, plan, dueAt);
+      return withNotices(repos, async (notices) => {
+        let outcome = `${auditId(plan.number)} already has its run for ${dueAt.toISOString()}`;
+        const others: string[] = [];
+        // In plan order, so two fires of one moment wait on each other's runs rather than deadlock.
+        for (const due of plans) {
+          const run = await repos.audits.createRun(due.number, dueAt);
+          if (!run) continue;
+          await repos.events.record({
+            actorPersonId: null,
+            subject: auditId(due.number),
+            action: 'audit.due',
+            data: { run: run.id },
+          });
+          const key = `${auditId(due.number)}:run:${run.id}`;
+          const told = await notices.tell(due.ownerPersonId, key, auditDuePart(view(due, run)));
+          if (due.number !== plan.number) others.push(`${auditId(due.number)}'s run ${run.id}`);
+          else outcome = told ? `run ${run.id} sent to its owner` : `run ${run.id} opened; the owner cannot be reached`;
+        }
+        return others.length > 0 ? `${outcome}, with ${others.join(', ')}` : outcome;
       });
-      const told = await tellPerson(
-        repos,
-        plan.ownerPersonId,
-        `${auditId(plan.number)}:run:${run.id}`,
-        auditDueMessage(view(plan, run)),
-      );
-      return told ? `run ${run.id} sent to its owner` : `run ${run.id} opened; the owner cannot be reached`;
     });
+  }
+
+  /** This plan and its owner's other running plans that fire at the same moment (and existed then), in plan order. */
+  private async dueTogether(repos: Repositories, plan: AuditPlan, dueAt: Date): Promise<AuditPlan[]> {
+    const firesAt = this.rules.firesAt?.bind(this.rules);
+    if (!firesAt) return [plan];
+    const together = (await repos.audits.plans()).filter(
+      (p) =>
+        p.number !== plan.number &&
+        p.ownerPersonId === plan.ownerPersonId &&
+        p.createdAt <= dueAt &&
+        !(p.runsFrom && dueAt < p.runsFrom) &&
+        firesAt(p.schedule, dueAt),
+    );
+    return [plan, ...together].sort((a, b) => a.number - b.number);
   }
 
   /** `audit run AUD-2`: a run now, for the CoE (a dry run of a new plan, an extra check). */
@@ -165,7 +187,7 @@ export class AuditService {
       if (!plan) throw new CoeError('NOT_FOUND', `There is no ${auditId(number)}.`);
       if (plan.state !== 'active') throw new CoeError('INPUT.INVALID', notRunning(plan));
     });
-    await this.fire(number, this.clock.now());
+    await this.fire(number, this.clock.now(), true);
     return message(`${auditId(number)}: a run is open, and its owner has the checklist.`);
   }
 

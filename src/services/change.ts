@@ -75,8 +75,6 @@ export class ChangeService {
     private readonly clock: Clock,
     private readonly settings: ChangeSettings,
     private readonly friction: FrictionService,
-    /** How a person reports friction on their platform (`/friction` in Slack), for the kind refusal to workers. */
-    private readonly frictionCommand: (actor: PersonRef) => string,
   ) {}
 
   /**
@@ -87,7 +85,7 @@ export class ChangeService {
     return this.store.transaction(async (repos) => {
       const person = await repos.people.find(actor);
       if (!person || !may(person.layer, 'raiseChange')) {
-        throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(actor)).text);
+        throw new CoeError('PERMISSION.DENIED', frictionInstead().text);
       }
       const options = await this.options(repos);
       if (revise === undefined) return options;
@@ -350,7 +348,7 @@ export class ChangeService {
   private async raiser(repos: Repositories, actor: PersonRef): Promise<Person> {
     const person = await repos.people.identify(actor);
     if (!may(person.layer, 'raiseChange')) {
-      throw new CoeError('PERMISSION.DENIED', frictionInstead(this.frictionCommand(actor)).text);
+      throw new CoeError('PERMISSION.DENIED', frictionInstead().text);
     }
     return person;
   }

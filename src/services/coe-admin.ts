@@ -23,9 +23,11 @@ export type AdminCommand = Extract<
 
 import { CoeError } from '../domain/errors.ts';
 import { type HelpOptions, helpMessage, wantsEverything } from '../domain/help.ts';
-import { type Message, message } from '../domain/message.ts';
+import { coeCommand, type Message, message } from '../domain/message.ts';
 import { LAYER_LABELS, type Layer, may, type PersonRef, type Platform, withArticle } from '../domain/people.ts';
+import { reviewChannelConfirmation } from '../domain/review-channel-messages.ts';
 import type { Repositories, Store } from '../ports.ts';
+import { setReviewChannel } from './review-channel.ts';
 
 export interface CoeRequest {
   actor: PersonRef;
@@ -33,11 +35,8 @@ export interface CoeRequest {
   key: string;
   /** The channel the command was sent from, when it was a channel. */
   channelId?: string;
-}
-
-/** How a command is typed on each platform: `/coe help` in Slack, `help` to the bot in Teams. */
-export function commandWords(platform: Platform, words: string): string {
-  return platform === 'slack' ? `/coe ${words}` : words;
+  /** That channel's name, where the platform gives it (to say where the review channel moved). */
+  channelName?: string;
 }
 
 export class CoeAdminService {
@@ -52,9 +51,9 @@ export class CoeAdminService {
         return this.help(request.actor, { unknown: command.text });
       case 'invalid':
         return message(
-          `${command.problem} Usage: ${commandWords(request.actor.platform, command.usage)}`,
+          `${command.problem} Usage: ${coeCommand(command.usage)}`,
           { type: 'paragraph', text: command.problem },
-          { type: 'note', text: `Usage: \`${commandWords(request.actor.platform, command.usage)}\`` },
+          { type: 'note', text: `Usage: ${coeCommand(command.usage)}` },
         );
       case 'setupReviewChannel':
         return this.setupReviewChannel(request);
@@ -67,7 +66,7 @@ export class CoeAdminService {
       case 'teamMember':
         return this.addMember(request, command.person, command.name, command.manager);
       case 'teamList':
-        return this.listTeams(request.actor.platform);
+        return this.listTeams();
     }
   }
 
@@ -89,17 +88,15 @@ export class CoeAdminService {
     if (!channelId) {
       throw new CoeError(
         'SETUP.WRONG_PLACE',
-        `Run ${commandWords(platform, 'team channel <team>')} in the team's channel, not in a direct message.`,
+        `Run ${coeCommand('team channel <team>')} in the team's channel, not in a direct message.`,
       );
     }
     const outcome = await this.store.once(request.key, async (repos) => {
       const person = await this.authorize(repos, request.actor, 'manageTeams');
       const team = await repos.teams.byName(name);
       if (!team)
-        throw new CoeError(
-          'NOT_FOUND',
-          `There is no team "${name}". Add it with ${commandWords(platform, 'team add <name>')}.`,
-        );
+        throw new CoeError('NOT_FOUND', `There is no team "${name}". Add it with ${coeCommand('team add <name>')}.`);
+      refuseArchived(team);
       const result = await this.link(repos, person.id, team, platform, channelId);
       return result === 'same'
         ? `That channel is ${team.name}'s already.`
@@ -132,11 +129,9 @@ export class CoeAdminService {
       const actor = await this.authorize(repos, request.actor, 'manageTeams');
       const team = await repos.teams.byName(name);
       if (!team) {
-        throw new CoeError(
-          'NOT_FOUND',
-          `There is no team "${name}". Add it with ${commandWords(request.actor.platform, 'team add <name>')}.`,
-        );
+        throw new CoeError('NOT_FOUND', `There is no team "${name}". Add it with ${coeCommand('team add <name>')}.`);
       }
+      refuseArchived(team);
       const person = await repos.people.identify(target);
       await repos.teams.setMember(team.id, person.id, manager);
       await repos.events.record({
@@ -147,16 +142,15 @@ export class CoeAdminService {
       });
       const who = person.displayName ?? target.displayName ?? 'They';
       return manager
-        ? `Done: ${who} manages ${team.name}${person.layer === 'manager' || person.layer === 'coe' ? '' : ` (give them the manager layer too: ${commandWords(request.actor.platform, 'role @person manager')})`}.`
+        ? `Done: ${who} manages ${team.name}${person.layer === 'manager' || person.layer === 'coe' ? '' : ` (give them the manager layer too: ${coeCommand('role @person manager')})`}.`
         : `Done: ${who} is in ${team.name}.`;
     });
     return message(outcome.duplicate ? 'Already done.' : outcome.value);
   }
 
-  private async listTeams(platform: Platform): Promise<Message> {
+  private async listTeams(): Promise<Message> {
     const teams = await this.store.transaction((repos) => repos.teams.list());
-    if (teams.length === 0)
-      return message(`No teams yet. CoE members add them with ${commandWords(platform, 'team add <name>')}.`);
+    if (teams.length === 0) return message(`No teams yet. CoE members add them with ${coeCommand('team add <name>')}.`);
     return message(
       `Teams: ${teams.map((t) => t.name).join(', ')}`,
       { type: 'heading', text: 'Teams' },
@@ -182,36 +176,15 @@ export class CoeAdminService {
     if (!channelId) {
       throw new CoeError(
         'SETUP.WRONG_PLACE',
-        `Run ${commandWords(actor.platform, USAGE.setup)} in the channel the CoE should review in, not in a direct message.`,
+        `Run ${coeCommand(USAGE.setup)} in the channel the CoE should review in, not in a direct message.`,
       );
     }
     const outcome = await this.store.once(request.key, async (repos) => {
+      // Refused for anyone else, with nothing changed (the transaction is undone).
       const person = await this.authorize(repos, actor, 'setupReviewChannel');
-      const previous = await repos.reviewChannels.get(actor.platform);
-      if (previous === channelId) return;
-      await repos.reviewChannels.set(actor.platform, channelId);
-      await repos.events.record({
-        actorPersonId: person.id,
-        subject: `review-channel:${actor.platform}`,
-        action: 'review-channel.set',
-        from: previous,
-        to: channelId,
-      });
-      await repos.outbox.enqueue({
-        key: `${request.key}:announce`,
-        platform: actor.platform,
-        target: { kind: 'channel', channelId },
-        body: message(
-          'This channel is now the CoE review channel.',
-          { type: 'heading', text: 'CoE review channel' },
-          {
-            type: 'paragraph',
-            text: 'Friction reports and change requests will arrive here for the CoE to triage, analyse and decide.',
-          },
-        ),
-      });
+      return setReviewChannel(repos, person, { ...request, channelId });
     });
-    return message(outcome.duplicate ? 'Already done.' : 'Done: this channel is now the CoE review channel.');
+    return outcome.duplicate ? message('Already done.') : reviewChannelConfirmation(outcome.value);
   }
 
   private async grantRole(request: CoeRequest, target: PersonRef, layer: Layer): Promise<Message> {
@@ -293,5 +266,15 @@ export class CoeAdminService {
       );
     }
     return person;
+  }
+}
+
+/** An archived team takes no new members or channels: its history stays as it was (issue 12). */
+function refuseArchived(team: { name: string; archivedAt: Date | null }): void {
+  if (team.archivedAt) {
+    throw new CoeError(
+      'INPUT.INVALID',
+      `${team.name} is archived: it takes no new members or channels. Nothing was changed. Add a new team with ${coeCommand('team add <name>')}.`,
+    );
   }
 }

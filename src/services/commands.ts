@@ -6,17 +6,19 @@ import { changeListMessage } from '../domain/change-messages.ts';
 import type { CoeCommand } from '../domain/coe-command.ts';
 import { CoeError } from '../domain/errors.ts';
 import { parseFrictionId } from '../domain/friction.ts';
-import type { Message } from '../domain/message.ts';
+import { coeCommand, type Message } from '../domain/message.ts';
+import { exportMessage } from '../domain/metrics-export.ts';
 import type { PersonRef } from '../domain/people.ts';
 import type { AuditService } from './audit.ts';
 import type { AuditLifecycleService } from './audit-lifecycle.ts';
 import type { ChangeService } from './change.ts';
 import type { CoeAdminService, CoeRequest } from './coe-admin.ts';
-import { commandWords } from './coe-admin.ts';
 import type { ConstraintEndService } from './constraint-end.ts';
 import type { FrictionService } from './friction.ts';
 import type { JobsService } from './jobs.ts';
+import type { MetricsService } from './metrics.ts';
 import type { SopRetireService } from './sop-retire.ts';
+import type { SopTextService } from './sop-text.ts';
 import type { StandardsService } from './standards.ts';
 import type { TeamLifecycleService } from './team-lifecycle.ts';
 import type { TrainingService } from './training.ts';
@@ -35,6 +37,8 @@ export interface CommandServices {
   sopRetire: SopRetireService;
   constraintEnd: ConstraintEndService;
   teamLifecycle: TeamLifecycleService;
+  metrics: MetricsService;
+  sopTexts: SopTextService;
 }
 
 /** Commands that open a form: each platform opens it before a command reaches this router. */
@@ -43,6 +47,7 @@ const FORMS = {
   trainingAssign: 'training assign',
   auditPlan: 'audit plan',
   auditChange: 'audit change',
+  sopForm: 'sop new',
 } as const;
 
 export class CoeCommands {
@@ -52,11 +57,16 @@ export class CoeCommands {
     const { admin, friction, changes, standards } = this.services;
     switch (command.kind) {
       case 'status':
-        return this.status(request, command.id);
+        return this.status(command.id);
       case 'myReports':
         return this.myReports(request);
       case 'triageQueue':
         return friction.triageQueue(request.actor);
+      case 'metrics':
+        // Slack sends the export as a file before a command gets here; elsewhere it is shown as lines to copy.
+        return command.view === 'export'
+          ? exportMessage(await this.services.metrics.export(request, command.window))
+          : this.services.metrics.show(request, command);
       case 'constraintAdd':
         return standards.addConstraint(request, command.constraint);
       case 'constraintList':
@@ -72,7 +82,11 @@ export class CoeCommands {
       case 'sopNew':
         return standards.registerSop(request, command.key, command.title);
       case 'sopShow':
-        return standards.showSop(command.key);
+        return command.version
+          ? this.services.sopTexts.show(command.key, command.version)
+          : standards.showSop(command.key);
+      case 'sopDiff':
+        return this.services.sopTexts.diff(command.key, command.from, command.to);
       case 'sopList':
         return standards.listSops();
       case 'ai':
@@ -105,10 +119,11 @@ export class CoeCommands {
       case 'trainingAssign':
       case 'auditPlan':
       case 'auditChange':
+      case 'sopForm':
         // A form: the platform opens it before a command gets here. Say how, rather than nothing.
         throw new CoeError(
           'SETUP.WRONG_PLACE',
-          `That opens a form: send ${commandWords(request.actor.platform, `${FORMS[command.kind]}${command.kind === 'auditChange' ? ` ${command.id}` : ''}`)} again.`,
+          `That opens a form: send ${coeCommand(`${FORMS[command.kind]}${command.kind === 'auditChange' ? ` ${command.id}` : ''}`)} again.`,
         );
       default:
         return admin.handle(request, command);
@@ -116,13 +131,10 @@ export class CoeCommands {
   }
 
   /** `status FR-12`, `status CR-7`: a friction report or a change request, whichever the id names. */
-  private status(request: CoeRequest, id: string): Promise<Message> {
+  private status(id: string): Promise<Message> {
     if (/^\s*cr-?\d/i.test(id) && parseChangeId(id) !== undefined) return this.services.changes.status(id);
     if (parseFrictionId(id) !== undefined) return this.services.friction.status(id);
-    throw new CoeError(
-      'INPUT.INVALID',
-      `Give an id like FR-12 or CR-7: ${commandWords(request.actor.platform, 'status FR-12')}.`,
-    );
+    throw new CoeError('INPUT.INVALID', `Give an id like FR-12 or CR-7: ${coeCommand('status FR-12')}.`);
   }
 
   /**
@@ -135,6 +147,8 @@ export class CoeCommands {
     const mine = await changes.mine(actor);
     if (mine.length > 0) sections.push(changeListMessage('My change requests', mine));
     if (await friction.isCoe(actor)) sections.push(await friction.triageQueue(actor));
+    const scorecard = await this.services.metrics.summary(actor);
+    if (scorecard) sections.push(scorecard);
     return sections;
   }
 

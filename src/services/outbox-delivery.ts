@@ -5,6 +5,7 @@
  * mid-send) is first looked for on the platform before it is sent again.
  */
 import type { Platform } from '../domain/people.ts';
+import { NO_TELEMETRY, type Telemetry } from '../ports/telemetry.ts';
 import {
   type Clock,
   DeliveryError,
@@ -38,6 +39,8 @@ export interface DelivererOptions {
   giveUpAfterMs?: number;
   /** Told about every row that reached its platform or failed for good, and why (a fan-out counts its progress). */
   onSettled?: (row: OutboxRow, outcome: 'sent' | 'failed', error?: string) => void | Promise<void>;
+  /** Counts deliveries and retries for the operators (nothing by default). */
+  telemetry?: Pick<Telemetry, 'delivered' | 'retried'>;
 }
 
 const SECOND = 1000;
@@ -62,6 +65,7 @@ export class OutboxDeliverer {
       pollMs: 1 * SECOND,
       giveUpAfterMs: 24 * 3600 * SECOND,
       ...options,
+      telemetry: options.telemetry ?? NO_TELEMETRY,
     };
   }
 
@@ -213,12 +217,16 @@ export class OutboxDeliverer {
 
   private async markSent(row: OutboxRow, ref: MessageRef): Promise<boolean> {
     const marked = await this.o.queue.markSent(row.id, this.o.worker, ref);
-    if (marked) this.o.onSettled?.(row, 'sent');
+    if (marked) {
+      this.o.telemetry.delivered(row.platform, 'sent');
+      this.o.onSettled?.(row, 'sent');
+    }
     return marked;
   }
 
   private async markFailed(row: OutboxRow, error: string): Promise<void> {
     await this.o.queue.markFailed(row.id, this.o.worker, error);
+    this.o.telemetry.delivered(row.platform, 'failed');
     // Awaited: what a failure sets off (a note to the CoE) is queued before this row counts as handled.
     await this.o.onSettled?.(row, 'failed', error);
   }
@@ -266,6 +274,7 @@ export class OutboxDeliverer {
     }
     this.o.logger?.warn({ key: row.key, kind: e.kind, retryInMs: at - now }, 'outbox: delivery failed; will retry');
     await queue.retryAt(row.id, worker, new Date(at), e.message);
+    this.o.telemetry.retried(row.platform, e.kind === 'rate-limited' ? 'rate_limited' : 'transient');
   }
 }
 

@@ -8,8 +8,8 @@
 import { aiToolKey } from '../domain/ai-rules.ts';
 import { changeId, type Improvement } from '../domain/change.ts';
 import { CoeError } from '../domain/errors.ts';
-import { retiredRefusal } from '../domain/lifecycle-messages.ts';
-import { type Message, message } from '../domain/message.ts';
+import { deployedArchivedRefusal, retiredRefusal } from '../domain/lifecycle-messages.ts';
+import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef } from '../domain/people.ts';
 import {
   defaultNotes,
@@ -132,7 +132,9 @@ export class ReleaseService {
       if (allTeams.length === 0) {
         return {
           ok: false,
-          errors: { teams: 'There are no teams to announce it to yet: add them with `team add <name> #channel`.' },
+          errors: {
+            teams: `There are no teams to announce it to yet: add them with ${coeCommand('team add <name> #channel')}.`,
+          },
         };
       }
 
@@ -242,11 +244,13 @@ export class ReleaseService {
     if (!parsed) throw new CoeError('INPUT.INVALID', 'That button is out of date. Nothing was changed.');
     return this.store.transaction(async (repos) => {
       const release = await repos.sops.release(parsed.releaseId);
-      const team = (await repos.teams.list()).find((t) => t.id === parsed.teamId);
-      if (!release || !team || !release.teamIds.includes(team.id)) {
+      if (!release?.teamIds.includes(parsed.teamId)) {
         throw new CoeError('INPUT.INVALID', 'That button is out of date. Nothing was changed.');
       }
       const name = releaseName(release.sopKey, release);
+      // Teams are archived, never deleted: one of the release's teams that is not listed any more is archived.
+      const team = (await repos.teams.list()).find((t) => t.id === parsed.teamId);
+      if (!team) throw new CoeError('INPUT.INVALID', deployedArchivedRefusal(name));
       const person = await repos.people.find(request.actor);
       const allowed =
         person !== undefined &&

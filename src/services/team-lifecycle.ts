@@ -15,10 +15,10 @@ import {
   teamRenamedConfirmation,
   teamRenamedNotice,
 } from '../domain/lifecycle-messages.ts';
-import { type Message, message } from '../domain/message.ts';
+import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type PersonRef } from '../domain/people.ts';
 import type { Clock, Repositories, Store } from '../ports.ts';
-import { type CoeRequest, commandWords } from './coe-admin.ts';
+import type { CoeRequest } from './coe-admin.ts';
 import { tellPerson } from './review-thread.ts';
 
 export class TeamLifecycleService {
@@ -125,10 +125,7 @@ export class TeamLifecycleService {
     }
     const team = await repos.teams.byName(name);
     if (!team) {
-      throw new CoeError(
-        'NOT_FOUND',
-        `There is no team "${name}". See the teams with ${commandWords(request.actor.platform, 'team list')}.`,
-      );
+      throw new CoeError('NOT_FOUND', `There is no team "${name}". See the teams with ${coeCommand('team list')}.`);
     }
     return { person, team };
   }

@@ -21,6 +21,7 @@ import { parseTrainingId, trainingId } from '../domain/training.ts';
 import type { Clock, Repositories, Store, Training } from '../ports.ts';
 import type { CoeRequest } from './coe-admin.ts';
 import { tellPerson } from './review-thread.ts';
+import { trainingReach } from './training-reach.ts';
 
 const REFUSAL = 'Only CoE members cancel a training or move its due date. Nothing was changed.';
 
@@ -82,11 +83,15 @@ export class TrainingLifecycleService {
     return outcome.duplicate ? message('Already done.') : outcome.value;
   }
 
-  /** Each assignee not done yet by direct message, and each of its teams' channels in one line; how many people. */
+  /**
+   * Each assignee not done yet by direct message, and each of its teams' channels in one line; how many people. Those
+   * it reached only through a team archived since are not told (nor is that team's channel).
+   */
   private async tell(repos: Repositories, training: Training, key: string, body: Message): Promise<number> {
+    const reach = await trainingReach(repos, training);
     let people = 0;
     for (const a of await repos.trainings.assignments(training.number)) {
-      if (a.completedAt) continue;
+      if (a.completedAt || !reach.concerns(a)) continue;
       if (await tellPerson(repos, a.personId, `${key}:person:${a.personId}`, body)) people++;
     }
     for (const channel of await repos.teams.channels(training.teamIds)) {

@@ -33,11 +33,14 @@ import type { Clock, Repositories, Store, Team, Training, TrainingAssignment } f
 import { Notices } from './notices.ts';
 import { tellPerson } from './review-thread.ts';
 import { currentVersion } from './standards.ts';
+import { trainingReach } from './training-reach.ts';
 
 export interface TrainingSettings {
   calendar: WorkCalendar;
   /** Reminders a person gets at most per training. */
   maxReminders: number;
+  /** No count about fewer people than this in a team's line or a status (`METRICS_MIN_GROUP`). */
+  minGroup: number;
 }
 
 export interface TrainingRequest {
@@ -209,15 +212,19 @@ export class TrainingService {
     return `reminded ${people} people and ${channels} team channels`;
   }
 
-  /** Who is due a reminder of one training, and their teams; newcomers to its teams and layers are assigned first. */
+  /**
+   * Who is due a reminder of one training, and their teams; newcomers to its teams and layers are assigned first.
+   * Those it reached only through a team archived since are reminded no more, and that team gets no line.
+   */
   private async dueOf(repos: Repositories, training: Training, today: string, now: Date) {
-    await this.enrol(repos, training);
+    const reach = await trainingReach(repos, training);
+    await this.enrol(repos, training, reach.liveTeamIds);
     const people: number[] = [];
     const teamIds = new Set<number>();
     for (const a of await repos.trainings.assignments(training.number)) {
-      if (!(await this.isDue(repos, training, a, today, now))) continue;
+      if (!reach.concerns(a) || !(await this.isDue(repos, training, a, today, now))) continue;
       people.push(a.personId);
-      if (a.teamId !== null) teamIds.add(a.teamId);
+      if (a.teamId !== null && reach.liveTeamIds.includes(a.teamId)) teamIds.add(a.teamId);
     }
     return { people, teamIds: [...teamIds] };
   }
@@ -267,6 +274,7 @@ export class TrainingService {
           teams.find((t) => t.id === channel.teamId)?.name ?? 'your team',
           members.filter((m) => m.completedAt).length,
           members.length,
+          this.settings.minGroup,
         ),
       });
     }
@@ -305,7 +313,7 @@ export class TrainingService {
         const members = assignments.filter((a) => a.teamId === null && ids.has(a.personId));
         layers.push({ name: layer, done: members.filter((m) => m.completedAt).length, total: members.length });
       }
-      return trainingStatusMessage(viewOf(training), teams, layers);
+      return trainingStatusMessage(viewOf(training), teams, layers, this.settings.minGroup);
     });
   }
 
@@ -314,8 +322,8 @@ export class TrainingService {
     trainingSection((await repos.trainings.bySop(sopKey)).map(viewOf));
 
   /** Assigns whoever belongs now: the teams' members and the layers' people (already assigned ones stay as they are). */
-  private async enrol(repos: Repositories, training: Training): Promise<void> {
-    for (const teamId of training.teamIds) {
+  private async enrol(repos: Repositories, training: Training, teamIds = training.teamIds): Promise<void> {
+    for (const teamId of teamIds) {
       for (const member of await repos.teams.members(teamId)) {
         await repos.trainings.assign(training.number, member.personId, teamId);
       }

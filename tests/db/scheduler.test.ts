@@ -447,4 +447,14 @@ describe('cron rules for the services', () => {
     }).format(next);
     expect(local).toBe('Mon 09:00');
   });
+
+  it('say whether an expression fires at a moment, in the configured time zone (audits due together)', () => {
+    const rules = cronRules('Europe/Berlin');
+    // Monday 14 December 2026, 09:00 in Berlin is 08:00 UTC.
+    expect(rules.firesAt?.('0 9 * * 1', new Date('2026-12-14T08:00:00.000Z'))).toBe(true);
+    expect(rules.firesAt?.('0 9 * * 1-5', new Date('2026-12-14T08:00:00.000Z'))).toBe(true);
+    expect(rules.firesAt?.('0 9 * * 1', new Date('2026-12-14T09:00:00.000Z'))).toBe(false);
+    expect(rules.firesAt?.('0 9 * * 1', new Date('2026-12-15T08:00:00.000Z'))).toBe(false);
+    expect(rules.firesAt?.('every monday', new Date('2026-12-14T08:00:00.000Z'))).toBe(false);
+  });
 });

@@ -17,6 +17,7 @@ import {
   HUMAN_REVIEW_OPTION,
   INPUT_ACTION,
   RELEASE_FORM_BLOCKS,
+  SOP_FORM_BLOCKS,
   TRAINING_FORM_BLOCKS,
   VIEWS,
 } from '../../src/platforms/slack/ids.ts';
@@ -111,6 +112,14 @@ export const AUDIT_PLAN_FIELDS: Record<string, Field> = {
   owner: { type: 'user' },
 };
 
+export const SOP_FIELDS: Record<string, Field> = {
+  key: text(fc.constantFrom(SOP_KEY, 'new-standard', 'Bad Key!')),
+  title: text(),
+  owner: { type: 'user' },
+  text: text(fc.constantFrom('# Steps\n\n1. Lead: scan.\n- [ ] Charged', 'Check regularly, etc. ASAP', '')),
+  link: text(fc.constantFrom('', 'https://docs.example.com/scanning', 'ftp://files', 'not a link')),
+};
+
 export const AUDIT_RESULT_FIELDS: Record<string, Field> = {
   'item1.passed': select(['pass', 'fail']),
   'item1.variance': text(number),
@@ -180,6 +189,8 @@ export const SLACK_FORMS: Record<string, SlackForm> = {
     ),
   },
   [VIEWS.auditResultsConfirmation]: noForm,
+  [VIEWS.sopForm]: { blocks: byBlock(SOP_FIELDS, SOP_FORM_BLOCKS), metadata: fc.constant('') },
+  [VIEWS.sopConfirmation]: noForm,
 };
 
 const option = (value: string) => ({ text: { type: 'plain_text', text: value || ' ', emoji: true }, value });

@@ -82,7 +82,9 @@ const coeText: fc.Arbitrary<string> = fc.oneof(
   ),
   fc.tuple(fc.constantFrom('status', 'withdraw'), fc.oneof(frictionId, changeId, oddString)).map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('training status', 'audit run'), fc.oneof(trainingId, auditId)).map((p) => p.join(' ')),
-  fc.tuple(fc.constantFrom('ai', 'sop show', 'help'), fc.oneof(words, oddString)).map((p) => p.join(' ')),
+  fc
+    .tuple(fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'help'), fc.oneof(words, oddString))
+    .map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('sop new'), words, words).map((p) => p.join(' ')),
   fc
     .tuple(user, fc.constantFrom('coe', 'manager', 'executive', 'worker', 'king'))

@@ -13,6 +13,7 @@ import {
   MESSAGE_SHORTCUTS,
   NUDGE_BUTTONS,
   RELEASE_BUTTONS,
+  SOP_BUTTONS,
   TRAINING_BUTTONS,
   VIEWS,
 } from '../../src/platforms/slack/ids.ts';
@@ -34,6 +35,7 @@ export const KNOWN_ACTIONS: readonly string[] = [
   ...Object.values(TRAINING_BUTTONS),
   ...Object.values(AUDIT_BUTTONS),
   ...Object.values(NUDGE_BUTTONS),
+  ...Object.values(SOP_BUTTONS),
 ];
 const actionId = fc.oneof(
   { arbitrary: fc.constantFrom(...KNOWN_ACTIONS), weight: 6 },

@@ -19,6 +19,7 @@ import {
   CHANGE_FIELDS,
   FRICTION_FIELDS,
   RELEASE_FIELDS,
+  SOP_FIELDS,
   TRAINING_FIELDS,
   teamsFormData,
 } from './forms.ts';
@@ -82,7 +83,7 @@ const commandText: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('status', 'withdraw'), fc.oneof(frictionId, changeId, constraintId)).map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('training status', 'audit run'), fc.oneof(trainingId, auditId)).map((p) => p.join(' ')),
   fc
-    .tuple(fc.constantFrom('ai', 'sop show', 'sop new', 'team add', 'constraint add priority'), words)
+    .tuple(fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'team add', 'constraint add priority'), words)
     .map((p) => p.join(' ')),
   fc.constantFrom(
     `team channel ${TEAM_NAME}`,
@@ -129,6 +130,7 @@ const FORMS: Record<string, fc.Arbitrary<Json>> = {
   [CARD_ACTIONS.submitTraining]: loose(TRAINING_FIELDS),
   [CARD_ACTIONS.submitAudit]: loose(AUDIT_PLAN_FIELDS),
   [CARD_ACTIONS.recordAudit]: loose(AUDIT_RESULT_FIELDS).map((d) => ({ ...d, value: '1' })),
+  [CARD_ACTIONS.submitSop]: loose(SOP_FIELDS),
 };
 
 /** The data a dialog's submit carries for its action: the form's inputs, or a decision's reason. */

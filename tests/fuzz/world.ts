@@ -79,6 +79,7 @@ export function valueFor(actionId: string): fc.Arbitrary<string> {
     'release.deployed': fc.constantFrom('1:1', '1:2', '2:1'),
     'audit.record': fc.constantFrom('1', '2', '999'),
     'nudge.snooze': fc.constantFrom('FR-1:untriaged', 'FR-2:stalled', 'FR-9:untriaged'),
+    'sop.more': fc.constantFrom(`show:${SOP_KEY}:v1.0:2`, `diff:${SOP_KEY}:v1.0:v1.1:1`, `show:${SOP_KEY}:v9.9:1`),
   };
   const family = actionId.split('.')[0];
   const typical =

@@ -32,7 +32,8 @@ describe.each(databaseKinds())('reaching people in Slack (%s)', (kind: DatabaseK
     await flush();
     const notes = noted();
     expect(notes.map((m) => m.text)).toEqual([
-      expect.stringMatching(/^Could not reach gus in Slack: their Slack account is deactivated\./),
+      // Named as Slack shows him (users.info), though he was only ever mentioned.
+      expect.stringMatching(/^Could not reach Gus Gone in Slack: their Slack account is deactivated\./),
     ]);
     expect(JSON.stringify(notes[0]?.blocks)).toContain('What to do: hand over what they own');
     const rows = await story.db.prisma.outboxMessage.findMany({ where: { kind: 'dm', status: 'failed' } });

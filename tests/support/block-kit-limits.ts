@@ -108,6 +108,19 @@ export function blockKitProblems(message: { text?: string; blocks?: unknown[] })
       }
       case 'divider':
         break;
+      case 'image': {
+        // Either a public image_url or an uploaded file (slack_file: { id } or { url }); alt text 1–2000 characters.
+        const file = block.slack_file as Json | undefined;
+        if (block.image_url === undefined && (file?.id === undefined) === (file?.url === undefined)) {
+          problems.push(`${at}: needs image_url or slack_file with one of id and url`);
+        }
+        length(`${at}.alt_text`, block.alt_text, { min: 1, max: 2000 });
+        if (block.title !== undefined) {
+          if ((block.title as Json).type !== 'plain_text') problems.push(`${at}.title: must be plain_text`);
+          textObject(`${at}.title`, block.title, { min: 1, max: 2000 });
+        }
+        break;
+      }
       default:
         problems.push(`${at}: block type ${String(block.type)} is not checked here`);
     }

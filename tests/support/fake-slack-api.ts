@@ -13,9 +13,12 @@
  *   first, and includes `metadata` only when `include_all_metadata` is true.
  * - `apps.connections.open` (Socket Mode) wants an app-level token (`xapp-…`) and answers the URL of the
  *   FakeSocketMode linked with `setSocketModeLink`; the link survives `reset`.
+ * - File uploads (`files.getUploadURLExternal`, the upload URL, `files.completeUploadExternal`) and `files.info` are
+ *   answered by `fake.files` (see fake-slack-files.ts), which records each uploaded file.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeSlackFiles } from './fake-slack-files.js';
 import { FaultQueue, randomFaults } from './fault-queue.js';
 import { closeServer, listenOnLoopback, readBody, sendJson } from './test-server.js';
 import { pollUntil } from './wait.js';
@@ -107,10 +110,19 @@ export class FakeSlackApi {
   #viewCounter = 0;
   #latencyMs = 0;
   #socketModeLink: (() => string) | undefined;
+  /** Uploaded files, and the upload flow's methods (files.getUploadURLExternal, …, files.info). */
+  readonly files: FakeSlackFiles;
+  #responses: { id: string; body: Record<string, unknown> }[] = [];
 
   private constructor(server: Server, port: number) {
     this.#server = server;
     this.url = `http://127.0.0.1:${port}/api/`;
+    this.files = new FakeSlackFiles(
+      () => `http://127.0.0.1:${port}`,
+      (error) => {
+        throw new SlackApiError(error);
+      },
+    );
   }
 
   static async start(): Promise<FakeSlackApi> {
@@ -140,8 +152,19 @@ export class FakeSlackApi {
     return structuredClone(this.#messages.get(channel) ?? []);
   }
 
-  /** Clears calls, messages, users, channels, handlers, latency and faults. */
+  /** A response_url this fake answers, recording what is posted to it (`responses`). */
+  responseUrl(id: string): string {
+    return `${this.url.replace(/\/api\/$/, '')}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** What was posted to the response_urls this fake handed out, oldest first. */
+  responses(id?: string): Record<string, unknown>[] {
+    return this.#responses.filter((r) => id === undefined || r.id === id).map((r) => structuredClone(r.body));
+  }
+
+  /** Clears calls, messages, users, channels, handlers, latency, faults, uploaded files and responses. */
   reset(): void {
+    this.#responses = [];
     this.#calls = [];
     this.#messages.clear();
     this.#users.clear();
@@ -150,6 +173,7 @@ export class FakeSlackApi {
     this.#overrides.clear();
     this.#faults.clear();
     this.#latencyMs = 0;
+    this.files.reset();
   }
 
   async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -208,6 +232,13 @@ export class FakeSlackApi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (await this.files.handleUpload(req, res, requestUrl.pathname)) return;
+    const response = /^\/response\/(.+)$/.exec(requestUrl.pathname);
+    if (response?.[1] && req.method === 'POST') {
+      this.#responses.push({ id: decodeURIComponent(response[1]), body: JSON.parse((await readBody(req)) || '{}') });
+      sendJson(res, 200, { ok: true });
+      return;
+    }
     const match = /^\/api\/([\w.]+)$/.exec(requestUrl.pathname);
     if (!match?.[1]) {
       sendJson(res, 404, { ok: false, error: 'not_found' });
@@ -243,7 +274,7 @@ export class FakeSlackApi {
 
   #answer(method: string, args: SlackArgs, token: string | undefined): Record<string, unknown> {
     if (!token) return { ok: false, error: 'not_authed' };
-    const handler = this.#overrides.get(method) ?? this.#methods[method];
+    const handler = this.#overrides.get(method) ?? this.#methods[method] ?? this.files.methods[method];
     if (!handler) return { ok: false, error: 'unknown_method' };
     try {
       return { ok: true, ...handler(args, this, token) };

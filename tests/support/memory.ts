@@ -32,6 +32,7 @@ import type {
   Sop,
   SopRelease,
   SopRepository,
+  SopText,
   StateChange,
   Store,
   TeamChannel,
@@ -40,6 +41,7 @@ import type {
 } from '../../src/ports.ts';
 import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
+import { sopTextRepository } from './memory-sop-texts.ts';
 import { type StoredMember, type StoredTeam, teamRepository } from './memory-teams.ts';
 
 /** A clock that stands still until the test moves it. */
@@ -142,6 +144,7 @@ interface Tables {
   changes: Map<number, StoredChange>;
   approvals: { changeNumber: number; personId: number; at: Date }[];
   sops: Map<string, Sop>;
+  sopTexts: SopText[];
   releases: Map<number, StoredRelease>;
   acks: StoredAck[];
   constraints: StoredConstraint[];
@@ -207,6 +210,7 @@ export class MemoryStore implements Store {
     changes: new Map(),
     approvals: [],
     sops: new Map(),
+    sopTexts: [],
     releases: new Map(),
     acks: [],
     constraints: [],
@@ -518,6 +522,7 @@ export class MemoryStore implements Store {
       teams: teamRepository(t, seq, clock),
       changes: changeRepository(t, seq, clock),
       sops: sopRepository(t, seq, clock),
+      sopTexts: sopTextRepository(t.sopTexts, t.sops, clock),
       constraints: constraintRepository(t.constraints, seq, clock),
       aiRules: aiRuleRepository(t, clock),
       trainings: trainingRepository(t, seq, clock),

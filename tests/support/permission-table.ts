@@ -14,6 +14,7 @@ import type { Message } from '../../src/domain/message.ts';
 import type { Layer, PersonRef } from '../../src/domain/people.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
 import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../src/domain/schedule-messages.ts';
+import { SOP_TEXT_ACTIONS } from '../../src/domain/sop-text-messages.ts';
 import type { Repositories } from '../../src/ports.ts';
 import {
   carl,
@@ -58,7 +59,7 @@ const HEADINGS: Record<Exclude<Column, 'self'>, string> = {
 
 /** The refusal a worker gets for what only managers, executives and the CoE raise: where to go instead. */
 export const FRICTION_INSTEAD =
-  /^Change requests come from managers, executives and the CoE\. Tell the CoE .+ \/friction\b/;
+  /^Change requests come from managers, executives and the CoE\. Tell the CoE .+ \{\{friction\}\}/;
 
 export function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`no ${what}`);
@@ -204,7 +205,8 @@ type ButtonId =
   | (typeof TRAINING_ACTIONS)[keyof typeof TRAINING_ACTIONS]
   | (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS]
   | (typeof NUDGE_ACTIONS)[keyof typeof NUDGE_ACTIONS]
-  | (typeof HELP_ACTIONS)[keyof typeof HELP_ACTIONS];
+  | (typeof HELP_ACTIONS)[keyof typeof HELP_ACTIONS]
+  | (typeof SOP_TEXT_ACTIONS)[keyof typeof SOP_TEXT_ACTIONS];
 /** What is not a `/coe` command or a button: the commands and shortcuts that open a form, the forms, the App Home. */
 type Surface =
   | '/friction'
@@ -222,9 +224,10 @@ type Surface =
   | 'audit plan form'
   | 'audit results form'
   | 'audit change form'
+  | 'sop form'
   | 'App Home';
 export type Entry = CoeCommand['kind'] | ButtonId | Surface;
-export type TableFile = 'permissions' | 'permissions-admin' | 'permissions-lifecycle';
+export type TableFile = 'permissions' | 'permissions-admin' | 'permissions-lifecycle' | 'permissions-sop';
 
 /** Which file's table has the row for each way in. A new command or button fails the typecheck until it is placed. */
 const ENTRIES: Record<Entry, TableFile> = {
@@ -282,6 +285,10 @@ const ENTRIES: Record<Entry, TableFile> = {
   teamMemberRemove: 'permissions-lifecycle',
   'nudge.snooze': 'permissions-admin',
   sopNew: 'permissions-admin',
+  sopForm: 'permissions-sop',
+  'sop form': 'permissions-sop',
+  sopDiff: 'permissions-sop',
+  'sop.more': 'permissions-sop',
   sopShow: 'permissions-admin',
   sopList: 'permissions-admin',
   constraintAdd: 'permissions-admin',
@@ -293,6 +300,7 @@ const ENTRIES: Record<Entry, TableFile> = {
   teamMember: 'permissions-admin',
   teamList: 'permissions-admin',
   jobs: 'permissions-admin',
+  metrics: 'permissions-admin',
   help: 'permissions-admin',
   'help.more': 'permissions-admin',
   unknown: 'permissions-admin',
@@ -410,6 +418,7 @@ export function permissionTable(file: TableFile, rows: readonly PermissionRow[])
       AUDIT_ACTIONS,
       NUDGE_ACTIONS,
       HELP_ACTIONS,
+      SOP_TEXT_ACTIONS,
     ];
     const unplaced = buttons.flatMap((ids) => Object.values(ids)).filter((id) => !(id in ENTRIES));
     expect(unplaced).toEqual([]);

@@ -4,9 +4,11 @@
  */
 import { DEFAULT_WORK_CALENDAR } from '../../src/domain/calendar.ts';
 import type { JobView } from '../../src/domain/schedule-messages.ts';
+import type { MetricsSource } from '../../src/ports/metrics.ts';
 import type { Clock, Store } from '../../src/ports.ts';
 import type { ScheduleRules } from '../../src/services/audit.ts';
 import { type CoreSettings, createServices } from '../../src/services/index.ts';
+import { memoryMetrics } from './memory-metrics.ts';
 
 export interface ServiceOptions {
   recurrenceThreshold?: number;
@@ -21,8 +23,13 @@ export interface ServiceOptions {
   isValidSchedule?: (expression: string) => boolean;
   /** The next fire of a cron expression (none by default). */
   nextFire?: (expression: string) => Date | undefined;
+  /** Whether a cron expression fires at a moment (unset: each audit plan's fire stands alone). */
+  firesAt?: (expression: string, at: Date) => boolean;
   /** Told when audit plans change (the scheduler's cue to follow them). */
   onAuditPlansChanged?: () => void;
+  /** The scorecard's facts (none by default); `METRICS_MIN_GROUP` (5 by default). */
+  metricsSource?: MetricsSource;
+  minGroup?: number;
 }
 
 let tokens = 0;
@@ -41,14 +48,17 @@ export function buildServices(store: Store, clock: Clock, options: ServiceOption
     calendar: { ...DEFAULT_WORK_CALENDAR, timeZone: options.timeZone ?? 'UTC' },
     training: { maxReminders: options.maxReminders ?? 3 },
     stale: { triageDays: 2, progressDays: 10 },
+    metrics: { minGroup: options.minGroup ?? 5 },
   };
   const schedules: ScheduleRules = {
     isValid: options.isValidSchedule ?? looksLikeCron,
     next: options.nextFire ?? (() => undefined),
+    ...(options.firesAt ? { firesAt: options.firesAt } : {}),
   };
   return createServices(store, clock, settings, {
     newToken: options.newToken ?? (() => `token-${String(++tokens).padStart(8, '0')}`),
     jobs: { board: async () => options.jobs ?? [] },
+    metricsSource: options.metricsSource ?? memoryMetrics(store),
     schedules,
     ...(options.onAuditPlansChanged ? { onAuditPlansChanged: options.onAuditPlansChanged } : {}),
     log: { error: () => {} },

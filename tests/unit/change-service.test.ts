@@ -9,6 +9,8 @@ import type { CoeError } from '../../src/domain/errors.ts';
 import type { Message, MessageAction } from '../../src/domain/message.ts';
 import type { Layer, PersonRef } from '../../src/domain/people.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
+import { mrkdwn } from '../../src/platforms/slack/render.ts';
+import { teamsText } from '../../src/platforms/teams/cards.ts';
 import type { ChangeContent, OutboxRow } from '../../src/ports.ts';
 import type { ChangeSubmitResult } from '../../src/services/change.ts';
 import {
@@ -283,19 +285,20 @@ describe('raising a change request', () => {
     expect(store.events.filter((e) => e.action === 'change.submitted')).toHaveLength(1);
   });
 
-  it.each([
-    [wanda, '/friction'],
-    [tim, 'friction'],
-    [stranger, '/friction'],
-  ])('points the worker %# kindly to their friction command, and changes nothing', async (actor, command) => {
-    const text = `Change requests come from managers, executives and the CoE. Tell the CoE what got in the way with ${command}: that is how changes start.`;
-    await expectRefusedAndUnchanged(() => services.changes.formOptions(actor), 'PERMISSION.DENIED', text);
-    await expectRefusedAndUnchanged(
-      () => services.changes.submit(request(actor), changeForm({ friction: '' })),
-      'PERMISSION.DENIED',
-      text,
-    );
-  });
+  it.each([wanda, tim, stranger])(
+    'points the worker %# kindly to their friction command, and changes nothing',
+    async (actor) => {
+      // The command as a token, written by each platform its own way (`/friction` in Slack, **friction** in Teams).
+      const text =
+        'Change requests come from managers, executives and the CoE. Tell the CoE what got in the way with {{friction}}: that is how changes start.';
+      await expectRefusedAndUnchanged(() => services.changes.formOptions(actor), 'PERMISSION.DENIED', text);
+      await expectRefusedAndUnchanged(
+        () => services.changes.submit(request(actor), changeForm({ friction: '' })),
+        'PERMISSION.DENIED',
+        text,
+      );
+    },
+  );
 
   it('lets executives and CoE members raise requests too', async () => {
     expect(await raise(eve, { friction: '' })).toBe(1);
@@ -869,7 +872,7 @@ describe('executive constraints', () => {
   it('refuse an end date that has passed, with the usage', async () => {
     const answer = await coe(eve, 'constraint add target Fewer returns until 2025-03-02');
     expect(answer.text).toBe(
-      '2025-03-02 has passed already. Usage: /coe constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2',
+      '2025-03-02 has passed already. Usage: {{coe constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2}}',
     );
     expect(await store.transaction((repos) => repos.constraints.list())).toEqual([]);
   });
@@ -905,12 +908,12 @@ describe('team set-up for releases', () => {
       'Done: Mona Manager manages Warehouse.',
     );
     expect((await coe(olga, 'team member @mention Warehouse manager', { mentions: [tim] })).text).toBe(
-      'Done: Tim Teams manages Warehouse (give them the manager layer too: /coe role @person manager).',
+      'Done: Tim Teams manages Warehouse (give them the manager layer too: {{coe role @person manager}}).',
     );
     await expectRefusedAndUnchanged(
       () => coe(olga, 'team channel Warehouse'),
       'SETUP.WRONG_PLACE',
-      "Run /coe team channel <team> in the team's channel, not in a direct message.",
+      "Run {{coe team channel <team>}} in the team's channel, not in a direct message.",
     );
     await expectRefusedAndUnchanged(
       () => coe(mona, 'team channel Warehouse', { channelId: 'C0OTHER' }),
@@ -919,7 +922,7 @@ describe('team set-up for releases', () => {
     await expectRefusedAndUnchanged(
       () => coe(olga, 'team member @mention Dock manager', { mentions: [mona] }),
       'NOT_FOUND',
-      'There is no team "Dock". Add it with /coe team add <name>.',
+      'There is no team "Dock". Add it with {{coe team add <name>}}.',
     );
     expect(await store.transaction((repos) => repos.teams.channels())).toEqual([
       { teamId: 1, platform: 'slack', channelId: WAREHOUSE_SLACK },
@@ -1157,7 +1160,7 @@ describe('releases', () => {
     const before = state();
     expect(await publish(olga, { changes: ['CR-1'] })).toEqual({
       ok: false,
-      errors: { teams: 'There are no teams to announce it to yet: add them with `team add <name> #channel`.' },
+      errors: { teams: 'There are no teams to announce it to yet: add them with {{coe team add <name> #channel}}.' },
     });
     expect(state()).toBe(before);
   });
@@ -1526,19 +1529,23 @@ describe('/coe words that reach change management', () => {
     expect((await coe(wanda, 'status FR-1')).text).toMatch(/^FR-1 /);
     expect((await coe(wanda, 'status 1')).text).toMatch(/^FR-1 /);
     await expectCoeError(coe(wanda, 'status CR-9'), 'NOT_FOUND', 'There is no CR-9.');
-    await expectCoeError(coe(tim, 'status CR-x'), 'INPUT.INVALID', 'Give an id like FR-12 or CR-7: status FR-12.');
+    await expectCoeError(
+      coe(tim, 'status CR-x'),
+      'INPUT.INVALID',
+      'Give an id like FR-12 or CR-7: {{coe status FR-12}}.',
+    );
     await expectCoeError(
       coe(wanda, 'status TR-1'),
       'INPUT.INVALID',
-      'Give an id like FR-12 or CR-7: /coe status FR-12.',
+      'Give an id like FR-12 or CR-7: {{coe status FR-12}}.',
     );
   });
 
   it('says that release opens a form, in the platform’s words', async () => {
     const slack = await expectCoeError(coe(olga, 'release'), 'SETUP.WRONG_PLACE');
-    expect(slack.userMessage).toMatch(/opens a form: send \/coe release again\.$/);
+    expect(mrkdwn(slack.userMessage)).toMatch(/opens a form: send `\/coe release` again\.$/);
     const teams = await expectCoeError(coe(carl, 'release inventory-scanning'), 'SETUP.WRONG_PLACE');
-    expect(teams.userMessage).toMatch(/opens a form: send release again\.$/);
+    expect(teamsText(teams.userMessage)).toMatch(/opens a form: send release again\.$/);
     expect(store.releases).toEqual([]);
   });
 
@@ -1550,16 +1557,18 @@ describe('/coe words that reach change management', () => {
       facts: [{ label: 'CR-1 · Submitted', value: 'Charge scanners at every break (SOP-inventory-scanning)' }],
     });
     expect((await services.commands.overview(wanda)).map((s) => s.text.split(':')[0])).toEqual(['My reports']);
+    // CoE members also find the scorecard's summary there (App Home, `my reports`).
     expect((await services.commands.overview(olga)).map((s) => s.text.split(':')[0])).toEqual([
       'My reports',
       'Triage queue',
+      'CoE scorecard · the organisation · the last 90 days',
     ]);
   });
 
   it('answers the usage of a malformed command', async () => {
-    expect((await coe(olga, 'sop new')).text).toBe(
-      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: /coe sop new <key> <title> | sop show <key> | sop list | sop retire <key>',
+    expect((await coe(olga, 'sop new !! Returns')).text).toBe(
+      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: {{coe sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>}}',
     );
-    expect((await coe(carl, 'withdraw')).text).toBe('Which change request? Usage: withdraw CR-7');
+    expect((await coe(carl, 'withdraw')).text).toBe('Which change request? Usage: {{coe withdraw CR-7}}');
   });
 });

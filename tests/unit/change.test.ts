@@ -811,10 +811,12 @@ describe('change-request messages', () => {
     expect(changeStatusMessage(changeView({ status: 'approved' })).text).toBe(
       'CR-1 is approved: Charge scanners at every break',
     );
-    expect(frictionInstead('/friction').text).toBe(
-      'Change requests come from managers, executives and the CoE. Tell the CoE what got in the way with /friction: that is how changes start.',
+    expect(frictionInstead().text).toBe(
+      'Change requests come from managers, executives and the CoE. Tell the CoE what got in the way with {{friction}}: that is how changes start.',
     );
-    expect(textOf(frictionInstead('friction'))).toContain('with `friction`');
+    // Each platform writes the command its own way: in code in Slack, the bare word said to the bot in Teams.
+    expect(JSON.stringify(renderMessage(frictionInstead()).blocks)).toContain('with `/friction`, and');
+    expect(JSON.stringify(renderCard(frictionInstead()).body)).toContain('with **friction**, and');
   });
 });
 

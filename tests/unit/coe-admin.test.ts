@@ -76,13 +76,13 @@ describe('help', () => {
     expect(reply.blocks.map((b) => b.type)).toEqual(['paragraph', 'commands', 'note']);
   });
 
-  it('answers invalid usage with the problem and the usage for the platform', async () => {
+  it('answers invalid usage with the problem and the usage, as a command each platform writes its own way', async () => {
     const slack = await handle(request(worker), parseCoeCommand('role bob coe'));
     expect(slack.text).toBe(
-      'Mention the person whose role you are setting. Usage: /coe role @person coe|manager|executive|worker',
+      'Mention the person whose role you are setting. Usage: {{coe role @person coe|manager|executive|worker}}',
     );
     const teams = await handle(request({ platform: 'teams', externalId: 'a' }), parseCoeCommand('setup'));
-    expect(teams.blocks).toContainEqual({ type: 'note', text: 'Usage: `setup review-channel`' });
+    expect(teams.blocks).toContainEqual({ type: 'note', text: 'Usage: {{coe setup review-channel}}' });
   });
 
   it('changes nothing', async () => {
@@ -180,18 +180,19 @@ describe('setting up the review channel', () => {
     expect(store.events).toHaveLength(events);
   });
 
-  it('keeps a record of the move to another channel, and announces only in the new one', async () => {
+  it('keeps a record of the move to another channel, and tells both (more in review-channel.test.ts)', async () => {
     await handle(request(boss, { channelId: 'C0OLD' }), { kind: 'setupReviewChannel' });
     await handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
     await handle(request(boss, { channelId: 'C0NEW' }), { kind: 'setupReviewChannel' });
     expect(store.reviewChannel('slack')).toBe('C0NEW');
-    expect(store.events.filter((e) => e.action === 'review-channel.set')[1]).toMatchObject({
+    expect(store.events.find((e) => e.action === 'review-channel.moved')).toMatchObject({
       from: 'C0OLD',
       to: 'C0NEW',
     });
     expect(store.outbox.map((r) => r.target)).toEqual([
       { kind: 'channel', channelId: 'C0OLD' },
       { kind: 'channel', channelId: 'C0NEW' },
+      { kind: 'channel', channelId: 'C0OLD' },
     ]);
   });
 
@@ -210,9 +211,7 @@ describe('setting up the review channel', () => {
       handle(request(actor, { channelId: undefined }), { kind: 'setupReviewChannel' }),
       'SETUP.WRONG_PLACE',
     );
-    expect(error.userMessage).toContain(
-      platform === 'slack' ? 'Run /coe setup review-channel' : 'Run setup review-channel',
-    );
+    expect(error.userMessage).toContain('Run {{coe setup review-channel}} in the channel');
     expect(store.reviewChannel(platform)).toBeUndefined();
     expect(store.outbox).toEqual([]);
   });

@@ -163,6 +163,11 @@ describe('parseCoeCommand: change management', () => {
     });
   });
 
+  it('opens the baseline form for sop new without a title, with the key when given', () => {
+    expect(parse('sop new')).toEqual({ kind: 'sopForm' });
+    expect(parse('sop new SOP-Returns')).toEqual({ kind: 'sopForm', key: 'returns' });
+  });
+
   it('reads sop show with a normalised key, and sop list', () => {
     expect(parse('sop show SOP-Returns')).toEqual({ kind: 'sopShow', key: 'returns' });
     expect(parse('SOP LIST')).toEqual({ kind: 'sopList' });
@@ -175,10 +180,8 @@ describe('parseCoeCommand: change management', () => {
     ['sop show inventory scanning', 'Register, show or list standards.'],
     ['sop list all', 'Register, show or list standards.'],
     ['sop delete returns', 'Register, show or list standards.'],
-    ['sop new', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
     ['sop new x Title', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
     ['sop new !!! Title', 'Give the standard a key of letters, digits and dashes, like inventory-scanning.'],
-    ['sop new returns', 'Give the standard a title after its key.'],
     [`sop new returns ${'t'.repeat(121)}`, 'Keep the title under 120 characters.'],
   ])('refuses %j with the sop usage', (text, problem) => {
     expect(parse(text)).toEqual({ kind: 'invalid', problem, usage: USAGE.sop });

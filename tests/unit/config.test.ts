@@ -71,6 +71,9 @@ describe('loadConfig', () => {
       STALE_NUDGE_SCHEDULE: '0 11 * * 1-5',
       STALE_TRIAGE_DAYS: '3',
       STALE_PROGRESS_DAYS: '15',
+      METRICS_DIGEST_SCHEDULE: '0 8 * * 2',
+      CONSTRAINT_SUMMARY_SCHEDULE: '0 8 2 * *',
+      METRICS_MIN_GROUP: '7',
       TZ: 'Europe/Berlin',
       LOG_LEVEL: 'debug',
     });
@@ -94,12 +97,27 @@ describe('loadConfig', () => {
       friction: { recurrenceThreshold: 5, recurrenceWindowDays: 30 },
       change: { quorum: 2 },
       calendar: { timeZone: 'Europe/Berlin', days: [1, 2, 3, 4], start: 8 * 60 + 30, end: 16 * 60 },
-      schedules: { trainingReminders: '30 8 * * *', staleNudges: '0 11 * * 1-5' },
+      schedules: {
+        trainingReminders: '30 8 * * *',
+        staleNudges: '0 11 * * 1-5',
+        metricsDigest: '0 8 * * 2',
+        constraintSummary: '0 8 2 * *',
+      },
       training: { maxReminders: 5 },
       stale: { triageDays: 3, progressDays: 15 },
+      metrics: { minGroup: 7 },
       timeZone: 'Europe/Berlin',
       logLevel: 'debug',
     });
+  });
+
+  it('never lets the minimum group size fall below 3', () => {
+    expect(loadConfig({}).metrics.minGroup).toBe(5);
+    for (const value of ['2', '0', 'few']) {
+      expect(problems({ METRICS_MIN_GROUP: value })).toEqual([
+        `METRICS_MIN_GROUP "${value}" must be 3 to 1000 people, e.g. 5`,
+      ]);
+    }
   });
 
   it('accepts Socket Mode without a signing secret', () => {

@@ -839,7 +839,7 @@ describe('CoeCommands', () => {
     expect(spies.admin).not.toHaveBeenCalled();
 
     expect((await commands.handle(req, { kind: 'teamList' })).text).toBe(
-      'No teams yet. CoE members add them with /coe team add <name>.',
+      'No teams yet. CoE members add them with {{coe team add <name>}}.',
     );
     expect((await commands.handle(req, { kind: 'help' })).text).toMatch(/^I help your Center of Excellence/);
     expect(spies.admin.mock.calls.map(([, command]) => command.kind)).toEqual(['teamList', 'help']);

@@ -339,6 +339,25 @@ permissionTable('permissions-admin', [
     shows: /Scheduled jobs/,
   }),
   row({
+    action: "`/coe metrics` (Teams `metrics`): the scorecard; the organisation, or a manager's own team",
+    covers: ['metrics'],
+    allowed: ['manager', 'otherManager', 'executive', 'coe'],
+    refusal: /^Metrics are for managers, executives and the CoE, and only ever about teams\./,
+    call: (w, actor) => w.coe(actor, 'metrics'),
+    shows: /CoE scorecard/,
+  }),
+  row({
+    action: "`/coe metrics 30d Warehouse` (Teams `metrics 30d Warehouse`): one team's scorecard",
+    covers: ['metrics'],
+    allowed: ['manager', 'executive', 'coe'],
+    refusal: /^Metrics are for managers, executives and the CoE/,
+    refusals: {
+      otherManager: /^Managers see the metrics of the teams they manage, and Warehouse is not one of yours\.$/,
+    },
+    call: (w, actor) => w.coe(actor, 'metrics 30d Warehouse'),
+    shows: /CoE scorecard · Warehouse · the last 30 days/,
+  }),
+  row({
     action: '`/coe help` (Teams `help`)',
     covers: ['help'],
     allowed: ANYONE,

@@ -608,6 +608,14 @@ describe('scheduled-work messages', () => {
     expect(actionsOf(m).map((a) => a.id)).toEqual([TRAINING_ACTIONS.complete]);
   });
 
+  it('gives a team smaller than the minimum group no count: "1 of 2" would point at the one not done', () => {
+    const m = teamTrainingReminder(training(), 'Warehouse', 1, 2);
+    expect(m.text).toBe(
+      'Training TR-3 "Scanner charging" is due Fri, 11 Dec 2026 in Warehouse: if it is yours, mark it complete once done.',
+    );
+    expect(teamTrainingReminder(training(), 'Warehouse', 1, 3, 3).text).toContain('1 of 3 in Warehouse');
+  });
+
   it('shows a person their own trainings, and the totals per team and layer to anyone', () => {
     expect(myTrainingsMessage([]).text).toBe('You have no training assigned.');
     const mine = myTrainingsMessage([
@@ -618,14 +626,28 @@ describe('scheduled-work messages', () => {
     expect(textOf(mine)).toContain('{"label":"TR-3 · Due Fri, 11 Dec 2026","value":"Scanner charging"}');
     expect(textOf(mine)).toContain('{"label":"TR-1 · Completed","value":"Safety"}');
 
+    // Night Shift (3) and the CoE members (2) are each fewer than 5; hidden together they are 5, so the total
+    // (11) minus Warehouse gives away no group smaller than that.
     const status = trainingStatusMessage(
       training(),
-      [{ name: 'Warehouse', done: 1, total: 3 }],
+      [
+        { name: 'Warehouse', done: 4, total: 6 },
+        { name: 'Night Shift', done: 1, total: 3 },
+      ],
       [{ name: 'coe', done: 0, total: 2 }],
     );
-    expect(status.text).toBe('TR-3 Scanner charging: 1 of 5 completed.');
-    expect(textOf(status)).toContain('{"label":"Warehouse","value":"1 of 3 completed"}');
-    expect(textOf(status)).toContain('{"label":"CoE member","value":"0 of 2 completed"}');
+    expect(status.text).toBe('TR-3 Scanner charging: 5 of 11 completed.');
+    expect(textOf(status)).toContain('{"label":"Warehouse","value":"4 of 6 completed"}');
+    expect(textOf(status)).toContain('{"label":"Night Shift","value":"too few to show"}');
+    expect(textOf(status)).toContain('{"label":"CoE member","value":"too few to show"}');
+    // One small group alone would be the total minus the others: the smallest other goes too.
+    const two = trainingStatusMessage(
+      training(),
+      [{ name: 'Warehouse', done: 4, total: 6 }],
+      [{ name: 'coe', done: 0, total: 2 }],
+    );
+    expect(textOf(two)).toContain('{"label":"Warehouse","value":"too few to show"}');
+    expect(two.text).toBe('TR-3 Scanner charging: 4 of 8 completed.');
     expect(textOf(trainingStatusMessage(training(), [], []))).toContain('Nobody is assigned yet.');
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FRICTION_ACTIONS } from '../../src/domain/friction-messages.ts';
 import { VIEWS } from '../../src/platforms/slack/ids.ts';
-import { personToName, SlackNames } from '../../src/platforms/slack/names.ts';
+import { extractMentions } from '../../src/platforms/slack/mentions.ts';
+import { nameEveryone, peopleMentioned, personToName, SlackNames } from '../../src/platforms/slack/names.ts';
 
 type Info = { user?: { real_name?: string; profile?: { real_name?: string; display_name?: string } } };
 
@@ -103,5 +104,64 @@ describe('personToName', () => {
     for (const junk of [null, 'x', 42, { type: 'block_actions', user: { id: 7 } }]) {
       expect(personToName(junk)).toBeUndefined();
     }
+  });
+});
+
+describe('people a command mentions', () => {
+  it('are those of a /coe command, each once, at most ten', () => {
+    expect(peopleMentioned({ command: '/coe', text: 'team member <@U2|nora> Warehouse <@W3> <@U2|nora>' })).toEqual([
+      'U2',
+      'W3',
+    ]);
+    const many = Array.from({ length: 15 }, (_, i) => `<@U${i}>`).join(' ');
+    expect(peopleMentioned({ command: '/coe', text: many })).toHaveLength(10);
+    // The person picked in a form (an audit's owner); never in the friction forms.
+    const picked = (callback_id: string, user: unknown) => ({
+      type: 'view_submission',
+      user: { id: 'U1' },
+      view: { callback_id, state: { values: { owner: { input: { type: 'users_select', selected_user: user } } } } },
+    });
+    expect(peopleMentioned(picked(VIEWS.auditPlanForm, 'U5'))).toEqual(['U5']);
+    expect(peopleMentioned(picked(VIEWS.auditPlanForm, null))).toEqual([]);
+    expect(peopleMentioned(picked(VIEWS.auditPlanForm, 'not an id'))).toEqual([]);
+    expect(peopleMentioned(picked(VIEWS.frictionForm, 'U5'))).toEqual([]);
+    // The text of a friction report is no record of anyone; nor is junk.
+    expect(peopleMentioned({ command: '/friction', text: 'ask <@U2|nora>' })).toEqual([]);
+    for (const junk of [null, 'x', { command: '/coe' }, { command: '/coe', text: 7 }]) {
+      expect(peopleMentioned(junk)).toEqual([]);
+    }
+  });
+
+  it('carry the name Slack shows once it is known, and their username', () => {
+    const names = { nameOf: (id: string) => (id === 'U2' ? 'Nora Nakamura' : undefined) };
+    expect(extractMentions('role <@U2|nora.n> manager <@U3|sam>', names).mentions).toEqual([
+      { platform: 'slack', externalId: 'U2', displayName: 'Nora Nakamura', handle: 'nora.n' },
+      { platform: 'slack', externalId: 'U3', handle: 'sam' },
+    ]);
+  });
+
+  it('are looked up with the person acting before any listener, and named on the records of those known', async () => {
+    const { calls, client } = fakeClient(async (user) => ({ user: { real_name: `Real ${user}` } }));
+    const names = new SlackNames(client);
+    const noted: unknown[] = [];
+    const people = {
+      noteName: async (ref: unknown) => {
+        noted.push(ref);
+      },
+    };
+    let ran = false;
+    await nameEveryone(names, people, { warn: () => {} })({
+      body: { command: '/coe', user_id: 'U1', text: 'role <@U2|nora> manager' },
+      next: async () => {
+        ran = true;
+        expect(names.nameOf('U2')).toBe('Real U2');
+      },
+    });
+    expect(ran).toBe(true);
+    expect([...calls].sort()).toEqual(['U1', 'U2']);
+    expect(noted).toEqual([
+      { platform: 'slack', externalId: 'U1', displayName: 'Real U1' },
+      { platform: 'slack', externalId: 'U2', displayName: 'Real U2' },
+    ]);
   });
 });

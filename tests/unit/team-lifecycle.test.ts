@@ -96,6 +96,22 @@ describe('archiving a team', () => {
     const id = await w.teamId('Warehouse');
     expect(await w.repos((repos) => repos.teams.members(id))).toHaveLength(3);
 
+    // It takes no new members or channels.
+    const unchanged = w.store.snapshot();
+    await expectCoeError(
+      w.coe(carl, 'team member @mention Warehouse', { mentions: [{ platform: 'slack', externalId: 'U0LATE' }] }),
+      'INPUT.INVALID',
+      /^Warehouse is archived: it takes no new members or channels\. Nothing was changed\./,
+    );
+    await expectCoeError(
+      w.coe(carl, 'team channel Warehouse', { channelId: 'C0LATER' }),
+      'INPUT.INVALID',
+      /^Warehouse is archived/,
+    );
+    const { processed: _p, ...then } = (unchanged as { tables: Record<string, unknown> }).tables;
+    const { processed: _q, ...after } = (w.store.snapshot() as { tables: Record<string, unknown> }).tables;
+    expect(after).toEqual(then);
+
     const queued = w.store.outbox.length;
     expect((await w.coe(carl, 'team archive warehouse')).text).toBe(
       `Warehouse is archived already, since ${w.clock.now().toISOString().slice(0, 10)}.`,

@@ -8,10 +8,11 @@ import { App, type Logger, LogLevel, type Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
 import { SlackIdentity } from './authorize.ts';
+import { SlackCharts } from './charts.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';
 import type { SlackServices } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
-import { personToName, SlackNames } from './names.ts';
+import { nameEveryone, SlackNames } from './names.ts';
 import { SlackSender } from './sender.ts';
 import { SlackSocketReceiver } from './socket-receiver.ts';
 
@@ -73,24 +74,17 @@ export function createSlackPlatform(
   });
   (http ?? socket)?.dispatcher.speakWith(client);
   const names = new SlackNames(client);
-  // Before any listener: the person's name as Slack shows it, so their actor carries it and the records name them.
-  app.use(async ({ body, next }) => {
-    const userId = personToName(body);
-    const name = userId ? await names.resolve(userId) : undefined;
-    if (userId && name) {
-      await services.people
-        .noteName({ platform: 'slack', externalId: userId, displayName: name })
-        .catch((error: unknown) => log.warn({ err: error }, 'slack: could not record a name'));
-    }
-    await next();
-  });
-  registerListeners(app, { ...services, names, log });
+  // Before any listener: the names of the person acting and of those they mention, as Slack shows them, so the
+  // actors and mentions carry them and the records name them.
+  app.use(nameEveryone(names, services.people, log));
+  const charts = new SlackCharts(client, log);
+  registerListeners(app, { ...services, names, charts, log });
   app.error(async ({ error, body }: { error: Error; body: unknown }) => {
     log.error({ err: error }, 'slack: unhandled listener error');
     (http ?? socket)?.dispatcher.listenerFailed(body);
   });
 
-  const sender = new SlackSender(client);
+  const sender = new SlackSender(client, charts);
   return {
     app,
     ...(http ? { handle: (req, res, body) => http.handle(req, res, body) } : {}),

@@ -11,6 +11,8 @@ import { HELP_ACTIONS } from '../../domain/help.ts';
 import type { ReleaseField } from '../../domain/release.ts';
 import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
 import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../domain/schedule-messages.ts';
+import type { SopFormField } from '../../domain/sop-text.ts';
+import { SOP_TEXT_ACTIONS } from '../../domain/sop-text-messages.ts';
 import type { TrainingField } from '../../domain/training.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
@@ -52,6 +54,8 @@ export const VIEWS = {
   auditChangeConfirmation: 'audit_change_confirmation',
   auditResultsForm: 'audit_results_form',
   auditResultsConfirmation: 'audit_results_confirmation',
+  sopForm: 'sop_form',
+  sopConfirmation: 'sop_confirmation',
 } as const;
 
 /** Every input in our modals has one element, with this action id; the block id says which field it is. */
@@ -134,6 +138,19 @@ export const AUDIT_PLAN_BLOCKS: Record<AuditPlanField, string> = {
 };
 
 /**
+ * The `sop new` form's block ids, one per field of `SOP_FORM_FIELDS`; the text goes on in `SOP_TEXT_PARTS` more
+ * boxes, Slack's text input taking 3,000 characters at most.
+ */
+export const SOP_FORM_BLOCKS: Record<SopFormField, string> = {
+  key: 'sop.key',
+  title: 'sop.title',
+  owner: 'sop.owner',
+  text: 'sop.text',
+  link: 'sop.link',
+};
+export const SOP_TEXT_PARTS = ['sop.text_2', 'sop.text_3', 'sop.text_4'] as const;
+
+/**
  * The audit results form's block ids are the core's input ids (`resultFields(i)` in src/domain/audit.ts: `item2.passed`,
  * `item2.variance`), so its errors land under the right input as they are; the pass / fail options' values are these.
  */
@@ -147,3 +164,4 @@ export const TRAINING_BUTTONS = TRAINING_ACTIONS;
 export const AUDIT_BUTTONS = AUDIT_ACTIONS;
 export const NUDGE_BUTTONS = NUDGE_ACTIONS;
 export const HELP_BUTTONS = HELP_ACTIONS;
+export const SOP_BUTTONS = SOP_TEXT_ACTIONS;

@@ -7,16 +7,26 @@ import type { PersonRef } from '../../domain/people.ts';
 
 /**
  * Slack's escaped command text → plain text with the neutral `@mention` token for each `<@U123|name>` and `#channel`
- * for each `<#C123|name>`, plus the people and the channel ids mentioned, in order. Slack encodes `&`, `<` and `>`
- * as entities; they are decoded last, so a typed `<` can never pass for a mention.
+ * for each `<#C123|name>`, plus the people and the channel ids mentioned, in order; each person with the name Slack
+ * shows for them where `names` knows it. Slack encodes `&`, `<` and `>` as entities; they are decoded last, so a typed
+ * `<` can never pass for a mention.
  */
-export function extractMentions(text: string): { text: string; mentions: PersonRef[]; channels: string[] } {
+export function extractMentions(
+  text: string,
+  names?: { nameOf(id: string): string | undefined },
+): { text: string; mentions: PersonRef[]; channels: string[] } {
   const mentions: PersonRef[] = [];
   const channels: string[] = [];
   const replaced = text
     .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, name?: string) => {
-      // The name in `<@U123|name>` is a username: a name only until the person's own is known.
-      mentions.push({ platform: 'slack', externalId: id, ...(name ? { handle: decodeEntities(name) } : {}) });
+      // The name in `<@U123|name>` is a username: a name only until the person's own is known (`names`).
+      const displayName = names?.nameOf(id);
+      mentions.push({
+        platform: 'slack',
+        externalId: id,
+        ...(displayName ? { displayName } : {}),
+        ...(name ? { handle: decodeEntities(name) } : {}),
+      });
       return ` ${MENTION} `;
     })
     .replace(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g, (_all, id: string) => {

@@ -2,6 +2,7 @@
  * The core's neutral `Message` as Slack Block Kit. Pure functions: no Slack client, no state.
  */
 import type { KnownBlock } from '@slack/web-api';
+import { type Chart, chartAltText } from '../../domain/chart.ts';
 import {
   type CommandHelp,
   type CommandRef,
@@ -11,6 +12,7 @@ import {
   type MessageBlock,
   replaceCommands,
 } from '../../domain/message.ts';
+import { documentSections } from './document.ts';
 import { SLASH_COMMANDS } from './ids.ts';
 
 // Block Kit limits (../shared/specs/slack_block_kit_limits.json): text is cut rather than rejected by Slack.
@@ -56,8 +58,14 @@ export function plain(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function renderMessage(message: Message): SlackMessage {
-  let blocks = message.blocks.flatMap(renderBlock);
+/** The core's words where Slack shows plain text (an input's error): clipped, a command written as it is typed. */
+export const plainWithCommands = (text: string, max: number) => plain(replaceCommands(text, slackCommand), max);
+
+/** The picture of each chart, once uploaded (`withCharts`); a chart without one is written out in words. */
+export type ChartImages = (chart: Chart) => SlackBlock | undefined;
+
+export function renderMessage(message: Message, images: ChartImages = () => undefined): SlackMessage {
+  let blocks = message.blocks.flatMap((block) => renderBlock(block, images));
   if (blocks.length > BLOCKS_PER_MESSAGE) {
     // More blocks than Slack takes (it would refuse the whole message): keep the start and say so.
     blocks = [
@@ -73,7 +81,7 @@ function section(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: plain(mrkdwn(text), SECTION_TEXT_MAX) } };
 }
 
-function renderBlock(block: MessageBlock): SlackBlock[] {
+function renderBlock(block: MessageBlock, images: ChartImages): SlackBlock[] {
   switch (block.type) {
     case 'heading':
       return [{ type: 'header', text: { type: 'plain_text', text: plain(block.text, HEADER_TEXT_MAX), emoji: true } }];
@@ -101,6 +109,13 @@ function renderBlock(block: MessageBlock): SlackBlock[] {
     case 'commands':
       // Slack cannot fold the rest into the message: a button asks for it, and the answer replaces this one.
       return [...commandSections(block.commands), ...(block.more ? buttons([block.more.button]) : [])];
+    case 'document':
+      return documentSections(block.blocks, mrkdwn);
+    case 'chart': {
+      // Drawn and uploaded by `withCharts` before sending; where that could not happen, its figures in words.
+      const image = images(block.chart);
+      return [image ?? section(chartAltText(block.chart))];
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, type WebAPICallError, type WebClient } from '@slack/web-api';
 import { DeliveryError, type MessageRef, type MessageSender, type OutboxRow } from '../../ports.ts';
+import type { SlackCharts } from './charts.ts';
 import { renderMessage } from './render.ts';
 
 /** Marks every message we post, so an in-doubt send can be found again (message metadata). */
@@ -34,10 +35,13 @@ export class SlackSender implements MessageSender {
   readonly perChannelIntervalMs = 1000;
   private readonly dmChannels = new Map<string, string>();
 
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly charts?: SlackCharts,
+  ) {}
 
   async send(row: OutboxRow, parent: MessageRef | undefined): Promise<MessageRef> {
-    const { text, blocks } = renderMessage(row.body);
+    const { text, blocks } = this.charts ? await this.charts.render(row.body, row.key) : renderMessage(row.body);
     return call(async () => {
       const target = row.target;
       if (target.kind === 'update') {

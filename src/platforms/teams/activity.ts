@@ -32,6 +32,14 @@ export function channelIdOf(activity: Partial<Activity>): string | undefined {
   return activity.channelData?.channel?.id ?? conversation.id.split(';')[0];
 }
 
+/** Where a command was said: its channel, with the name when Teams sends one (seldom for messages); {} in a personal chat. */
+export function whereSaid(activity: Partial<Activity>): { channelId?: string; channelName?: string } {
+  const channelId = channelIdOf(activity);
+  if (!channelId) return {};
+  const name: unknown = activity.channelData?.channel?.name;
+  return { channelId, ...(typeof name === 'string' && name.trim() ? { channelName: name } : {}) };
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /** A Teams message body (HTML) as plain text: tags dropped, line breaks kept, entities decoded. */

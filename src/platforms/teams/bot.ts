@@ -4,7 +4,7 @@
  * `setup review-channel`, `role @person coe`, `training assign`, `audit plan`. Card buttons, dialogs (task modules)
  * and the "Report friction" message action arrive here too and are routed by their card action: friction ones to
  * `friction.ts`, change requests to `changes.ts`, releases to `releases.ts`, training to `trainings.ts`, audits to
- * `audits.ts`, nudges to `nudges.ts`.
+ * `audits.ts`, nudges to `nudges.ts`, standards' texts (`sop new`, "Show more") to `sops.ts`.
  */
 import {
   type Activity,
@@ -16,11 +16,10 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
   TeamsActivityHandler,
-  TeamsInfo,
-  TurnContext,
+  type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import { MENTION, parseCoeCommand } from '../../domain/coe-command.ts';
+import { parseCoeCommand } from '../../domain/coe-command.ts';
 import { type Message, message } from '../../domain/message.ts';
 import type { PersonRef } from '../../domain/people.ts';
 import type { AddressBook } from '../../ports.ts';
@@ -32,9 +31,10 @@ import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
 import type { PeopleService } from '../../services/people.ts';
 import type { ReleaseService } from '../../services/release.ts';
+import type { SopTextService } from '../../services/sop-text.ts';
 import type { StaleNudgeService } from '../../services/stale-nudges.ts';
 import type { TrainingService } from '../../services/training.ts';
-import { actorOf, channelIdOf, externalIdOf, interactionKey } from './activity.ts';
+import { actorOf, channelIdOf, externalIdOf, interactionKey, whereSaid } from './activity.ts';
 import { TeamsAudit } from './audits.ts';
 import { invokeNotice, taskMessage } from './cards/task-module.ts';
 import { cardActivity } from './cards.ts';
@@ -48,10 +48,12 @@ import {
   FRICTION_COMMAND,
   MESSAGE_ACTIONS,
 } from './ids.ts';
+import { extractMentions } from './mentions.ts';
 import { snoozeNudge } from './nudges.ts';
 import { TeamsRelease } from './releases.ts';
 import { learnWho, rememberSender } from './roster.ts';
 import type { TeamsSender } from './sender.ts';
+import { TeamsSop } from './sops.ts';
 import { TeamsTraining } from './trainings.ts';
 
 export { channelIdOf } from './activity.ts';
@@ -66,6 +68,7 @@ export interface TeamsServices {
   auditLifecycle: AuditLifecycleService;
   nudges: StaleNudgeService;
   people: PeopleService;
+  sopTexts: SopTextService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -103,6 +106,7 @@ export class TeamsBot extends TeamsActivityHandler {
   private readonly releases: TeamsRelease;
   private readonly trainings: TeamsTraining;
   private readonly audits: TeamsAudit;
+  private readonly sops: TeamsSop;
   /** By card action. Maps, not objects: a button's data must not reach `constructor` or `__proto__`. */
   private readonly buttons: Map<string, ButtonRoute>;
   private readonly fetches: Map<string, DialogRoute>;
@@ -123,6 +127,8 @@ export class TeamsBot extends TeamsActivityHandler {
     this.releases = releases;
     this.trainings = trainings;
     this.audits = audits;
+    const sops = new TeamsSop(services.sopTexts, log);
+    this.sops = sops;
     this.buttons = new Map<string, ButtonRoute>([
       [CARD_ACTIONS.triage, (a, d) => friction.triage(a, d)],
       [CARD_ACTIONS.approve, (a, d) => changes.approve(a, d)],
@@ -130,6 +136,7 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.completeTraining, (a, d) => trainings.complete(a, d)],
       [CARD_ACTIONS.snoozeTraining, (a, d) => trainings.snooze(a, d)],
       [CARD_ACTIONS.snoozeNudge, (a, d) => snoozeNudge(services.nudges, a, d)],
+      [CARD_ACTIONS.sopMore, (a, d) => sops.more(a, d)],
     ]);
     const frictionDecisions = Object.entries(DECISION_FORMS);
     const changeDecisions = Object.entries(CHANGE_DECISION_FORMS);
@@ -143,6 +150,7 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.openAuditForm, named((a) => audits.openForm(a))],
       [CARD_ACTIONS.openAuditChange, named((a, d) => audits.openChangeForm(a, d))],
       [CARD_ACTIONS.recordAudit, named((a, d) => audits.openResults(a, d))],
+      [CARD_ACTIONS.openSopForm, named((a, d) => sops.openForm(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.openDecision(a, decision, d))] as const,
       ),
@@ -161,6 +169,7 @@ export class TeamsBot extends TeamsActivityHandler {
       [CARD_ACTIONS.submitAudit, named((a, d) => audits.submit(a, d))],
       [CARD_ACTIONS.submitAuditChange, named((a, d) => audits.submitChange(a, d))],
       [CARD_ACTIONS.recordAudit, named((a, d) => audits.submitResults(a, d))],
+      [CARD_ACTIONS.submitSop, named((a, d) => sops.submit(a, d))],
       ...frictionDecisions.map(
         ([action, decision]) => [action, named((a, d) => friction.submitDecision(a, decision, d))] as const,
       ),
@@ -191,7 +200,9 @@ export class TeamsBot extends TeamsActivityHandler {
     if (!activity.from?.id || typeof activity.text !== 'string') return;
     await this.remember(activity);
     if (activity.text.length > MAX_TEXT) {
-      await context.sendActivity('That message is too long for a command, so I did nothing. Try `help`.');
+      await context.sendActivity(
+        'That message is too long for a command, so I did nothing. Say **help** to see what I can do.',
+      );
       return;
     }
     const { text, mentions } = await extractMentions(context);
@@ -222,12 +233,12 @@ export class TeamsBot extends TeamsActivityHandler {
       await this.offerForm(context, () => this.audits.opener(actor, command));
       return;
     }
+    if (command.kind === 'sopForm') {
+      await this.offerForm(context, () => this.sops.opener(actor, command.key));
+      return;
+    }
     const reply = await answer(
-      () =>
-        this.services.commands.handle(
-          { actor, key: interactionKey(activity), ...(channelId ? { channelId } : {}) },
-          command,
-        ),
+      () => this.services.commands.handle({ actor, key: interactionKey(activity), ...whereSaid(activity) }, command),
       this.log,
     );
     // Teams has no ephemeral messages: in a channel only guidance is answered in the thread; anything about the
@@ -366,33 +377,6 @@ export class TeamsBot extends TeamsActivityHandler {
    */
   private async remember(activity: Activity): Promise<void> {
     await rememberSender(activity, this.reach);
-  }
-}
-
-/** Removes the bot's own mention and turns every other `<at>…</at>` into the neutral `@mention` token. */
-async function extractMentions(context: TurnContext): Promise<{ text: string; mentions: PersonRef[] }> {
-  const activity = context.activity;
-  const botId = activity.recipient?.id;
-  let text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
-  const others = TurnContext.getMentions(activity).filter((m) => m.mentioned.id !== botId);
-  const mentions: PersonRef[] = [];
-  for (const mention of others) {
-    const at = mention.text ?? `<at>${mention.mentioned.name}</at>`;
-    text = text.replace(at, ` ${MENTION} `);
-    mentions.push({
-      platform: 'teams',
-      externalId: await aadObjectIdOf(context, mention.mentioned.id),
-      ...(mention.mentioned.name ? { displayName: mention.mentioned.name } : {}),
-    });
-  }
-  return { text: text.replace(/<\/?at>/g, ''), mentions };
-}
-
-async function aadObjectIdOf(context: TurnContext, userId: string): Promise<string> {
-  try {
-    return (await TeamsInfo.getMember(context, userId)).aadObjectId ?? userId;
-  } catch {
-    return userId;
   }
 }
 

@@ -9,6 +9,8 @@ import {
   type MessageBlock,
   replaceCommands,
 } from '../../domain/message.ts';
+import { chartElements } from './cards/chart.ts';
+import { documentElements } from './cards/document.ts';
 import { CHANGE_REQUEST_COMMAND, FRICTION_COMMAND } from './ids.ts';
 
 export type CardElement = Record<string, unknown>;
@@ -109,6 +111,10 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
             : []),
         ],
       };
+    case 'document':
+      return { type: 'Container', items: documentElements(block.blocks, teamsMarkdown) };
+    case 'chart':
+      return { type: 'Container', items: chartElements(block.chart) };
     case 'actions':
       return {
         type: 'ActionSet',

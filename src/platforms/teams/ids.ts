@@ -10,6 +10,8 @@ import { FRICTION_ACTIONS } from '../../domain/friction-messages.ts';
 import type { ReleaseField } from '../../domain/release.ts';
 import { RELEASE_ACTIONS } from '../../domain/release-messages.ts';
 import { AUDIT_ACTIONS, NUDGE_ACTIONS, TRAINING_ACTIONS } from '../../domain/schedule-messages.ts';
+import type { SopFormField } from '../../domain/sop-text.ts';
+import { SOP_TEXT_ACTIONS } from '../../domain/sop-text-messages.ts';
 import type { TrainingField } from '../../domain/training.ts';
 import type { DecisionInput } from '../../services/friction.ts';
 
@@ -47,7 +49,7 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   },
   {
     title: 'my reports',
-    description: 'Your reports and change requests (CoE members: the triage queue too)',
+    description: 'Your reports and change requests; withdraw CR-7 takes one of yours back',
     scopes: PERSONAL,
   },
   { title: 'queue', description: 'Open reports waiting for the CoE (CoE only)', scopes: CHANNELS },
@@ -74,7 +76,8 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   },
   {
     title: 'sop',
-    description: 'Standards: sop show <key> | sop list | sop new <key> <title>, sop retire <key> (CoE only)',
+    description:
+      'Standards: sop show <key> [vX.Y] | sop diff <key> vA vB | sop list | sop new, sop retire <key> (CoE only)',
     scopes: PERSONAL,
   },
   {
@@ -82,7 +85,11 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
     description: 'Publish a new version of a standard from approved change requests: release [sop key] (CoE only)',
     scopes: CHANNELS,
   },
-  { title: 'withdraw', description: 'Take back a change request of yours: withdraw CR-7', scopes: PERSONAL },
+  {
+    title: 'metrics',
+    description: "The CoE's scorecard: metrics [30d|90d|quarter] [team] (managers, executives, CoE)",
+    scopes: PERSONAL,
+  },
   { title: 'ai', description: 'Whether and how you may use an AI tool: ai <tool>', scopes: PERSONAL },
   {
     title: 'training',
@@ -132,6 +139,12 @@ export const CARD_ACTIONS = {
   openAuditChange: 'audit.change.open',
   /** The audit change form's button (task/submit). */
   submitAuditChange: 'audit.change.submit',
+  /** "Register a standard" on the card the bot answers `sop new` with: opens the baseline form (task/fetch). */
+  openSopForm: 'sop.open',
+  /** The baseline form's register button (task/submit). */
+  submitSop: 'sop.submit',
+  /** "Show more" under a page of a standard's text or of a diff (a plain Action.Submit). */
+  sopMore: SOP_TEXT_ACTIONS.more,
   ...FRICTION_ACTIONS,
   ...CHANGE_ACTIONS,
   ...RELEASE_ACTIONS,
@@ -222,6 +235,15 @@ export const AUDIT_PLAN_FORM_INPUTS: Record<AuditPlanField, AuditPlanField> = {
   checklist: 'checklist',
   variance: 'variance',
   owner: 'owner',
+};
+
+/** The `sop new` form's input ids: the core's field names as they are (SOP_FORM_FIELDS). */
+export const SOP_FORM_INPUTS: Record<SopFormField, SopFormField> = {
+  key: 'key',
+  title: 'title',
+  owner: 'owner',
+  text: 'text',
+  link: 'link',
 };
 
 /** The input of the reason a change decision asks for. */

@@ -4,6 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { resultFields } from '../../../domain/audit.ts';
+import type { PersonRef } from '../../../domain/people.ts';
 import { AUDIT_BUTTONS, AUDIT_PLAN_BLOCKS, VIEWS } from '../ids.ts';
 import { readAuditChangeMetadata, readAuditPlanForm, readAuditResults, readAuditResultsMetadata } from '../payloads.ts';
 import {
@@ -16,14 +17,20 @@ import { registerFormButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
 
+/** The owner picked in the form, with the name Slack shows for them (looked up before the listener, `names.ts`). */
+function ownerRef(deps: ListenerDeps, owner: string | undefined): PersonRef | undefined {
+  if (!owner) return undefined;
+  const displayName = deps.names.nameOf(owner);
+  return { platform: 'slack', externalId: owner, ...(displayName ? { displayName } : {}) };
+}
+
 export function registerAudits(app: App, deps: ListenerDeps): void {
   registerForm(app, deps, {
     callbackId: VIEWS.auditPlanForm,
     blocks: AUDIT_PLAN_BLOCKS,
     fallbackBlock: AUDIT_PLAN_BLOCKS.schedule,
     read: (view) => readAuditPlanForm(view.state.values),
-    submit: (request, { raw, owner }) =>
-      deps.audits.plan(request, raw, owner ? { platform: 'slack', externalId: owner } : undefined),
+    submit: (request, { raw, owner }) => deps.audits.plan(request, raw, ownerRef(deps, owner)),
     messageView: auditPlanMessageView,
   });
 
@@ -36,8 +43,7 @@ export function registerAudits(app: App, deps: ListenerDeps): void {
       const metadata = readAuditChangeMetadata(view.private_metadata);
       return metadata && { plan: metadata.plan, ...readAuditPlanForm(view.state.values) };
     },
-    submit: (request, { plan, raw, owner }) =>
-      deps.auditLifecycle.change(request, plan, raw, owner ? { platform: 'slack', externalId: owner } : undefined),
+    submit: (request, { plan, raw, owner }) => deps.auditLifecycle.change(request, plan, raw, ownerRef(deps, owner)),
     messageView: auditChangeMessageView,
   });
 

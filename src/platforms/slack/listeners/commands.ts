@@ -4,7 +4,9 @@
  */
 import type { App } from '@slack/bolt';
 import { parseCoeCommand } from '../../../domain/coe-command.ts';
+import { exportSentMessage } from '../../../domain/metrics-export.ts';
 import { answer } from '../../../services/answer.ts';
+import { sendExport } from '../export.ts';
 import { SLASH_COMMANDS } from '../ids.ts';
 import { extractMentions, readableText } from '../mentions.ts';
 import { slashCommand } from '../payloads.ts';
@@ -13,12 +15,17 @@ import { auditChangeFormView, auditPlanFormView } from '../views/audit-form.ts';
 import { changeFormView, changePrefillFromText } from '../views/change-form.ts';
 import { prefillFromText } from '../views/friction-form.ts';
 import { releaseFormView } from '../views/release-form.ts';
+import { sopFormView } from '../views/sop-form.ts';
 import { trainingFormView } from '../views/training-form.ts';
-import type { ListenerDeps } from './deps.ts';
+import { attempt, type ListenerDeps } from './deps.ts';
 import { openFormFromCommand } from './open-form.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
 
 const INCOMPLETE = 'That command arrived incomplete, so I did nothing. Please try again.';
+
+/** Slack's name for the channel a command came from; not the placeholders it sends for private and direct chats. */
+const channelNameOf = (name: string | undefined) =>
+  name && !['privategroup', 'directmessage'].includes(name) ? { channelName: name } : {};
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SLASH_COMMANDS.coe, async ({ command, ack, client, respond }) => {
@@ -28,7 +35,8 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       return;
     }
     const c = parsed.data;
-    const { text, mentions, channels } = extractMentions(c.text);
+    // The people mentioned by the names Slack shows (looked up before any listener ran, `names.ts`).
+    const { text, mentions, channels } = extractMentions(c.text, deps.names);
     const coeCommand = parseCoeCommand(text, mentions, { channels, today: new Date() });
     const actor = {
       platform: 'slack' as const,
@@ -58,6 +66,39 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
           () => deps.auditLifecycle.changeForm(actor, coeCommand.id),
           auditChangeFormView,
         );
+      case 'sopForm':
+        return openFormFromCommand(
+          deps,
+          opening,
+          () => deps.sopTexts.formOptions(actor),
+          (options) => sopFormView(options, { key: coeCommand.key }),
+        );
+    }
+    if (coeCommand.kind === 'metrics' && coeCommand.view === 'export') {
+      // A file to make and upload: ack now, then say privately where it went (or why it did not).
+      await ack();
+      const sent = await attempt(async () => {
+        const file = await deps.metrics.export({ actor, key: `slack:command:${c.trigger_id}` }, coeCommand.window);
+        await sendExport(client, c.user_id, file);
+        return exportSentMessage(file);
+      }, deps.log);
+      await respond({ response_type: 'ephemeral', ...renderMessage(sent.ok ? sent.value : sent.reply) }).catch(
+        (error: unknown) => deps.log.warn({ err: error }, 'slack: the export answer could not be sent'),
+      );
+      return;
+    }
+    if (coeCommand.kind === 'metrics') {
+      // Figures to add up and a chart to draw and upload may take longer than Slack waits for the ack: ack now, and
+      // answer through the command's response_url (private as well).
+      await ack();
+      const scorecard = await answer(
+        () => deps.commands.handle({ actor, key: `slack:command:${c.trigger_id}` }, coeCommand),
+        deps.log,
+      );
+      await respond({ response_type: 'ephemeral', ...(await deps.charts.render(scorecard)) }).catch((error: unknown) =>
+        deps.log.warn({ err: error }, 'slack: the metrics answer could not be sent'),
+      );
+      return;
     }
     const inDirectMessage = c.channel_name === 'directmessage' || c.channel_id.startsWith('D');
     const reply = await answer(
@@ -66,7 +107,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
           {
             actor,
             key: `slack:command:${c.trigger_id}`,
-            ...(inDirectMessage ? {} : { channelId: c.channel_id }),
+            ...(inDirectMessage ? {} : { channelId: c.channel_id, ...channelNameOf(c.channel_name) }),
           },
           coeCommand,
         ),

@@ -8,7 +8,7 @@ import { frictionId, parseFrictionId } from '../../../domain/friction.ts';
 import type { DecisionInput } from '../../../services/friction.ts';
 import { ACTIONS, VIEWS } from '../ids.ts';
 import { actorOf, type FormState, formValue, hasInput, readDecisionMetadata, viewSubmission } from '../payloads.ts';
-import { plain } from '../render.ts';
+import { plainWithCommands } from '../render.ts';
 import { DECLINE_BLOCKS, declineFormView } from '../views/decline-form.ts';
 import { registerFormButton } from './buttons.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
@@ -61,7 +61,7 @@ export function registerDecline(app: App, deps: ListenerDeps): void {
     for (const [field, problem] of Object.entries(problems)) {
       if (!problem) continue;
       const own = DECLINE_BLOCKS[field as DeclineField];
-      errors[own && shown(own) ? own : fallback] ??= plain(problem, ERROR_TEXT_MAX);
+      errors[own && shown(own) ? own : fallback] ??= plainWithCommands(problem, ERROR_TEXT_MAX);
     }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });

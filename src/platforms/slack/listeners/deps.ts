@@ -10,10 +10,13 @@ import type { AuditLifecycleService } from '../../../services/audit-lifecycle.ts
 import type { ChangeService } from '../../../services/change.ts';
 import type { CoeCommands } from '../../../services/commands.ts';
 import type { FrictionService } from '../../../services/friction.ts';
+import type { MetricsService } from '../../../services/metrics.ts';
 import type { PeopleService } from '../../../services/people.ts';
 import type { ReleaseService } from '../../../services/release.ts';
+import type { SopTextService } from '../../../services/sop-text.ts';
 import type { StaleNudgeService } from '../../../services/stale-nudges.ts';
 import type { TrainingService } from '../../../services/training.ts';
+import type { SlackCharts } from '../charts.ts';
 import type { SlackNames } from '../names.ts';
 import { renderMessage } from '../render.ts';
 
@@ -28,6 +31,8 @@ export interface SlackServices {
   auditLifecycle: AuditLifecycleService;
   nudges: StaleNudgeService;
   people: PeopleService;
+  sopTexts: SopTextService;
+  metrics: MetricsService;
 }
 
 export interface ListenerLog {
@@ -36,7 +41,7 @@ export interface ListenerLog {
 }
 
 /** The services the Slack side calls, and where it says what went wrong. */
-export type ListenerDeps = SlackServices & { names: SlackNames; log: ListenerLog };
+export type ListenerDeps = SlackServices & { names: SlackNames; charts: SlackCharts; log: ListenerLog };
 
 /** Runs a service call; a failure becomes the reply the person should see (a `CoeError`'s words, or "sorry"). */
 export async function attempt<T>(

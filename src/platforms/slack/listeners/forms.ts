@@ -15,7 +15,7 @@ import {
   type ViewSubmission,
   viewSubmission,
 } from '../payloads.ts';
-import { plain } from '../render.ts';
+import { plainWithCommands } from '../render.ts';
 import type { DecisionForm } from '../views/decision-form.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { submissionKey } from './interactions.ts';
@@ -74,7 +74,7 @@ export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>)
     }
     const byBlock: Record<string, string> = {};
     for (const [field, text] of Object.entries(result.errors)) {
-      if (text) byBlock[blockOf(spec, field, view)] ??= plain(text, ERROR_TEXT_MAX);
+      if (text) byBlock[blockOf(spec, field, view)] ??= plainWithCommands(text, ERROR_TEXT_MAX);
     }
     await ack(errors(Object.keys(byBlock).length > 0 ? byBlock : { [spec.fallbackBlock]: INCOMPLETE }));
   });
@@ -111,7 +111,7 @@ export function registerDecisionForm(app: App, deps: ListenerDeps, form: Decisio
     // The form has one input: whatever is wrong is said under it.
     const problem = checked.ok ? checked.value : checked.reply.text;
     if (problem) {
-      await ack(errors({ [form.blockId]: plain(problem, ERROR_TEXT_MAX) }));
+      await ack(errors({ [form.blockId]: plainWithCommands(problem, ERROR_TEXT_MAX) }));
       return;
     }
     await ack();

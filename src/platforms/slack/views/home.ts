@@ -2,8 +2,9 @@
  * The App Home tab: the person's reports and, for CoE members, the triage queue. Pure functions.
  */
 import type { HomeView, KnownBlock } from '@slack/web-api';
+import { HOME_INTRO } from '../../../domain/help.ts';
 import type { Message } from '../../../domain/message.ts';
-import { renderMessage } from '../render.ts';
+import { mrkdwn, renderMessage } from '../render.ts';
 
 const BLOCKS_PER_VIEW = 100;
 
@@ -13,7 +14,7 @@ export function homeView(sections: readonly Message[]): HomeView {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: 'Something slowing you down? Type `/friction` anywhere, or use *Report friction* on a message. Follow any report with `/coe status FR-12`.',
+        text: mrkdwn(HOME_INTRO),
       },
     },
   ];

@@ -3,7 +3,7 @@
  * date pickers, choice sets and toggles with Teams-side validation, the line under a bad input, an opener card whose button opens a
  * dialog, and the layout that puts each problem under its input. Pure functions.
  */
-import type { AdaptiveCard, CardElement } from '../cards.ts';
+import { type AdaptiveCard, type CardElement, teamsText } from '../cards.ts';
 import { errorId } from '../ids.ts';
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -29,7 +29,8 @@ export function errorLine(text: string, input: string): CardElement {
   return {
     type: 'TextBlock',
     id: errorId(input),
-    text,
+    // The core's problems may name a command: the words said to the bot.
+    text: teamsText(text),
     color: 'Attention',
     wrap: true,
     size: 'Small',

@@ -108,7 +108,7 @@ export function trainingFormCard(state: TrainingFormState): AdaptiveCard {
     note(
       options.teams.length > 0
         ? 'Pick teams, layers or both. Each person sees only their own status; everyone else sees team totals.'
-        : 'No teams yet: add them with `team add <name>`, or pick layers. Each person sees only their own status.',
+        : 'No teams yet: add them with **team add <name>**, or pick layers. Each person sees only their own status.',
     ),
     ...layout.problems(),
     ...layout.fields,
