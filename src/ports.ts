@@ -10,7 +10,7 @@ import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 import type { ConstraintRepository } from './ports/direction.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
-import type { SopTextRepository } from './ports/sop-texts.ts';
+import type { ChangeTextRepository, SopTextRepository } from './ports/sop-texts.ts';
 
 export type { ConstraintRepository } from './ports/direction.ts';
 export type {
@@ -23,7 +23,7 @@ export type {
   TrainingAssignment,
   TrainingRepository,
 } from './ports/scheduled-work.ts';
-export type { SopText, SopTextRepository } from './ports/sop-texts.ts';
+export type { ChangeText, ChangeTextRepository, SopText, SopTextRepository } from './ports/sop-texts.ts';
 
 export interface Clock {
   now(): Date;
@@ -385,8 +385,8 @@ export interface Repositories {
   teams: TeamRepository;
   changes: ChangeRepository;
   sops: SopRepository;
-  /** What each version of a standard says; written with the version, never changed. */
   sopTexts: SopTextRepository;
+  changeTexts: ChangeTextRepository;
   constraints: ConstraintRepository;
   aiRules: AiRuleRepository;
   trainings: TrainingRepository;

@@ -25,6 +25,7 @@ import {
   TeamNamesCache,
   teamRepository,
 } from './change-repositories.ts';
+import { changeTextRepository } from './change-text-repository.ts';
 import { frictionRepository, patternRepository } from './friction-repositories.ts';
 import { peopleRepository } from './people-repositories.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
@@ -116,6 +117,7 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     changes: changeRepository(tx),
     sops: sopRepository(tx),
     sopTexts: sopTextRepository(tx),
+    changeTexts: changeTextRepository(tx),
     constraints: constraintRepository(tx),
     aiRules: aiRuleRepository(tx),
     trainings: trainingRepository(tx),

@@ -17,6 +17,7 @@ import {
   RISK_LABELS,
   type Risk,
 } from './change.ts';
+import { type ProposalDetail, type ProposalView, proposalBlocks } from './change-text-messages.ts';
 import { CONSTRAINT_KIND_LABELS, type ExecutiveConstraint, isActive } from './constraint.ts';
 import { frictionId } from './friction.ts';
 import { coeCommand, commandToken, type Fact, type Message, type MessageBlock } from './message.ts';
@@ -54,6 +55,8 @@ export interface ChangeView {
   approverNames: string[];
   quorum: number;
   release?: string;
+  /** The text of its standard it proposes, while it is not released. */
+  proposal?: ProposalView;
 }
 
 function clip(text: string, max: number): string {
@@ -108,7 +111,7 @@ export function aiRuleBlocks(rule: AiRuleInput): MessageBlock[] {
   ];
 }
 
-function body(view: ChangeView): MessageBlock[] {
+function body(view: ChangeView, detail: ProposalDetail): MessageBlock[] {
   const blocks: MessageBlock[] = [
     { type: 'heading', text: clip(`${changeId(view.number)} · ${view.title}`, 150) },
     { type: 'facts', facts: facts(view) },
@@ -116,6 +119,7 @@ function body(view: ChangeView): MessageBlock[] {
     { type: 'paragraph', text: `**Why:** ${clip(view.why, 1800)}` },
   ];
   if (view.aiRule) blocks.push({ type: 'paragraph', text: '**The AI rule becomes:**' }, ...aiRuleBlocks(view.aiRule));
+  if (view.proposal) blocks.push(...proposalBlocks(view.proposal, detail));
   if (view.decisionReason && (view.status === 'rejected' || view.status === 'changes_requested')) {
     const label = view.status === 'rejected' ? 'Rejected' : 'Changes requested';
     blocks.push({ type: 'paragraph', text: `**${label}:** ${clip(view.decisionReason, 1000)}` });
@@ -129,7 +133,7 @@ export function changeReviewMessage(view: ChangeView): Message {
   // The buttons name the revision they were shown on: pressing Approve again after the request came back revised
   // is a new press, not a repeat of the old one.
   const value = `${id}:v${view.version}`;
-  const blocks = body(view);
+  const blocks = body(view, 'review');
   if (isDecidable(view.status)) {
     blocks.push({
       type: 'actions',
@@ -152,11 +156,19 @@ export function changeReviewMessage(view: ChangeView): Message {
 /** `status CR-7`: anyone may look. */
 export function changeStatusMessage(view: ChangeView): Message {
   const id = changeId(view.number);
-  return { text: `${id} is ${CHANGE_STATUS_LABELS[view.status].toLowerCase()}: ${view.title}`, blocks: body(view) };
+  return {
+    text: `${id} is ${CHANGE_STATUS_LABELS[view.status].toLowerCase()}: ${view.title}`,
+    blocks: body(view, 'status'),
+  };
 }
 
 /** What the requester sees right after submitting. */
-export function changeConfirmation(number: number, title: string, reviewChannel: boolean): Message {
+export function changeConfirmation(
+  number: number,
+  title: string,
+  reviewChannel: boolean,
+  proposal?: ProposalView,
+): Message {
   const id = changeId(number);
   return {
     text: `Thanks: your change request is ${id}.`,
@@ -168,6 +180,7 @@ export function changeConfirmation(number: number, title: string, reviewChannel:
           ? `The CoE will review "${clip(title, 200)}". Follow it with ${coeCommand(`status ${id}`)}.`
           : `It is stored, and the CoE will review it once they set up their review channel. Follow it with ${coeCommand(`status ${id}`)}.`,
       },
+      ...(proposal ? proposalBlocks(proposal, 'confirmation') : []),
     ],
   };
 }

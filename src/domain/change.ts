@@ -7,6 +7,7 @@ import { type AiRuleInput, aiRuleInput } from './ai-rules.ts';
 import { choice, fieldErrors, optionalText as optional, requiredText as text } from './form-fields.ts';
 import { parseFrictionId } from './friction.ts';
 import { AI_RULES_SOP, type Bump, normaliseSopKey, SOP_KEY_PATTERN } from './sop.ts';
+import { normaliseText, SOP_TEXT_LIMITS } from './sop-text.ts';
 
 /** What changes (seed §8's list, word for word). */
 export const CHANGE_KINDS = [
@@ -106,6 +107,7 @@ export const CHANGE_FIELDS = [
   'aiForbiddenInputs',
   'aiHumanReview',
   'aiLayers',
+  'proposedText',
 ] as const;
 export type ChangeField = (typeof CHANGE_FIELDS)[number];
 export type ChangeFieldErrors = Partial<Record<ChangeField, string>>;
@@ -137,6 +139,8 @@ export interface ChangeInput {
   risk: Risk;
   improvement: Improvement;
   aiRule?: AiRuleInput;
+  /** The whole text the standard would have (Markdown), if the request proposes one. */
+  proposedText?: string;
 }
 
 /** What the form checks against: the registry's SOPs and the executive constraints still active. */
@@ -225,6 +229,14 @@ export function validateChange(
     }
   }
 
+  const proposedText = normaliseText(typeof raw.proposedText === 'string' ? raw.proposedText : '');
+  if (proposedText.length > SOP_TEXT_LIMITS.text) {
+    note(
+      'proposedText',
+      `The proposed text has ${proposedText.length.toLocaleString('en')} characters, more than ${SOP_TEXT_LIMITS.text.toLocaleString('en')}: keep the standard minimal, or keep the detail in its linked document.`,
+    );
+  }
+
   const friction = parseFrictionList(valid('friction') ?? '');
   if (!friction.ok) note('friction', friction.problem);
 
@@ -253,6 +265,7 @@ export function validateChange(
       risk: form.risk,
       improvement: form.improvement,
       ...(aiRule ? { aiRule } : {}),
+      ...(proposedText ? { proposedText } : {}),
     },
   };
 }
@@ -325,6 +338,7 @@ export function changeFormValues(change: Omit<ChangeInput, 'newSop'>, registered
     friction: change.friction.map((n) => `FR-${n}`).join(', '),
     ...(change.constraint !== undefined ? { constraint: constraintId(change.constraint) } : {}),
     ...(registered ? { sop: change.sopKey } : { newSop: change.sopKey }),
+    ...(change.proposedText ? { proposedText: change.proposedText } : {}),
   };
   if (change.aiRule) {
     values.aiTool = change.aiRule.tool;

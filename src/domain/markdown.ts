@@ -234,7 +234,10 @@ function pieces(block: DocBlock): DocBlock[] {
  * The blocks in pages, in order: each page within `PAGE_LIMITS` on both platforms. A heading never ends a page: it
  * moves to the next one with what it heads.
  */
-export function paginate(blocks: readonly DocBlock[], limits = PAGE_LIMITS): DocBlock[][] {
+export function paginate(
+  blocks: readonly DocBlock[],
+  limits: { slack: number; teams: number } = PAGE_LIMITS,
+): DocBlock[][] {
   const pages: DocBlock[][] = [];
   let page: DocBlock[] = [];
   let used = { slack: 0, teams: 0 };

@@ -3,8 +3,10 @@
  * summary of a fan-out, and the registry (`sop show`, `sop list`). Pure functions.
  */
 import { CHANGE_STATUS_LABELS, type ChangeStatus, changeId, IMPROVEMENT_LABELS, type Improvement } from './change.ts';
-import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
+import { coeCommand, type Fact, type Message, type MessageAction, type MessageBlock } from './message.ts';
 import { releaseName, type SopVersion, sopId, versionText } from './sop.ts';
+import { moreValue } from './sop-text.ts';
+import { SOP_TEXT_ACTIONS } from './sop-text-messages.ts';
 
 /** Neutral action ids: each platform routes these back to the release service. */
 export const RELEASE_ACTIONS = {
@@ -25,6 +27,18 @@ export interface ReleaseView {
   notes: string;
   tags: Improvement[];
   changes: { number: number; title: string }[];
+  /** What changed in the standard's text since the version before (announcements only). */
+  text?: ReleaseTextChange;
+}
+
+/** What a release changed in the standard's text, as the announcement says it in a few lines. */
+export interface ReleaseTextChange {
+  /** The version before; undefined when this is the standard's first version. */
+  from: SopVersion | undefined;
+  added: number;
+  removed: number;
+  /** The first changed lines, clipped. */
+  lines: { op: 'added' | 'removed'; text: string }[];
 }
 
 /** Each tag once, however often it was given. */
@@ -63,12 +77,23 @@ export function announcementMessage(
         { label: 'Changes', value: release.changes.map((c) => changeId(c.number)).join(', ') },
       ],
     },
+    ...(release.text ? textChangeBlocks(release, release.text) : []),
   ];
+  const readIt: MessageAction[] = release.text
+    ? [
+        {
+          id: SOP_TEXT_ACTIONS.more,
+          label: 'Read it',
+          value: moreValue({ kind: 'show', key: release.sopKey, version: release.version, page: 1 }),
+        },
+      ]
+    : [];
   if (deployed) {
     blocks.push({
       type: 'note',
       text: `Deployed in ${clip(team.name, 80)}${deployed.by ? ` by ${deployed.by}` : ''} on ${day(deployed.at)}.`,
     });
+    if (readIt.length > 0) blocks.push({ type: 'actions', actions: readIt });
   } else {
     blocks.push(
       { type: 'note', text: 'Managers: press the button once your team works to this version.' },
@@ -81,11 +106,41 @@ export function announcementMessage(
             value: deployedValue(release.id, team.id),
             style: 'primary',
           },
+          ...readIt,
         ],
       },
     );
   }
   return { text: `New standard: ${name}. ${clip(release.notes, 300)}`, blocks };
+}
+
+const lineCount = (n: number, sign: string) => `${sign}${n} line${n === 1 ? '' : 's'}`;
+
+/** "The text since v1.0: +3 lines, −1 line", its first changed lines, and where to read the whole version. */
+function textChangeBlocks(release: ReleaseView, change: ReleaseTextChange): MessageBlock[] {
+  const version = versionText(release.version);
+  const changed = change.added + change.removed;
+  const summary = !change.from
+    ? `**The text** of ${version}: ${lineCount(change.added, '')}, its first.`
+    : changed === 0
+      ? `**The text** is the same as in ${versionText(change.from)}.`
+      : `**The text** since ${versionText(change.from)}: ${lineCount(change.added, '+')}, ${lineCount(change.removed, '−')}.`;
+  const blocks: MessageBlock[] = [{ type: 'paragraph', text: summary }];
+  if (change.from && change.lines.length > 0) {
+    blocks.push({ type: 'document', blocks: change.lines.map((l) => ({ kind: 'change', op: l.op, text: l.text })) });
+    if (changed > change.lines.length) {
+      blocks.push({ type: 'note', text: `…and ${changed - change.lines.length} more changed.` });
+    }
+  }
+  const diff =
+    change.from && changed > 0
+      ? `, what changed with ${coeCommand(`sop diff ${release.sopKey} ${versionText(change.from)} ${version}`)}`
+      : '';
+  blocks.push({
+    type: 'note',
+    text: `Read the whole of ${version} with ${coeCommand(`sop show ${release.sopKey} ${version}`)}${diff}.`,
+  });
+  return blocks;
 }
 
 export interface FanOutView {

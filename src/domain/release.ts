@@ -8,7 +8,7 @@ import { bumpOf, changeId, IMPROVEMENT_LABELS, IMPROVEMENTS, type Improvement, p
 import { choices, fieldErrors } from './form-fields.ts';
 import { type Bump, releaseBump } from './sop.ts';
 
-export const RELEASE_FIELDS = ['changes', 'notes', 'tags', 'teams'] as const;
+export const RELEASE_FIELDS = ['changes', 'notes', 'tags', 'teams', 'text'] as const;
 export type ReleaseField = (typeof RELEASE_FIELDS)[number];
 export type ReleaseFieldErrors = Partial<Record<ReleaseField, string>>;
 
@@ -20,7 +20,12 @@ export interface ReleaseCandidate {
   sopKey: string;
   title: string;
   improvement: Improvement;
+  /** It proposes a text for the standard (the release form offers to take it as proposed). */
+  proposesText?: boolean;
 }
+
+/** The release form's choice for the next version's text: every proposal combined, or one change's as proposed. */
+export const COMBINE_TEXTS = 'combine';
 
 export interface ReleasePlan {
   sopKey: string;
@@ -30,6 +35,8 @@ export interface ReleasePlan {
   /** Empty: every team. */
   teamIds: number[];
   bump: Bump;
+  /** The change request whose proposed text the version takes as proposed; none: every proposal combined. */
+  pick?: number;
 }
 
 const form = z.object({
@@ -41,6 +48,7 @@ const form = z.object({
     .nullish(),
   tags: choices,
   teams: choices,
+  text: z.string({ error: 'Please pick the text from the list.' }).trim().max(20).nullish(),
 });
 
 /** The notes a release gets when the CoE writes none: one line per change request, with its improvement. */
@@ -104,6 +112,14 @@ export function planRelease(
     if (!teamIds.includes(team.id)) teamIds.push(team.id);
   }
 
+  let pick: number | undefined;
+  if (input.text && input.text !== COMBINE_TEXTS) {
+    pick = parseChangeId(input.text);
+    if (pick === undefined || !chosen.some((c) => c.number === pick)) {
+      errors.text = `${pick === undefined ? input.text : changeId(pick)} is not one of the changes this release ships: pick the text of one of them.`;
+    }
+  }
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   chosen.sort((a, b) => a.number - b.number);
   return {
@@ -115,6 +131,7 @@ export function planRelease(
       tags: tags.length > 0 ? IMPROVEMENTS.filter((i) => tags.includes(i)) : defaultTags(chosen),
       teamIds,
       bump: releaseBump(chosen.map((c) => bumpOf(c.improvement))),
+      ...(pick !== undefined ? { pick } : {}),
     },
   };
 }

@@ -96,21 +96,24 @@ export interface DiffView {
   links: { from: string | null; to: string | null };
 }
 
-/** The changed lines as blocks, blank lines left out, each run under where it is: "Line 12 of v1.1". */
-function changeBlocks(view: DiffView): { blocks: DocBlock[]; added: number; removed: number } {
+/**
+ * The changed lines as blocks, blank lines left out, each run under where it is: "Line 12 of v1.1" (`labels` name
+ * the old text and the new one).
+ */
+export function changeBlocks(
+  diff: LineDiff,
+  labels: { from: string; to: string },
+): { blocks: DocBlock[]; added: number; removed: number } {
   const blocks: DocBlock[] = [];
   let added = 0;
   let removed = 0;
-  for (const hunk of view.diff.hunks) {
+  for (const hunk of diff.hunks) {
     const gone = hunk.removed.filter((l) => l.trim() !== '');
     const came = hunk.added.filter((l) => l.trim() !== '');
     if (gone.length + came.length === 0) continue;
     added += came.length;
     removed += gone.length;
-    const at =
-      came.length > 0
-        ? `Line ${hunk.newLine} of ${versionText(view.to)}`
-        : `Line ${hunk.oldLine} of ${versionText(view.from)}`;
+    const at = came.length > 0 ? `Line ${hunk.newLine} of ${labels.to}` : `Line ${hunk.oldLine} of ${labels.from}`;
     blocks.push({ kind: 'heading', level: 4, text: at });
     for (const text of gone) blocks.push({ kind: 'change', op: 'removed', text });
     for (const text of came) blocks.push({ kind: 'change', op: 'added', text });
@@ -118,12 +121,16 @@ function changeBlocks(view: DiffView): { blocks: DocBlock[]; added: number; remo
   return { blocks, added, removed };
 }
 
+/** A diff view's changed lines, under the versions' names. */
+const diffBlocks = (view: DiffView) =>
+  changeBlocks(view.diff, { from: versionText(view.from), to: versionText(view.to) });
+
 const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
 
 /** `sop diff <key> vA vB`: the lines vB adds and removes against vA, a page at a time. */
 export function diffMessage(view: DiffView, page = 1): Message {
   const title = `${sopId(view.key)} ${versionText(view.from)} → ${versionText(view.to)}`;
-  const { blocks: changes, added, removed } = changeBlocks(view);
+  const { blocks: changes, added, removed } = diffBlocks(view);
   const pages = paginate(changes);
   const summary =
     added + removed === 0
@@ -155,10 +162,10 @@ export function diffMessage(view: DiffView, page = 1): Message {
 }
 
 /** How many pages a diff takes, for checking a "Show more" button's page. */
-export const diffPageCount = (view: DiffView) => paginate(changeBlocks(view).blocks).length;
+export const diffPageCount = (view: DiffView) => paginate(diffBlocks(view).blocks).length;
 
 /** The clarity check's advice on a text: what it found and where, or that it found nothing. */
-export function clarityBlocks(findings: readonly ClarityFinding[]): MessageBlock[] {
+export function clarityBlocks(findings: readonly ClarityFinding[], shown = CLARITY_SHOWN): MessageBlock[] {
   if (findings.length === 0) {
     return [{ type: 'note', text: 'Clarity check: nothing unclear found.' }];
   }
@@ -170,12 +177,12 @@ export function clarityBlocks(findings: readonly ClarityFinding[]): MessageBlock
     },
     {
       type: 'facts',
-      facts: findings.slice(0, CLARITY_SHOWN).map((f) => ({
+      facts: findings.slice(0, shown).map((f) => ({
         label: clip(`${f.where}${f.excerpt ? `: “${f.excerpt}”` : ''}`, 120),
         value: clip(f.reason, 300),
       })),
     },
   ];
-  if (n > CLARITY_SHOWN) blocks.push({ type: 'note', text: `…and ${n - CLARITY_SHOWN} more.` });
+  if (n > shown) blocks.push({ type: 'note', text: `…and ${n - shown} more.` });
   return blocks;
 }

@@ -3,13 +3,14 @@
  * message in place, the thread reply and the requester's part of what the action tells them. Runs inside the
  * caller's transaction; shared by the change and release services.
  */
-import { changeId } from '../domain/change.ts';
+import { type ChangeInput, changeId } from '../domain/change.ts';
 import { type ChangeView, changeDecisionMessage, changeReviewMessage } from '../domain/change-messages.ts';
 import { message } from '../domain/message.ts';
 import { changeLine } from '../domain/notices.ts';
 import type { Person } from '../domain/people.ts';
 import { releaseName } from '../domain/sop.ts';
-import type { ChangeRequest, Repositories } from '../ports.ts';
+import type { ChangeContent, ChangeRequest, Repositories } from '../ports.ts';
+import { proposalView } from './change-text.ts';
 import type { Notices } from './notices.ts';
 import { replyInThread, updateReview } from './review-thread.ts';
 
@@ -19,12 +20,14 @@ export async function changeView(repos: Repositories, change: ChangeRequest, quo
     id === null ? null : ((await repos.people.get(id))?.displayName ?? null);
   const approvers = await repos.changes.approvals(change.number);
   const release = change.releaseId === null ? undefined : await repos.sops.release(change.releaseId);
+  const proposal = await proposalView(repos, change);
   return {
     ...change,
     requesterName: await nameOf(change.requesterPersonId),
     approverNames: (await Promise.all(approvers.map(nameOf))).map((n) => n ?? 'a CoE member'),
     quorum,
     ...(release ? { release: releaseName(release.sopKey, release) } : {}),
+    ...(proposal ? { proposal } : {}),
   };
 }
 
@@ -55,4 +58,20 @@ export async function recordChange(
       line: changeLine(after),
     });
   }
+}
+
+/** What a checked form stores on the request itself (its proposed text is kept apart: `change-text.ts`). */
+export function contentOf(input: ChangeInput): ChangeContent {
+  return {
+    kind: input.kind,
+    sopKey: input.sopKey,
+    title: input.title,
+    change: input.change,
+    why: input.why,
+    friction: input.friction,
+    constraint: input.constraint ?? null,
+    risk: input.risk,
+    improvement: input.improvement,
+    aiRule: input.aiRule ?? null,
+  };
 }

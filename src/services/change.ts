@@ -33,7 +33,8 @@ import { frictionId } from '../domain/friction.ts';
 import { type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
 import type { ChangeContent, ChangeRequest, Clock, Repositories, Store } from '../ports.ts';
-import { changeView, recordChange } from './change-record.ts';
+import { changeView, contentOf, recordChange } from './change-record.ts';
+import { keepProposal, proposalView } from './change-text.ts';
 import type { FrictionService } from './friction.ts';
 import { type Notices, onceWithNotices } from './notices.ts';
 import { postReview } from './review-thread.ts';
@@ -94,7 +95,12 @@ export class ChangeService {
       return {
         ...options,
         values: changeFormValues(
-          { ...change, constraint: change.constraint ?? undefined, aiRule: change.aiRule ?? undefined },
+          {
+            ...change,
+            constraint: change.constraint ?? undefined,
+            aiRule: change.aiRule ?? undefined,
+            proposedText: (await repos.changeTexts.get(change.number))?.text,
+          },
           registered,
         ),
       };
@@ -124,6 +130,7 @@ export class ChangeService {
         origin: null,
         submissionKey: request.key,
       });
+      await keepProposal(repos, change, checked.value.proposedText);
       await repos.events.record({
         actorPersonId: person.id,
         subject: changeId(change.number),
@@ -325,6 +332,7 @@ export class ChangeService {
             status: 'submitted',
             decisionReason: null,
           });
+          await keepProposal(repos, after, checked.value.proposedText);
           const who = person.displayName ?? 'The requester';
           await this.changed(repos, notices, person, before, after, `${who} revised and resubmitted it.`);
           await repos.events.record({
@@ -409,7 +417,7 @@ export class ChangeService {
     return {
       ok: true,
       number: change.number,
-      confirmation: changeConfirmation(change.number, change.title, reviewChannel),
+      confirmation: changeConfirmation(change.number, change.title, reviewChannel, await proposalView(repos, change)),
     };
   }
 
@@ -459,19 +467,4 @@ class FormErrors extends Error {
   constructor(readonly errors: ChangeFieldErrors) {
     super('the change-request form has errors');
   }
-}
-
-function contentOf(input: ChangeInput): ChangeContent {
-  return {
-    kind: input.kind,
-    sopKey: input.sopKey,
-    title: input.title,
-    change: input.change,
-    why: input.why,
-    friction: input.friction,
-    constraint: input.constraint ?? null,
-    risk: input.risk,
-    improvement: input.improvement,
-    aiRule: input.aiRule ?? null,
-  };
 }

@@ -6,11 +6,11 @@
  * friction reports, and for the AI usage rules standard writes the rules it carries.
  */
 import { aiToolKey } from '../domain/ai-rules.ts';
-import { changeId, type Improvement } from '../domain/change.ts';
+import { bumpOf, changeId, type Improvement } from '../domain/change.ts';
 import { CoeError } from '../domain/errors.ts';
 import { deployedArchivedRefusal, retiredRefusal } from '../domain/lifecycle-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
-import { may, type Person, type PersonRef } from '../domain/people.ts';
+import { may, type PersonRef } from '../domain/people.ts';
 import {
   defaultNotes,
   defaultTags,
@@ -26,11 +26,13 @@ import {
   releaseProgressMessage,
   releaseSummaryMessage,
 } from '../domain/release-messages.ts';
-import { AI_RULES_SOP, nextVersion, releaseName, sopId, titleFromKey } from '../domain/sop.ts';
+import { AI_RULES_SOP, nextVersion, releaseBump, releaseName, sopId, titleFromKey } from '../domain/sop.ts';
 import type { Clock, OutboundMessage, OutboxRow, Repositories, SopRelease, Store, Team } from '../ports.ts';
 import type { ChangeService } from './change.ts';
 import type { FrictionService } from './friction.ts';
 import { type Notices, withNotices } from './notices.ts';
+import { publisherOf, releaseCandidates, releaseView } from './release-records.ts';
+import { announcedText, planText, type ReleaseTextPreview, writeText } from './release-text.ts';
 import { postReview, replyInThread, updateReview } from './review-thread.ts';
 import { currentVersion } from './standards.ts';
 
@@ -38,17 +40,25 @@ export interface ReleaseRequest {
   actor: PersonRef;
   /** The inbound interaction's idempotency key. */
   key: string;
+  /** The fingerprint of the next version's text the form showed (`ReleaseTextPreview`), if it showed one. */
+  previewed?: string;
 }
 
 /** What the release form offers: approved change requests by standard, and the teams to announce to. */
 export interface ReleaseFormOptions {
   standards: { sopKey: string; sopTitle: string; changes: ReleaseCandidate[] }[];
   teams: Team[];
-  /** The notes and tags to start from, when the form is for one standard. */
-  prefill?: { notes: string; tags: Improvement[] };
+  /** The notes and tags to start from, and what the next version's text would be, when the form is for one standard. */
+  prefill?: { notes: string; tags: Improvement[]; text: ReleaseTextPreview };
 }
 
-export type PublishResult = { ok: false; errors: ReleaseFieldErrors } | { ok: true; confirmation: Message };
+/** Not published: what to fix, and the next version's text as the form should show it now (when it depends on it). */
+export type PublishResult =
+  | { ok: false; errors: ReleaseFieldErrors; text?: ReleaseTextPreview }
+  | { ok: true; confirmation: Message };
+
+const TEXT_CHANGED =
+  'The next version’s text is not what this form showed (the changes picked, or the standard, changed since): look at it again and press Publish to publish it.';
 
 /** How many failures the CoE's summary names. */
 const SUMMARY_FAILURES = 20;
@@ -78,10 +88,10 @@ export class ReleaseService {
   /** The form's choices (CoE only). Refused with a reason when no approved change request waits for a release. */
   async formOptions(actor: PersonRef, sopKey?: string): Promise<ReleaseFormOptions> {
     return this.store.transaction(async (repos) => {
-      await this.publisher(repos, actor);
+      await publisherOf(repos, actor);
       const retired = new Set((await repos.sops.list()).filter((s) => s.retiredAt).map((s) => s.key));
       if (sopKey && retired.has(sopKey)) throw new CoeError('INPUT.INVALID', retiredRefusal(sopKey, 'releases'));
-      const candidates = (await this.candidates(repos)).filter(
+      const candidates = (await releaseCandidates(repos)).filter(
         (c) => (!sopKey || c.sopKey === sopKey) && !retired.has(c.sopKey),
       );
       if (candidates.length === 0) {
@@ -102,12 +112,16 @@ export class ReleaseService {
       }
       const teams = (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name }));
       const [only] = standards;
+      if (standards.length !== 1 || !only) return { standards, teams };
+      const sop = await repos.sops.get(only.sopKey);
+      const bump = releaseBump(only.changes.map((c) => bumpOf(c.improvement)));
+      const next = nextVersion(currentVersion(sop, await repos.sops.releases(only.sopKey)), bump);
+      const numbers = only.changes.map((c) => c.number);
+      const { preview } = await planText(repos, only.sopKey, numbers, next);
       return {
         standards,
         teams,
-        ...(standards.length === 1 && only
-          ? { prefill: { notes: defaultNotes(only.changes), tags: defaultTags(only.changes) } }
-          : {}),
+        prefill: { notes: defaultNotes(only.changes), tags: defaultTags(only.changes), text: preview },
       };
     });
   }
@@ -118,15 +132,18 @@ export class ReleaseService {
    */
   async publish(request: ReleaseRequest, raw: Record<string, unknown>): Promise<PublishResult> {
     const run = async (repos: Repositories, notices: Notices): Promise<PublishResult> => {
-      const actor = await this.publisher(repos, request.actor);
+      const actor = await publisherOf(repos, request.actor);
       const done = await repos.sops.releaseBySubmissionKey(request.key);
       if (done)
         return {
           ok: true,
-          confirmation: releaseConfirmation(await this.view(repos, done), (await this.channelsOf(repos, done)).length),
+          confirmation: releaseConfirmation(
+            await releaseView(repos, done),
+            (await repos.teams.channels(done.teamIds)).length,
+          ),
         };
       const allTeams = (await repos.teams.list()).map((t) => ({ id: t.id, name: t.name }));
-      const planned = planRelease(raw, await this.candidates(repos), allTeams);
+      const planned = planRelease(raw, await releaseCandidates(repos), allTeams);
       if (!planned.ok) return planned;
       const plan = planned.value;
       if (allTeams.length === 0) {
@@ -139,16 +156,30 @@ export class ReleaseService {
       }
 
       await repos.sops.lock(plan.sopKey);
+      const existing = await repos.sops.get(plan.sopKey);
+      if (existing?.retiredAt) throw new CoeError('INPUT.INVALID', retiredRefusal(existing.key, 'releases'));
+      const version = nextVersion(currentVersion(existing, await repos.sops.releases(plan.sopKey)), plan.bump);
+      // The text it writes, checked before anything is written: the form must have shown it.
+      const text = await planText(repos, plan.sopKey, plan.changes, version, plan.pick);
+      if (plan.pick !== undefined && !(text.outcome.kind === 'text' && text.outcome.picked === plan.pick)) {
+        return { ok: false, errors: { text: `${changeId(plan.pick)} proposes no text: pick one that does.` } };
+      }
+      if (text.outcome.kind === 'conflict') {
+        return { ok: false, errors: { text: text.preview.summary }, text: text.preview };
+      }
+      // A new text is published only as the form showed it; so is any outcome, when the form showed one.
+      const shown = request.previewed !== undefined || text.outcome.kind === 'text';
+      if (shown && request.previewed !== text.preview.fingerprint) {
+        return { ok: false, errors: { text: TEXT_CHANGED }, text: text.preview };
+      }
       const sop =
-        (await repos.sops.get(plan.sopKey)) ??
+        existing ??
         (await repos.sops.create({
           key: plan.sopKey,
           title: titleFromKey(plan.sopKey),
           ownerPersonId: actor.id,
           baseline: false,
         }));
-      if (sop.retiredAt) throw new CoeError('INPUT.INVALID', retiredRefusal(sop.key, 'releases'));
-      const version = nextVersion(currentVersion(sop, await repos.sops.releases(sop.key)), plan.bump);
       const release = await repos.sops.createRelease({
         sopKey: sop.key,
         major: version.major,
@@ -161,12 +192,13 @@ export class ReleaseService {
         submissionKey: request.key,
       });
       const name = releaseName(sop.key, version);
+      const textChange = await writeText(repos, sop.key, version, text, actor.id);
       await repos.events.record({
         actorPersonId: actor.id,
         subject: sopId(sop.key),
         action: 'sop.released',
         to: name,
-        data: { changes: plan.changes },
+        data: { changes: plan.changes, ...(text.outcome.kind === 'text' ? { text: text.outcome.from } : {}) },
       });
 
       const linkedFriction: number[] = [];
@@ -200,8 +232,8 @@ export class ReleaseService {
         );
       }
 
-      const view = await this.view(repos, release);
-      const channels = await this.channelsOf(repos, release);
+      const view: ReleaseView = { ...(await releaseView(repos, release)), ...(textChange ? { text: textChange } : {}) };
+      const channels = await repos.teams.channels(release.teamIds);
       const teams = new Map(allTeams.map((t) => [t.id, t]));
       const announcements: OutboundMessage[] = channels.map((c) => ({
         key: announcementKey(release.id, c.platform, c.channelId),
@@ -272,7 +304,8 @@ export class ReleaseService {
         to: name,
         data: { team: team.name },
       });
-      const view = await this.view(repos, release);
+      const textChange = await announcedText(repos, release);
+      const view: ReleaseView = { ...(await releaseView(repos, release)), ...(textChange ? { text: textChange } : {}) };
       const deployed = { by: person.displayName, at: this.clock.now() };
       for (const channel of await repos.teams.channels([team.id])) {
         const key = announcementKey(release.id, channel.platform, channel.channelId);
@@ -315,7 +348,7 @@ export class ReleaseService {
   async refresh(releaseId: number): Promise<void> {
     await this.store.transaction(async (repos) => {
       const release = await repos.sops.release(releaseId);
-      if (release) await this.refreshProgress(repos, release, await this.view(repos, release));
+      if (release) await this.refreshProgress(repos, release, await releaseView(repos, release));
     });
   }
 
@@ -352,44 +385,5 @@ export class ReleaseService {
       };
     });
     await replyInThread(repos, subjectOf(release.id), 'summary', releaseSummaryMessage(view, progress, failures));
-  }
-
-  private async channelsOf(repos: Repositories, release: SopRelease) {
-    return repos.teams.channels(release.teamIds);
-  }
-
-  private async candidates(repos: Repositories): Promise<ReleaseCandidate[]> {
-    return (await repos.changes.approved()).map((c) => ({
-      number: c.number,
-      sopKey: c.sopKey,
-      title: c.title,
-      improvement: c.improvement,
-    }));
-  }
-
-  private async view(repos: Repositories, release: SopRelease): Promise<ReleaseView> {
-    const sop = await repos.sops.get(release.sopKey);
-    const changes = [];
-    for (const number of release.changes) {
-      const change = await repos.changes.get(number);
-      changes.push({ number, title: change?.title ?? changeId(number) });
-    }
-    return {
-      id: release.id,
-      sopKey: release.sopKey,
-      sopTitle: sop?.title ?? titleFromKey(release.sopKey),
-      version: { major: release.major, minor: release.minor },
-      notes: release.notes,
-      tags: release.tags,
-      changes,
-    };
-  }
-
-  private async publisher(repos: Repositories, actor: PersonRef): Promise<Person> {
-    const person = await repos.people.find(actor);
-    if (!person || !may(person.layer, 'publishRelease')) {
-      throw new CoeError('PERMISSION.DENIED', 'Only CoE members publish releases. Nothing was changed.');
-    }
-    return person;
   }
 }

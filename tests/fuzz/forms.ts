@@ -86,6 +86,7 @@ export const CHANGE_FIELDS: Record<string, Field> = {
   aiForbiddenInputs: text(),
   aiHumanReview: many('checkboxes', [HUMAN_REVIEW_OPTION]),
   aiLayers: many('checkboxes', LAYERS),
+  proposedText: text(fc.oneof(fc.constant(''), words, fc.constant('# Scanning\n\n1. Lead: charge the scanners ASAP.'))),
 };
 
 export const RELEASE_FIELDS: Record<string, Field> = {
@@ -93,6 +94,7 @@ export const RELEASE_FIELDS: Record<string, Field> = {
   notes: text(),
   tags: many('multi', IMPROVEMENTS),
   teams: many('multi', ['1', '2', '99']),
+  text: select(['combine', 'CR-1', 'CR-9']),
 };
 
 export const TRAINING_FIELDS: Record<string, Field> = {
@@ -175,7 +177,10 @@ export const SLACK_FORMS: Record<string, SlackForm> = {
   [VIEWS.changeConfirmation]: noForm,
   [VIEWS.changeRequestChanges]: { blocks: { [DECISION_BLOCKS.reason]: text() }, metadata: decisionMetadata },
   [VIEWS.changeReject]: { blocks: { [DECISION_BLOCKS.reason]: text() }, metadata: decisionMetadata },
-  [VIEWS.releaseForm]: { blocks: byBlock(RELEASE_FIELDS, RELEASE_FORM_BLOCKS), metadata: fc.constant('') },
+  [VIEWS.releaseForm]: {
+    blocks: byBlock(RELEASE_FIELDS, RELEASE_FORM_BLOCKS),
+    metadata: fc.constantFrom('', '{"previewed":"stale"}', '{"previewed":7}', 'not json'),
+  },
   [VIEWS.releaseConfirmation]: noForm,
   [VIEWS.trainingForm]: { blocks: byBlock(TRAINING_FIELDS, TRAINING_FORM_BLOCKS), metadata: fc.constant('') },
   [VIEWS.trainingConfirmation]: noForm,

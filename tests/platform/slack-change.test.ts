@@ -8,7 +8,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeField } from '../../src/domain/change.ts';
 import { CHANGE_ACTIONS } from '../../src/domain/change-messages.ts';
 import { RELEASE_ACTIONS } from '../../src/domain/release-messages.ts';
-import { CHANGE_FORM_BLOCKS, DECISION_BLOCKS, RELEASE_FORM_BLOCKS, VIEWS } from '../../src/platforms/slack/ids.ts';
+import {
+  CHANGE_FORM_BLOCKS,
+  changeTextPart,
+  DECISION_BLOCKS,
+  RELEASE_FORM_BLOCKS,
+  VIEWS,
+} from '../../src/platforms/slack/ids.ts';
 import { type DatabaseKind, databaseKinds } from '../support/databases.ts';
 import { blocksText, element, mention, slackStory } from '../support/slack-harness.ts';
 import {
@@ -156,9 +162,11 @@ describe.each(databaseKinds())('change management in Slack (%s)', (kind: Databas
     expect(view.private_metadata).toBe('');
     const blockIds = (view.blocks as Json[]).map((b) => b.block_id).filter(Boolean);
     // Every field has its input, but the constraint: there is no active one to serve yet.
+    // …and the proposed text goes on in three more boxes (Slack's 3,000 characters a box).
     const expected = Object.entries(CHANGE_FORM_BLOCKS)
       .filter(([field]) => field !== 'constraint')
-      .map(([, block]) => block);
+      .map(([, block]) => block)
+      .concat([2, 3, 4].map(changeTextPart));
     expect([...blockIds].sort()).toEqual([...expected].sort());
     expect(element(view, CHANGE_FORM_BLOCKS.title)).toMatchObject({
       initial_value: 'Restart scanners at every shift change',

@@ -21,6 +21,7 @@ import type {
   AuditRun,
   ChangeRepository,
   ChangeRequest,
+  ChangeText,
   Clock,
   FrictionReport,
   FrictionRepository,
@@ -39,6 +40,7 @@ import type {
   Training,
   TrainingAssignment,
 } from '../../src/ports.ts';
+import { changeTextRepository } from './memory-change-texts.ts';
 import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
 import { sopTextRepository } from './memory-sop-texts.ts';
@@ -145,6 +147,7 @@ interface Tables {
   approvals: { changeNumber: number; personId: number; at: Date }[];
   sops: Map<string, Sop>;
   sopTexts: SopText[];
+  changeTexts: ChangeText[];
   releases: Map<number, StoredRelease>;
   acks: StoredAck[];
   constraints: StoredConstraint[];
@@ -211,6 +214,7 @@ export class MemoryStore implements Store {
     approvals: [],
     sops: new Map(),
     sopTexts: [],
+    changeTexts: [],
     releases: new Map(),
     acks: [],
     constraints: [],
@@ -523,6 +527,7 @@ export class MemoryStore implements Store {
       changes: changeRepository(t, seq, clock),
       sops: sopRepository(t, seq, clock),
       sopTexts: sopTextRepository(t.sopTexts, t.sops, clock),
+      changeTexts: changeTextRepository(t.changeTexts, t.changes, clock),
       constraints: constraintRepository(t.constraints, seq, clock),
       aiRules: aiRuleRepository(t, clock),
       trainings: trainingRepository(t, seq, clock),

@@ -225,6 +225,9 @@ type Surface =
   | 'audit results form'
   | 'audit change form'
   | 'sop form'
+  | 'change form with a proposed text'
+  | 'revised change form with a proposed text'
+  | 'release form writing the next text'
   | 'App Home';
 export type Entry = CoeCommand['kind'] | ButtonId | Surface;
 export type TableFile = 'permissions' | 'permissions-admin' | 'permissions-lifecycle' | 'permissions-sop';
@@ -289,6 +292,9 @@ const ENTRIES: Record<Entry, TableFile> = {
   'sop form': 'permissions-sop',
   sopDiff: 'permissions-sop',
   'sop.more': 'permissions-sop',
+  'change form with a proposed text': 'permissions-sop',
+  'revised change form with a proposed text': 'permissions-sop',
+  'release form writing the next text': 'permissions-sop',
   sopShow: 'permissions-admin',
   sopList: 'permissions-admin',
   constraintAdd: 'permissions-admin',

@@ -999,7 +999,14 @@ describe('releases', () => {
           { id: 2, name: 'Night Shift' },
           { id: 1, name: 'Warehouse' },
         ],
-        prefill: { notes: '• CR-1 Charge scanners at every break (Clarify)', tags: ['clarify'] },
+        prefill: {
+          notes: '• CR-1 Charge scanners at every break (Clarify)',
+          tags: ['clarify'],
+          // No change proposes a text: the form says v1.1 keeps v1.0's (here none).
+          text: expect.objectContaining({
+            summary: expect.stringMatching(/^No change in this release proposes a text/),
+          }),
+        },
       });
       await expectCoeError(
         services.releases.formOptions(olga, 'returns'),

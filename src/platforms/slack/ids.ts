@@ -105,6 +105,7 @@ export const CHANGE_FORM_BLOCKS: Record<ChangeField, string> = {
   aiForbiddenInputs: 'change.ai_forbidden_inputs',
   aiHumanReview: 'change.ai_human_review',
   aiLayers: 'change.ai_layers',
+  proposedText: 'change.text',
 };
 
 /** The value of the "human review required" checkbox. */
@@ -116,6 +117,7 @@ export const RELEASE_FORM_BLOCKS: Record<ReleaseField, string> = {
   notes: 'release.notes',
   tags: 'release.tags',
   teams: 'release.teams',
+  text: 'release.text',
 };
 
 /** The training form's block ids, one per field of `TRAINING_FIELDS`. */
@@ -149,6 +151,12 @@ export const SOP_FORM_BLOCKS: Record<SopFormField, string> = {
   link: 'sop.link',
 };
 export const SOP_TEXT_PARTS = ['sop.text_2', 'sop.text_3', 'sop.text_4'] as const;
+/**
+ * The change form's proposed text goes on in more boxes, as the `sop new` form's does: `change.text_2`, … (three by
+ * default; a revision gets as many as its text fills).
+ */
+export const changeTextPart = (n: number) => `change.text_${n}`;
+export const CHANGE_TEXT_PART = /^change\.text_(\d{1,2})$/;
 
 /**
  * The audit results form's block ids are the core's input ids (`resultFields(i)` in src/domain/audit.ts: `item2.passed`,

@@ -13,6 +13,7 @@ import {
   ANONYMOUS_OPTION,
   AUDIT_PLAN_BLOCKS,
   CHANGE_FORM_BLOCKS,
+  CHANGE_TEXT_PART,
   FRICTION_FORM_BLOCKS,
   HUMAN_REVIEW_OPTION,
   INPUT_ACTION,
@@ -152,6 +153,16 @@ export function readChangeForm(values: FormState): Record<ChangeField, unknown> 
   >;
   raw.aiHumanReview = chosen(values, CHANGE_FORM_BLOCKS.aiHumanReview).includes(HUMAN_REVIEW_OPTION);
   raw.aiLayers = chosen(values, CHANGE_FORM_BLOCKS.aiLayers);
+  // The proposed text goes on in "continued" boxes (Slack's 3,000 characters a box): joined in their order.
+  const parts = Object.keys(values)
+    .map((block) => ({ block, n: Number(CHANGE_TEXT_PART.exec(block)?.[1] ?? Number.NaN) }))
+    .filter((p) => !Number.isNaN(p.n))
+    .sort((a, b) => a.n - b.n)
+    .map((p) => p.block);
+  raw.proposedText = [CHANGE_FORM_BLOCKS.proposedText, ...parts]
+    .map((block) => formValue(values, block) ?? '')
+    .filter((t) => t.trim())
+    .join('\n');
   return raw;
 }
 
@@ -167,6 +178,7 @@ export function readReleaseForm(values: FormState): Record<ReleaseField, unknown
     notes: formValue(values, RELEASE_FORM_BLOCKS.notes),
     tags: chosen(values, RELEASE_FORM_BLOCKS.tags),
     teams: chosen(values, RELEASE_FORM_BLOCKS.teams),
+    text: formValue(values, RELEASE_FORM_BLOCKS.text),
   };
 }
 

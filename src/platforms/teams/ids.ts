@@ -208,6 +208,7 @@ export const CHANGE_FORM_INPUTS: Record<ChangeField, ChangeField> = {
   aiForbiddenInputs: 'aiForbiddenInputs',
   aiHumanReview: 'aiHumanReview',
   aiLayers: 'aiLayers',
+  proposedText: 'proposedText',
 };
 
 /** The release form's input ids: the core's field names as they are (RELEASE_FIELDS). */
@@ -216,6 +217,7 @@ export const RELEASE_FORM_INPUTS: Record<ReleaseField, ReleaseField> = {
   notes: 'notes',
   tags: 'tags',
   teams: 'teams',
+  text: 'text',
 };
 
 /** The training form's input ids: the core's field names as they are (TRAINING_FIELDS). */

@@ -30,7 +30,16 @@ const openerData = z.object({ sopKey: sopKey.optional() });
 
 /** The form as Teams submits it: multi-selects as "a,b". */
 const text = z.string().optional();
-const formData = z.object({ changes: text, notes: text, tags: text, teams: text, sopKey: sopKey.optional() });
+const formData = z.object({
+  changes: text,
+  notes: text,
+  tags: text,
+  teams: text,
+  text,
+  sopKey: sopKey.optional(),
+  /** The fingerprint of the next version's text the form showed. */
+  previewed: z.string().max(40).optional(),
+});
 
 const buttonData = z.object({ value: z.string().max(40) });
 
@@ -54,10 +63,8 @@ export class TeamsRelease {
     return inDialog(this.log, async () => {
       const { sopKey } = parseData(openerData, data);
       const options = await this.releases.formOptions(actorOf(activity), sopKey);
-      return taskCard(
-        FORM_TITLE,
-        releaseFormCard({ options, values: releaseStartValues(options), ...(sopKey ? { sopKey } : {}) }),
-      );
+      const state = { options, values: releaseStartValues(options), text: options.prefill?.text };
+      return taskCard(FORM_TITLE, releaseFormCard({ ...state, ...(sopKey ? { sopKey } : {}) }));
     });
   }
 
@@ -67,10 +74,14 @@ export class TeamsRelease {
       const form = parseData(formData, data);
       const { raw, values } = formFields(RELEASE_FIELDS, form);
       const actor = actorOf(activity);
-      const result = await this.releases.publish({ actor, key: interactionKey(activity) }, raw);
+      const previewed = form.previewed ? { previewed: form.previewed } : {};
+      const result = await this.releases.publish({ actor, key: interactionKey(activity), ...previewed }, raw);
       if (!result.ok) {
+        // The text as it is now when it depends on what was picked; else the one the form showed is still right.
         const options = await this.releases.formOptions(actor, form.sopKey);
-        const state = { options, values, errors: result.errors, ...(form.sopKey ? { sopKey: form.sopKey } : {}) };
+        const text =
+          result.text ?? (form.previewed === options.prefill?.text.fingerprint ? options.prefill?.text : undefined);
+        const state = { options, values, errors: result.errors, text, ...(form.sopKey ? { sopKey: form.sopKey } : {}) };
         return taskCard(FORM_TITLE, releaseFormCard(state));
       }
       return taskCard('Published', renderCard(result.confirmation));

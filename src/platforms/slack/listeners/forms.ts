@@ -33,7 +33,7 @@ export interface InteractionRequest {
 
 export type FormResult = { ok: false; errors: Partial<Record<string, string>> } | { ok: true; confirmation: Message };
 
-export interface FormSpec<T> {
+export interface FormSpec<T, R extends FormResult = FormResult> {
   callbackId: string;
   /** The block of each field the core names; without it, the core names the blocks themselves. */
   blocks?: Readonly<Record<string, string>>;
@@ -44,12 +44,21 @@ export interface FormSpec<T> {
   /** What the view holds, as the service takes it; undefined when its metadata is not ours. */
   read: (view: ViewSubmission['view']) => T | undefined;
   /** The one service call. */
-  submit: (request: InteractionRequest, input: T) => Promise<FormResult>;
+  submit: (request: InteractionRequest, input: T) => Promise<R>;
+  /**
+   * For a form whose content follows from the answer (the release form's text): the form again in place of this
+   * one, instead of errors under its inputs; undefined to say them under the inputs after all.
+   */
+  again?: (request: InteractionRequest, input: T, result: Extract<R, { ok: false }>) => Promise<ModalView | undefined>;
   /** A message in place of the form: the confirmation, or the reason it could not be taken. */
   messageView: (message: Message, close?: string) => ModalView;
 }
 
-export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>): void {
+export function registerForm<T, R extends FormResult = FormResult>(
+  app: App,
+  deps: ListenerDeps,
+  spec: FormSpec<T, R>,
+): void {
   app.view(spec.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmission.safeParse(body);
     const input = parsed.success ? spec.read(parsed.data.view) : undefined;
@@ -58,10 +67,8 @@ export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>)
       return;
     }
     const { user, view } = parsed.data;
-    const outcome = await attempt(
-      () => spec.submit({ actor: actorOf(user, deps.names), key: submissionKey(view) }, input),
-      deps.log,
-    );
+    const request = { actor: actorOf(user, deps.names), key: submissionKey(view) };
+    const outcome = await attempt(() => spec.submit(request, input), deps.log);
     if (!outcome.ok) {
       // Pushed over the form, so closing it brings the person back to what they typed.
       await ack({ response_action: 'push', view: spec.messageView(outcome.reply, 'Back') });
@@ -70,6 +77,12 @@ export function registerForm<T>(app: App, deps: ListenerDeps, spec: FormSpec<T>)
     const result = outcome.value;
     if (result.ok) {
       await ack({ response_action: 'update', view: spec.messageView(result.confirmation) });
+      return;
+    }
+    const refused = result as Extract<R, { ok: false }>;
+    const shown = spec.again ? await attempt(async () => spec.again?.(request, input, refused), deps.log) : undefined;
+    if (shown?.ok && shown.value) {
+      await ack({ response_action: 'update', view: shown.value });
       return;
     }
     const byBlock: Record<string, string> = {};

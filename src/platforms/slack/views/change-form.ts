@@ -20,7 +20,7 @@ import type { Message } from '../../../domain/message.ts';
 import { LAYER_LABELS, LAYERS } from '../../../domain/people.ts';
 import { sopId } from '../../../domain/sop.ts';
 import type { ChangeFormOptions } from '../../../services/change.ts';
-import { CHANGE_FORM_BLOCKS, HUMAN_REVIEW_OPTION, VIEWS } from '../ids.ts';
+import { CHANGE_FORM_BLOCKS, changeTextPart, HUMAN_REVIEW_OPTION, VIEWS } from '../ids.ts';
 import {
   checkboxesInput,
   fitsSelect,
@@ -31,6 +31,7 @@ import {
   text,
   textInput,
 } from './inputs.ts';
+import { SLACK_TEXT_BOX } from './sop-form.ts';
 
 const TITLE = 'Change request';
 /** The constraint's id is its option value; the option shows its text. */
@@ -99,6 +100,62 @@ function constraintBlock(constraints: ChangeFormOptions['constraints'], initial:
   );
 }
 
+/** Boxes the proposed text gets at least: one, and three to go on in (12,000 characters, as `sop new`'s). */
+const TEXT_PARTS_MIN = 3;
+
+/** A line that starts a Markdown block of its own: a heading, a list item, a quote, a fence, a table row. */
+const BLOCK_START = /^(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|```|~~~|\|)/;
+
+/**
+ * A text in boxes of at most `max` characters, cut where joining them again with a line break (each box trimmed)
+ * gives back what was written: between two lines that are not blank, the second not indented; else at a blank line
+ * before a heading, a list item or another block that starts on its own (the blank line goes, the text reads the
+ * same); else at a line end; a single line longer than a box, inside it.
+ */
+export function textBoxes(text: string, max = SLACK_TEXT_BOX): string[] {
+  const boxes: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const lines = rest.slice(0, max + 1).split('\n');
+    let [exact, block, any] = [-1, -1, -1];
+    for (let i = lines.length - 2, end = rest.lastIndexOf('\n', max); i >= 0 && end > 0 && exact < 0; i--) {
+      const [line, next] = [lines[i] as string, lines[i + 1] as string];
+      if (any < 0) any = end;
+      if (line.trim() && next.trim() && !/^\s/.test(next)) exact = end;
+      else if (block < 0 && !line.trim() && BLOCK_START.test(next)) block = end;
+      end = rest.lastIndexOf('\n', end - 1);
+    }
+    const at = [exact, block, any].find((cut) => cut > 0) ?? max;
+    boxes.push(rest.slice(0, at).trim());
+    rest = rest.slice(at).trim();
+  }
+  if (rest) boxes.push(rest);
+  return boxes;
+}
+
+/** The optional proposed text of the standard: a box, and more to go on in (a revision gets what its text fills). */
+function proposedTextBlocks(initial: string | undefined): KnownBlock[] {
+  const boxes = initial ? textBoxes(initial) : [];
+  const parts = Math.max(TEXT_PARTS_MIN, boxes.length - 1);
+  return [
+    { type: 'divider' },
+    textInput(B.proposedText, 'Proposed text of the standard (Markdown)', SLACK_TEXT_BOX, {
+      multiline: true,
+      optional: true,
+      initial: boxes[0],
+      hint: 'Optional: the whole text the standard would have (see it now with /coe sop show <key>). The CoE sees what it changes and a clarity check; only a release makes it the text.',
+    }),
+    ...Array.from({ length: parts }, (_, i) =>
+      textInput(changeTextPart(i + 2), `Proposed text, continued (${i + 2})`, SLACK_TEXT_BOX, {
+        multiline: true,
+        optional: true,
+        initial: boxes[i + 1],
+        hint: 'Only for a text over 3,000 characters (Slack’s limit per box): go on here, starting on a new line.',
+      }),
+    ),
+  ];
+}
+
 export interface ChangeFormInput {
   options: ChangeFormOptions;
   /** What was typed after the command (a new request only). */
@@ -161,6 +218,7 @@ export function changeFormView(input: ChangeFormInput): ModalView {
       IMPROVEMENTS.map((i) => option(`${IMPROVEMENT_LABELS[i]} (${bumpOf(i)})`, i)),
       { initial: v.one('improvement'), hint: 'A workflow change makes a major version; the others a minor one.' },
     ),
+    ...proposedTextBlocks(v.one('proposedText')),
     { type: 'divider' },
     { type: 'header', text: text('Only for AI rule changes') },
     textInput(B.aiTool, 'AI tool', AI_LIMITS.tool, {

@@ -22,6 +22,7 @@ import {
 } from '../../../domain/change.ts';
 import { LAYER_LABELS, LAYERS } from '../../../domain/people.ts';
 import { sopId } from '../../../domain/sop.ts';
+import { SOP_TEXT_LIMITS } from '../../../domain/sop-text.ts';
 import type { ChangeFormOptions } from '../../../services/change.ts';
 import type { AdaptiveCard, CardElement } from '../cards.ts';
 import { CARD_ACTIONS, CHANGE_REASON_INPUT, CHANGE_FORM_INPUTS as INPUT } from '../ids.ts';
@@ -163,6 +164,14 @@ export function changeFormCard(state: ChangeFormState): AdaptiveCard {
         required: 'Please choose the kind of improvement.',
       },
     ),
+  );
+  layout.input(
+    textInput(INPUT.proposedText, 'Proposed text of the standard (optional, Markdown)', SOP_TEXT_LIMITS.text, {
+      value: values.proposedText,
+      multiline: true,
+      placeholder:
+        'The whole text the standard would have: its current version (sop show <key>) with your changes. The CoE sees what it changes, with a clarity check.',
+    }),
   );
   const aiRule: CardElement[] = [
     { type: 'TextBlock', text: 'Only for AI rule changes', weight: 'Bolder', wrap: true },

@@ -4,10 +4,16 @@
  * the notes, their improvement tags, the target teams). Pure functions: what to show in, a card out.
  */
 import { changeId, IMPROVEMENT_LABELS, IMPROVEMENTS } from '../../../domain/change.ts';
-import { RELEASE_NOTES_MAX, type ReleaseField, type ReleaseFieldErrors } from '../../../domain/release.ts';
+import {
+  COMBINE_TEXTS,
+  RELEASE_NOTES_MAX,
+  type ReleaseField,
+  type ReleaseFieldErrors,
+} from '../../../domain/release.ts';
 import { sopId } from '../../../domain/sop.ts';
 import type { ReleaseFormOptions } from '../../../services/release.ts';
-import type { AdaptiveCard } from '../cards.ts';
+import type { ReleaseTextPreview } from '../../../services/release-text.ts';
+import { type AdaptiveCard, type CardElement, renderCard } from '../cards.ts';
 import { CARD_ACTIONS, RELEASE_FORM_INPUTS as INPUT } from '../ids.ts';
 import {
   card,
@@ -29,6 +35,8 @@ export interface ReleaseFormState {
   /** As the card's inputs hold them: text, multi-selects as "a,b". */
   values: Partial<Record<ReleaseField, string>>;
   errors?: ReleaseFieldErrors;
+  /** The next version's text the form shows (its fingerprint goes back with the submit); none: the form says why. */
+  text?: ReleaseTextPreview | undefined;
 }
 
 /** `release [sop key]`: the card whose button opens the form. */
@@ -47,6 +55,7 @@ export function releaseStartValues(options: ReleaseFormOptions): Partial<Record<
   return {
     ...(only && others.length === 0 ? { changes: only.changes.map((c) => changeId(c.number)).join(',') } : {}),
     ...(options.prefill ? { notes: options.prefill.notes, tags: options.prefill.tags.join(',') } : {}),
+    ...(options.standards.some((s) => s.changes.some((c) => c.proposesText)) ? { text: COMBINE_TEXTS } : {}),
   };
 }
 
@@ -66,6 +75,30 @@ export function releaseFormCard(state: ReleaseFormState): AdaptiveCard {
       required: 'Pick at least one approved change request.',
     }),
   );
+  const proposing = options.standards.flatMap((s) => s.changes.filter((c) => c.proposesText));
+  const text: CardElement[] = state.text
+    ? renderCard({ text: '', blocks: state.text.blocks }).body
+    : [
+        note(
+          proposing.length > 0
+            ? 'Publish shows the next version’s text for the changes you picked first: the lines it changes, before anything is published.'
+            : 'No change on offer proposes a text: the new version keeps the text of the one before.',
+        ),
+      ];
+  layout.fields.push({ type: 'Container', style: 'emphasis', items: text });
+  if (proposing.length > 0) {
+    layout.input(
+      choiceSet(
+        INPUT.text,
+        'Text of the new version',
+        [
+          { title: 'Every proposed text, combined', value: COMBINE_TEXTS },
+          ...proposing.map((c) => ({ title: `${changeId(c.number)}’s text, as proposed`, value: changeId(c.number) })),
+        ],
+        { value: values.text },
+      ),
+    );
+  }
   layout.input(
     textInput(INPUT.notes, 'Release notes (what changes for the teams)', RELEASE_NOTES_MAX, {
       value: values.notes,
@@ -97,6 +130,10 @@ export function releaseFormCard(state: ReleaseFormState): AdaptiveCard {
     ...layout.problems(),
     ...layout.fields,
   ];
-  const data = { coeAction: CARD_ACTIONS.submitRelease, ...(state.sopKey ? { sopKey: state.sopKey } : {}) };
+  const data = {
+    coeAction: CARD_ACTIONS.submitRelease,
+    ...(state.sopKey ? { sopKey: state.sopKey } : {}),
+    ...(state.text ? { previewed: state.text.fingerprint } : {}),
+  };
   return card(body, [submitButton('Publish', data)], 'Publish a release');
 }
