@@ -10,6 +10,7 @@ import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 import type { ConstraintRepository } from './ports/direction.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
+import type { SopSearchRepository } from './ports/sop-search.ts';
 import type { ChangeTextRepository, SopTextRepository } from './ports/sop-texts.ts';
 
 export type { ConstraintRepository } from './ports/direction.ts';
@@ -23,6 +24,7 @@ export type {
   TrainingAssignment,
   TrainingRepository,
 } from './ports/scheduled-work.ts';
+export type { SopSearchHit, SopSearchQuery, SopSearchRepository } from './ports/sop-search.ts';
 export type { ChangeText, ChangeTextRepository, SopText, SopTextRepository } from './ports/sop-texts.ts';
 
 export interface Clock {
@@ -386,6 +388,8 @@ export interface Repositories {
   changes: ChangeRepository;
   sops: SopRepository;
   sopTexts: SopTextRepository;
+  /** Finding standards by words (read-only). */
+  sopSearch: SopSearchRepository;
   changeTexts: ChangeTextRepository;
   constraints: ConstraintRepository;
   aiRules: AiRuleRepository;

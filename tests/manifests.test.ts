@@ -17,6 +17,9 @@ import { SLACK_EVENTS, SLASH_COMMANDS } from '../src/platforms/slack/ids.ts';
 import {
   CHANGE_REQUEST_COMMAND,
   FRICTION_COMMAND,
+  MESSAGE_ACTIONS,
+  SEARCH_COMMANDS,
+  SEARCH_PARAMETER,
   TEAMS_COMMANDS,
   TEAMS_SCOPES,
   type TeamsScope,
@@ -71,6 +74,16 @@ interface TeamsManifest {
     scopes: string[];
     supportsFiles?: boolean;
     commandLists?: { scopes: string[]; commands: TeamsCommand[] }[];
+  }[];
+  composeExtensions?: {
+    botId: string;
+    commands: {
+      id: string;
+      type?: string;
+      context?: string[];
+      initialRun?: boolean;
+      parameters?: { name: string }[];
+    }[];
   }[];
   validDomains?: string[];
 }
@@ -376,6 +389,24 @@ describe('Teams app manifest', () => {
     ['another manifestVersion', ['manifestVersion'], '1.16', '/manifestVersion'],
     ['an unknown top-level property', ['supportsFiles'], false, '/ must NOT have additional properties'],
     [
+      'a search command title over 32 characters',
+      ['composeExtensions', 0, 'commands', 1, 'title'],
+      'x'.repeat(33),
+      '/composeExtensions/0/commands/1/title',
+    ],
+    [
+      'a search command offered where Teams has no such place',
+      ['composeExtensions', 0, 'commands', 1, 'context'],
+      ['searchBox'],
+      '/composeExtensions/0/commands/1/context/0',
+    ],
+    [
+      'a search command with six parameters',
+      ['composeExtensions', 0, 'commands', 1, 'parameters'],
+      Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, title: `P${i}` })),
+      '/composeExtensions/0/commands/1/parameters must NOT have more than 5 items',
+    ],
+    [
       'a command list of 11 commands',
       ['bots', 0, 'commandLists', 0, 'commands'],
       Array.from({ length: 11 }, (_, i) => ({ title: `command ${i}`, description: 'A command' })),
@@ -448,6 +479,7 @@ describe('Teams app manifest', () => {
       sopForm: 'sop new',
       sopDiff: 'sop diff inventory-scanning v1.0 v1.1',
       sopList: 'sop list',
+      sopFind: 'sop find scanner',
       release: 'release',
       withdraw: 'withdraw CR-1',
       ai: 'ai chatgpt',
@@ -479,6 +511,28 @@ describe('Teams app manifest', () => {
       ).toBeDefined();
     }
     for (const form of forms) expect(declared, form).toContain(form);
+  });
+
+  it('declares the message extension’s commands the bot answers: the message action and the search', () => {
+    const [extension, ...more] = teamsManifest.composeExtensions ?? [];
+    expect(more).toEqual([]);
+    expect(extension?.botId).toBe(teamsManifest.bots[0]?.botId);
+    const commands = extension?.commands ?? [];
+    const ids = (type: string) =>
+      commands
+        .filter((c) => (c.type ?? 'query') === type)
+        .map((c) => c.id)
+        .sort();
+    expect(ids('action')).toEqual(Object.values(MESSAGE_ACTIONS).sort());
+    expect(ids('query')).toEqual(Object.values(SEARCH_COMMANDS).sort());
+    // The search runs from the message box and the command box, lists recent standards before anything is typed, and
+    // takes the words typed as the parameter the bot reads.
+    expect(commands.find((c) => c.id === SEARCH_COMMANDS.findStandard)).toMatchObject({
+      type: 'query',
+      initialRun: true,
+      context: ['compose', 'commandBox'],
+      parameters: [{ name: SEARCH_PARAMETER }],
+    });
   });
 
   it('lists the bot domain and no URL outside it', () => {

@@ -29,6 +29,7 @@ import { changeTextRepository } from './change-text-repository.ts';
 import { frictionRepository, patternRepository } from './friction-repositories.ts';
 import { peopleRepository } from './people-repositories.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
+import { sopSearchRepository } from './sop-search-repository.ts';
 import { sopTextRepository } from './sop-text-repository.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -117,6 +118,7 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     changes: changeRepository(tx),
     sops: sopRepository(tx),
     sopTexts: sopTextRepository(tx),
+    sopSearch: sopSearchRepository(tx),
     changeTexts: changeTextRepository(tx),
     constraints: constraintRepository(tx),
     aiRules: aiRuleRepository(tx),

@@ -35,6 +35,8 @@ export type CoeCommand =
   | { kind: 'sopShow'; key: string; version?: SopVersion }
   | { kind: 'sopDiff'; key: string; from: SopVersion; to?: SopVersion }
   | { kind: 'sopList' }
+  /** `sop find <words>`: standards by words of their key, title or current text. */
+  | { kind: 'sopFind'; words: string }
   | { kind: 'sopRetire'; key: string }
   | { kind: 'release'; sopKey?: string }
   | { kind: 'withdraw'; id: string }
@@ -63,7 +65,7 @@ export const USAGE = {
   team: 'team add <name> [#channel] | team channel <name> | team member @person <name> [manager] | team list | team member remove @person <name> | team rename <name> to <new name> | team archive <name>',
   constraint:
     'constraint add priority|constraint|target <text> [until YYYY-MM-DD] | constraint list | constraint end EX-2',
-  sop: 'sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>',
+  sop: 'sop find <words> | sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>',
   release: 'release [sop key]',
   withdraw: 'withdraw CR-7',
   ai: 'ai <tool>',
@@ -251,6 +253,10 @@ function parseSop(args: string[]): CoeCommand {
   const sub = args[0]?.toLowerCase();
   const invalid = (problem: string): CoeCommand => ({ kind: 'invalid', problem, usage: USAGE.sop });
   if (sub === 'list' && args.length === 1) return { kind: 'sopList' };
+  if (sub === 'find' || sub === 'search') {
+    const words = args.slice(1).join(' ').trim();
+    return words ? { kind: 'sopFind', words } : invalid('Say what to look for, like: sop find scanner.');
+  }
   if (sub === 'show' && args.length === 2) return { kind: 'sopShow', key: normaliseSopKey(args[1] as string) };
   if (sub === 'show' && args.length === 3 && /^v?\d/i.test(args[2] as string)) {
     const version = parseVersion(args[2] as string);

@@ -51,6 +51,11 @@ export const HELP_COMMANDS = [
   },
   { id: 'sopList', command: coe('sop list'), does: 'The standards, with their current versions.' },
   {
+    id: 'sopFind',
+    command: coe('sop find <words>'),
+    does: 'Find a standard by words of its key, title or text: its current version, to read or share.',
+  },
+  {
     id: 'sopShow',
     command: coe('sop show <key> [vX.Y]'),
     does: 'One standard: what its current version (or the one named) says, page by page, and its history.',

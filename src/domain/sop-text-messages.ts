@@ -13,6 +13,8 @@ import type { LineDiff } from './text-diff.ts';
 /** Neutral action ids: each platform routes these back to the standards' text service. */
 export const SOP_TEXT_ACTIONS = {
   more: 'sop.more',
+  /** "Share in channel" under a match of `sop find` (Slack): the current version's card, posted where it was asked. */
+  share: 'sop.share',
 } as const;
 
 /** How many clarity findings a message lists; the rest are counted. */

@@ -18,6 +18,7 @@ import type { FrictionService } from './friction.ts';
 import type { JobsService } from './jobs.ts';
 import type { MetricsService } from './metrics.ts';
 import type { SopRetireService } from './sop-retire.ts';
+import type { SopSearchService } from './sop-search.ts';
 import type { SopTextService } from './sop-text.ts';
 import type { StandardsService } from './standards.ts';
 import type { TeamLifecycleService } from './team-lifecycle.ts';
@@ -39,6 +40,7 @@ export interface CommandServices {
   teamLifecycle: TeamLifecycleService;
   metrics: MetricsService;
   sopTexts: SopTextService;
+  sopSearch: SopSearchService;
 }
 
 /** Commands that open a form: each platform opens it before a command reaches this router. */
@@ -89,6 +91,8 @@ export class CoeCommands {
         return this.services.sopTexts.diff(command.key, command.from, command.to);
       case 'sopList':
         return standards.listSops();
+      case 'sopFind':
+        return this.services.sopSearch.find(request, command.words);
       case 'ai':
         return standards.aiRule(request.actor, command.tool);
       case 'withdraw':

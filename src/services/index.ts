@@ -19,6 +19,7 @@ import { PeopleService } from './people.ts';
 import { ReachService } from './reach.ts';
 import { ReleaseService } from './release.ts';
 import { SopRetireService } from './sop-retire.ts';
+import { SopSearchService } from './sop-search.ts';
 import { SopTextService } from './sop-text.ts';
 import { StaleNudgeService } from './stale-nudges.ts';
 import { StandardsService } from './standards.ts';
@@ -72,6 +73,7 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
   const jobs = new JobsService(store, parts.jobs);
   const metrics = new MetricsService(store, parts.metricsSource, clock, settings.metrics);
   const sopTexts = new SopTextService(store, standards);
+  const sopSearch = new SopSearchService(store, clock);
   standards.addSopSection(trainings.sopSection);
   standards.addSopSection(audits.sopSection);
   // The services that end or change a record's life (issue 12): pause, stop, cancel, retire, end, archive.
@@ -86,6 +88,7 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
     jobs,
     metrics,
     sopTexts,
+    sopSearch,
     ...lifecycles,
   });
   const core = {
@@ -102,5 +105,5 @@ export function createServices(store: Store, clock: Clock, settings: CoreSetting
     jobs,
     metrics,
   };
-  return { ...core, commands, sopTexts, ...lifecycles };
+  return { ...core, commands, sopTexts, sopSearch, ...lifecycles };
 }

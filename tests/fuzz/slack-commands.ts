@@ -83,7 +83,7 @@ const coeText: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('status', 'withdraw'), fc.oneof(frictionId, changeId, oddString)).map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('training status', 'audit run'), fc.oneof(trainingId, auditId)).map((p) => p.join(' ')),
   fc
-    .tuple(fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'help'), fc.oneof(words, oddString))
+    .tuple(fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'sop find', 'help'), fc.oneof(words, oddString))
     .map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('sop new'), words, words).map((p) => p.join(' ')),
   fc

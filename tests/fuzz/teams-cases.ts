@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { DECLINE_LANES } from '../../src/domain/friction-decline.ts';
-import { CARD_ACTIONS, MESSAGE_ACTIONS } from '../../src/platforms/teams/ids.ts';
+import { CARD_ACTIONS, MESSAGE_ACTIONS, SEARCH_COMMANDS, SEARCH_PARAMETER } from '../../src/platforms/teams/ids.ts';
 import {
   type TeamsAccount,
   type TeamsActivity,
@@ -83,7 +83,10 @@ const commandText: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('status', 'withdraw'), fc.oneof(frictionId, changeId, constraintId)).map((p) => p.join(' ')),
   fc.tuple(fc.constantFrom('training status', 'audit run'), fc.oneof(trainingId, auditId)).map((p) => p.join(' ')),
   fc
-    .tuple(fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'team add', 'constraint add priority'), words)
+    .tuple(
+      fc.constantFrom('ai', 'sop show', 'sop diff', 'sop new', 'sop find', 'team add', 'constraint add priority'),
+      words,
+    )
     .map((p) => p.join(' ')),
   fc.constantFrom(
     `team channel ${TEAM_NAME}`,
@@ -272,6 +275,24 @@ export function teamsActivities(serviceUrl: string): fc.Arbitrary<Built> {
           .map((v) => ({ ...v, commandContext: 'message', context })),
       ),
       weight: 2,
+    },
+    {
+      // The message box's search: the words typed (or the first run), a page of results.
+      arbitrary: invoke(
+        'composeExtension/query',
+        fc.record({
+          commandId: fc.oneof(fc.constant(SEARCH_COMMANDS.findStandard), commandId),
+          parameters: fc.array(
+            fc.record({
+              name: fc.constantFrom(SEARCH_PARAMETER, 'initialRun', ''),
+              value: fc.oneof(words, oddString, fc.constant('true')),
+            }),
+            { maxLength: 3 },
+          ),
+          queryOptions: fc.record({ skip: fc.nat(40), count: fc.integer({ min: 1, max: 25 }) }),
+        }),
+      ),
+      weight: 1,
     },
     {
       arbitrary: fc

@@ -43,6 +43,7 @@ import type {
 import { changeTextRepository } from './memory-change-texts.ts';
 import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
+import { sopSearchRepository } from './memory-sop-search.ts';
 import { sopTextRepository } from './memory-sop-texts.ts';
 import { type StoredMember, type StoredTeam, teamRepository } from './memory-teams.ts';
 
@@ -527,6 +528,7 @@ export class MemoryStore implements Store {
       changes: changeRepository(t, seq, clock),
       sops: sopRepository(t, seq, clock),
       sopTexts: sopTextRepository(t.sopTexts, t.sops, clock),
+      sopSearch: sopSearchRepository(t.sops, t.releases, t.sopTexts),
       changeTexts: changeTextRepository(t.changeTexts, t.changes, clock),
       constraints: constraintRepository(t.constraints, seq, clock),
       aiRules: aiRuleRepository(t, clock),

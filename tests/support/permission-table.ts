@@ -291,6 +291,8 @@ const ENTRIES: Record<Entry, TableFile> = {
   sopForm: 'permissions-sop',
   'sop form': 'permissions-sop',
   sopDiff: 'permissions-sop',
+  sopFind: 'permissions-sop',
+  'sop.share': 'permissions-sop',
   'sop.more': 'permissions-sop',
   'change form with a proposed text': 'permissions-sop',
   'revised change form with a proposed text': 'permissions-sop',

@@ -1574,7 +1574,7 @@ describe('/coe words that reach change management', () => {
 
   it('answers the usage of a malformed command', async () => {
     expect((await coe(olga, 'sop new !! Returns')).text).toBe(
-      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: {{coe sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>}}',
+      'Give the standard a key of letters, digits and dashes, like inventory-scanning. Usage: {{coe sop find <words> | sop new [<key> <title>] | sop show <key> [vX.Y] | sop diff <key> vA [vB] | sop list | sop retire <key>}}',
     );
     expect((await coe(carl, 'withdraw')).text).toBe('Which change request? Usage: {{coe withdraw CR-7}}');
   });

@@ -111,6 +111,7 @@ const TRY: Record<HelpCommandId, (w: World, actor: PersonRef) => Promise<unknown
   sopList: (w, a) => w.coe(a, 'sop list'),
   sopShow: (w, a) => w.coe(a, 'sop show inventory-scanning'),
   sopDiff: (w, a) => w.coe(a, 'sop diff inventory-scanning v1.0'),
+  sopFind: (w, a) => w.coe(a, 'sop find scanning'),
   constraintList: (w, a) => w.coe(a, 'constraint list'),
   constraintAdd: (w, a) => w.coe(a, 'constraint add priority Faster counts'),
   constraintEnd: (w, a) => w.coe(a, 'constraint end EX-1'),

@@ -96,6 +96,24 @@ permissionTable('permissions-sop', [
     shows: /page 2 of/,
   }),
   row({
+    action:
+      '`/coe sop find <words>` (Teams `sop find …`, and the message box’s Find a standard): current versions only',
+    covers: ['sopFind'],
+    allowed: ANYONE,
+    setup: baseline,
+    call: (w, actor) => w.coe(actor, 'sop find scanners', { channelId: 'C0GENERAL' }),
+    shows: /SOP-inventory-scanning v1\.0/,
+  }),
+  row({
+    action: '"Share in channel" under a match of `sop find` (Slack): the current version’s card, posted once',
+    covers: ['sop.share'],
+    allowed: ANYONE,
+    setup: baseline,
+    call: (w, actor) =>
+      w.services.sopSearch.share({ ...w.request(actor), channelId: 'C0GENERAL' }, 'inventory-scanning'),
+    done: (w) => w.store.outbox.some((row) => row.key.startsWith('sop-share:')),
+  }),
+  row({
     action: 'the change-request form with a proposed text of the standard (Slack modal, Teams dialog)',
     covers: ['change form with a proposed text'],
     allowed: RAISERS,

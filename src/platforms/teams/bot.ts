@@ -4,7 +4,7 @@
  * `setup review-channel`, `role @person coe`, `training assign`, `audit plan`. Card buttons, dialogs (task modules)
  * and the "Report friction" message action arrive here too and are routed by their card action: friction ones to
  * `friction.ts`, change requests to `changes.ts`, releases to `releases.ts`, training to `trainings.ts`, audits to
- * `audits.ts`, nudges to `nudges.ts`, standards' texts (`sop new`, "Show more") to `sops.ts`.
+ * `audits.ts`, nudges to `nudges.ts`, standards' texts (`sop new`, "Show more") to `sops.ts`, searches to `search.ts`.
  */
 import {
   type Activity,
@@ -12,6 +12,8 @@ import {
   type InvokeResponse,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
   StatusCodes,
   type TaskModuleRequest,
   type TaskModuleResponse,
@@ -31,6 +33,7 @@ import type { CoeCommands } from '../../services/commands.ts';
 import type { FrictionService } from '../../services/friction.ts';
 import type { PeopleService } from '../../services/people.ts';
 import type { ReleaseService } from '../../services/release.ts';
+import type { SopSearchService } from '../../services/sop-search.ts';
 import type { SopTextService } from '../../services/sop-text.ts';
 import type { StaleNudgeService } from '../../services/stale-nudges.ts';
 import type { TrainingService } from '../../services/training.ts';
@@ -52,6 +55,7 @@ import { extractMentions } from './mentions.ts';
 import { snoozeNudge } from './nudges.ts';
 import { TeamsRelease } from './releases.ts';
 import { learnWho, rememberSender } from './roster.ts';
+import { TeamsSearch } from './search.ts';
 import type { TeamsSender } from './sender.ts';
 import { TeamsSop } from './sops.ts';
 import { TeamsTraining } from './trainings.ts';
@@ -69,6 +73,7 @@ export interface TeamsServices {
   nudges: StaleNudgeService;
   people: PeopleService;
   sopTexts: SopTextService;
+  sopSearch: SopSearchService;
   addresses: AddressBook;
   /** Reaches a person in their personal chat, for answers that must stay private. */
   sender: Pick<TeamsSender, 'sendToPerson'>;
@@ -107,6 +112,7 @@ export class TeamsBot extends TeamsActivityHandler {
   private readonly trainings: TeamsTraining;
   private readonly audits: TeamsAudit;
   private readonly sops: TeamsSop;
+  private readonly search: TeamsSearch;
   /** By card action. Maps, not objects: a button's data must not reach `constructor` or `__proto__`. */
   private readonly buttons: Map<string, ButtonRoute>;
   private readonly fetches: Map<string, DialogRoute>;
@@ -129,6 +135,7 @@ export class TeamsBot extends TeamsActivityHandler {
     this.audits = audits;
     const sops = new TeamsSop(services.sopTexts, log);
     this.sops = sops;
+    this.search = new TeamsSearch(services.sopSearch, log);
     this.buttons = new Map<string, ButtonRoute>([
       [CARD_ACTIONS.triage, (a, d) => friction.triage(a, d)],
       [CARD_ACTIONS.approve, (a, d) => changes.approve(a, d)],
@@ -332,6 +339,14 @@ export class TeamsBot extends TeamsActivityHandler {
   ): Promise<MessagingExtensionActionResponse> {
     if (action?.commandId !== MESSAGE_ACTIONS.reportFriction) return taskMessage(UNKNOWN_BUTTON);
     return this.submitFriction(context.activity, action.data);
+  }
+
+  /** The message box's search for a standard (`search.ts`). */
+  protected override handleTeamsMessagingExtensionQuery(
+    _context: TurnContext,
+    query: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
+    return this.search.query(query);
   }
 
   /** The friction form's submit; only a report that names its reporter lets the bot keep their address. */

@@ -77,7 +77,7 @@ export const TEAMS_COMMANDS: readonly { title: string; description: string; scop
   {
     title: 'sop',
     description:
-      'Standards: sop show <key> [vX.Y] | sop diff <key> vA vB | sop list | sop new, sop retire <key> (CoE only)',
+      'Standards: sop find <words> | sop show <key> [vX.Y] | sop diff <key> vA vB | sop list | new, retire <key> (CoE only)',
     scopes: PERSONAL,
   },
   {
@@ -176,6 +176,15 @@ export const CHANGE_DECISION_FORMS: Record<string, Exclude<ChangeDecision, 'appr
 export const MESSAGE_ACTIONS = {
   reportFriction: 'reportFriction',
 } as const;
+
+/**
+ * Search commands (manifest `composeExtensions[0].commands`, type `query`, from the message box and the command box),
+ * by command id, with the one parameter each takes.
+ */
+export const SEARCH_COMMANDS = {
+  findStandard: 'findStandard',
+} as const;
+export const SEARCH_PARAMETER = 'query';
 
 /** The friction form's input ids: the core's field names as they are, so its errors map back one to one. */
 export const FRICTION_FORM_INPUTS: Record<FrictionField, FrictionField> = {

@@ -13,6 +13,7 @@ import type { FrictionService } from '../../../services/friction.ts';
 import type { MetricsService } from '../../../services/metrics.ts';
 import type { PeopleService } from '../../../services/people.ts';
 import type { ReleaseService } from '../../../services/release.ts';
+import type { SopSearchService } from '../../../services/sop-search.ts';
 import type { SopTextService } from '../../../services/sop-text.ts';
 import type { StaleNudgeService } from '../../../services/stale-nudges.ts';
 import type { TrainingService } from '../../../services/training.ts';
@@ -32,6 +33,7 @@ export interface SlackServices {
   nudges: StaleNudgeService;
   people: PeopleService;
   sopTexts: SopTextService;
+  sopSearch: SopSearchService;
   metrics: MetricsService;
 }
 

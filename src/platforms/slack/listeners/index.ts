@@ -14,6 +14,7 @@ import { registerHelp } from './help.ts';
 import { registerNudges } from './nudges.ts';
 import { registerReleases } from './releases.ts';
 import { registerShortcuts } from './shortcuts.ts';
+import { registerSopFind } from './sop-find.ts';
 import { registerSops } from './sops.ts';
 import { registerTrainings } from './trainings.ts';
 import { registerViews } from './views.ts';
@@ -30,6 +31,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerTrainings(app, deps);
   registerAudits(app, deps);
   registerSops(app, deps);
+  registerSopFind(app, deps);
   registerNudges(app, deps);
   registerHelp(app, deps);
   registerEvents(app, deps);
