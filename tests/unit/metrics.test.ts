@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { hideTeamFigures, metricsWindows, scorecard, shownCells, TOO_FEW } from '../../src/domain/metrics.ts';
 import type { ScorecardFacts } from '../../src/domain/metrics-facts.ts';
+import { noFacts } from '../support/memory-metrics.ts';
 
 const facts = (overrides: Partial<ScorecardFacts> = {}): ScorecardFacts => ({
   speed: {
@@ -46,31 +47,6 @@ const facts = (overrides: Partial<ScorecardFacts> = {}): ScorecardFacts => ({
   },
   adoption: { releases: [{ sopKey: 'SCAN', version: 'v1.1', targets: 2, deployedIn14: 1 }] },
   ...overrides,
-});
-
-const empty = (): ScorecardFacts => ({
-  speed: {
-    reports: 0,
-    total: null,
-    reportedToTriaged: null,
-    triagedToApproved: null,
-    approvedToReleased: null,
-    releasedToDeployed: null,
-  },
-  quality: { releases: 0, clean: 0, mostCorrected: null },
-  tools: { tools: [], reports: 0, alerted: [] },
-  training: {
-    trainings: 0,
-    teams: [],
-    layers: [],
-    auditsBefore: { runs: 0, passed: 0 },
-    auditsAfter: { runs: 0, passed: 0 },
-  },
-  blockers: { openAtEnd: 0, newInWindow: 0 },
-  consistency: { standards: [], auditPassRates: [] },
-  audits: { due: 0, onSchedule: 0, breachDrafts: 0, breachDecided: 0, breachApproved: 0 },
-  constraints: { active: 0, served: 0, released: 0, servingNone: 0, unserved: [] },
-  adoption: { releases: [] },
 });
 
 const now = new Date('2026-12-03T10:00:00.000Z');
@@ -170,7 +146,7 @@ describe('the scorecard', () => {
   });
 
   it('says "no data yet" rather than a zero where nothing happened', () => {
-    const blank = scorecard(windows, organisation, empty(), empty(), 5);
+    const blank = scorecard(windows, organisation, noFacts(), noFacts(), 5);
     const speed = blank.figures.find((f) => f.key === 'speed');
     expect(speed?.value).toBe('no data yet');
     expect(speed?.trend).toBeUndefined();
