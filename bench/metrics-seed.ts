@@ -4,8 +4,8 @@
  * would take: 300 people in 50 teams (eight of them under 5), 100 standards, 100,000 friction reports over 400 days
  * with their status events, 10,000 change requests (some linked to reports, some serving a constraint, about 400
  * breach drafts of audits), 2,000 releases to 1–8 teams each with the teams' acknowledgements, 200 executive
- * constraints, 60 audit plans with weekly runs, 150 trainings with their assignments and 40 recurring-pattern alerts,
- * all ending at `now`.
+ * constraints, 60 audit plans with weekly runs (recorded ones against the version a target team had deployed), 150
+ * trainings with their assignments and 40 recurring-pattern alerts, all ending at `now`.
  *
  * Pseudo-random but the same on every database: every draw is `hashint4` of the row's number and a salt, so PGlite
  * and Postgres hold the same rows and answer the same figures.
@@ -240,6 +240,25 @@ function statements(now: Date): [string, string][] {
          FROM sop_release r CROSS JOIN LATERAL unnest(r.team_ids) AS t(team_id)
        ) a JOIN team_member m ON m.team_id = a.team_id AND m.is_manager
        WHERE a.draw < 0.8 AND a.at <= ${T0}`,
+    ],
+    [
+      'audited teams',
+      // A recorded run audits one of the teams its standard's latest release went to, against the version that team
+      // had deployed then (runs of teams that had deployed none keep no team, as an owner in no single team does).
+      `UPDATE audit_run run SET team_id = x.team_id, sop_major = x.major, sop_minor = x.minor
+       FROM (
+         SELECT run.id, t.team_id, v.major, v.minor
+         FROM audit_run run JOIN audit_plan pl ON pl.number = run.plan_number
+           CROSS JOIN LATERAL (SELECT r.team_ids FROM sop_release r
+             WHERE r.sop_key = pl.sop_key AND r.published_at < run.recorded_at
+             ORDER BY r.published_at DESC LIMIT 1) cur
+           CROSS JOIN LATERAL (SELECT cur.team_ids[1 + ${pick('run.id', 120, 'cardinality(cur.team_ids)')}] AS team_id) t
+           CROSS JOIN LATERAL (SELECT r.major, r.minor FROM release_ack a JOIN sop_release r ON r.id = a.release_id
+             WHERE r.sop_key = pl.sop_key AND a.team_id = t.team_id AND a.at < run.recorded_at
+             ORDER BY r.major DESC, r.minor DESC LIMIT 1) v
+         WHERE run.recorded_at IS NOT NULL
+       ) x
+       WHERE x.id = run.id`,
     ],
     [
       'change and release events',

@@ -8,10 +8,12 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { PrismaAddressBook } from './db/address-book.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { prismaExportLinks } from './db/export-link-repository.ts';
 import { JobRuns } from './db/job-runs.ts';
 import { prismaMetrics } from './db/metrics-queries.ts';
 import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
+import { exportRoute } from './export-endpoint.ts';
 import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type RequestObserver, type Routes } from './http.ts';
 import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -20,6 +22,7 @@ import { metricsRoute } from './metrics-endpoint.ts';
 import type { SlackPlatform } from './platforms/slack/app.ts';
 import type { TeamsPlatform } from './platforms/teams/index.ts';
 import type { Clock, MessageSender } from './ports.ts';
+import { ExportLinkService } from './services/export-links.ts';
 import { createServices, type Services } from './services/index.ts';
 import { type DelivererOptions, OutboxDeliverer } from './services/outbox-delivery.ts';
 
@@ -143,6 +146,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   await coe.bootstrapCoeMembers(config.coeMembers);
   if (config.slack?.reviewChannelId) await coe.bootstrapReviewChannel('slack', config.slack.reviewChannelId);
   const addresses = new PrismaAddressBook(database.prisma);
+  const exportLinks = new ExportLinkService(store, core.metrics, prismaExportLinks(database.prisma), clock);
 
   let slack: SlackPlatform | undefined;
   if (config.slack && slackModule) {
@@ -160,7 +164,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let teams: TeamsPlatform | undefined;
   if (teamsModule) {
     const { createTeamsPlatform } = await teamsModule;
-    teams = createTeamsPlatform(config.teams, { ...core, addresses }, log);
+    teams = createTeamsPlatform(
+      { ...config.teams, publicUrl: config.publicUrl },
+      { ...core, addresses, exportLinks },
+      log,
+    );
     senders.teams = teams.sender;
     log.info(
       config.teams.appId
@@ -182,6 +190,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       return true;
     },
     metrics: metricsRoute(config.metricsToken, () => telemetry.render()),
+    exports: exportRoute((token) => exportLinks.download(token)),
   };
   await core.reach.sweep(clock.now());
   await releases.resume();

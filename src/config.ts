@@ -112,6 +112,18 @@ const schema = z
     STALE_PROGRESS_DAYS: wholeNumber(10, 1, 120, 'working days, e.g. 10'),
     // Never below 3: a group of two gives each person away to the other.
     METRICS_MIN_GROUP: wholeNumber(5, 3, 1000, 'people, e.g. 5'),
+    PUBLIC_URL: optionalString.transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const url = URL.canParse(s) ? new URL(s) : undefined;
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${s}" is not the bot's public address; write e.g. https://coe-bot.example.com`,
+        });
+        return z.NEVER;
+      }
+      return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    }),
     METRICS_TOKEN: optionalString.refine((s) => s === undefined || /^\S{16,}$/.test(s), {
       message: 'must be at least 16 characters without spaces; make one with: openssl rand -hex 32',
     }),
@@ -219,6 +231,11 @@ export interface Config {
   metrics: { minGroup: number };
   /** `GET /metrics` from other hosts than loopback needs it as a bearer token; unset: loopback only. */
   metricsToken?: string;
+  /**
+   * The bot's address as people's browsers reach it, for links back to it (Teams' export downloads), without a
+   * trailing slash; unset: the address each Teams request came to.
+   */
+  publicUrl?: string;
   timeZone: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -273,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stale: { triageDays: e.STALE_TRIAGE_DAYS, progressDays: e.STALE_PROGRESS_DAYS },
     metrics: { minGroup: e.METRICS_MIN_GROUP },
     metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL,
     timeZone,
     logLevel: e.LOG_LEVEL,
   };

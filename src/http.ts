@@ -6,6 +6,7 @@
  * type, and every refusal is an answer (413, 408, 415, 400) written before the connection is closed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EXPORT_PATH } from './export-endpoint.ts';
 
 /** A platform's endpoint: the request, and its whole body (within the limits). */
 export type BodyRoute = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
@@ -24,6 +25,8 @@ export interface Routes {
   ready(): Promise<boolean>;
   /** `GET /metrics` for operators (Prometheus text); it checks who may read it. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `GET /exports/<token>`: a single-use download; `token` is the rest of the path. */
+  exports?: (req: IncomingMessage, res: ServerResponse, token: string) => Promise<void>;
 }
 
 /** Told when a platform's request was answered (its status) or abandoned by the client, and how long it took. */
@@ -109,6 +112,12 @@ async function route(
   }
   if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
     return routes.metrics ? routes.metrics(req, res) : refuse(req, res, 503, 'starting');
+  }
+  if (path.startsWith(EXPORT_PATH)) {
+    // GET only: a HEAD (a link checker, a preview) must not use up a single-use link.
+    if (req.method !== 'GET') return refuse(req, res, 405, 'use GET');
+    if (!routes.accepting || !routes.exports) return refuse(req, res, 503, 'starting');
+    return routes.exports(req, res, path.slice(EXPORT_PATH.length));
   }
   const endpoint = Object.hasOwn(ENDPOINTS, path) ? ENDPOINTS[path] : undefined;
   if (!endpoint) return refuse(req, res, 404, 'not found');

@@ -12,6 +12,7 @@ import type { ConstraintRepository } from './ports/direction.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
 import type { SopSearchRepository } from './ports/sop-search.ts';
 import type { ChangeTextRepository, SopTextRepository } from './ports/sop-texts.ts';
+import type { TeamRepository } from './ports/teams.ts';
 
 export type { ConstraintRepository } from './ports/direction.ts';
 export type {
@@ -26,6 +27,7 @@ export type {
 } from './ports/scheduled-work.ts';
 export type { SopSearchHit, SopSearchQuery, SopSearchRepository } from './ports/sop-search.ts';
 export type { ChangeText, ChangeTextRepository, SopText, SopTextRepository } from './ports/sop-texts.ts';
+export type { Team, TeamChannel, TeamRepository, TeamSummary } from './ports/teams.ts';
 
 export interface Clock {
   now(): Date;
@@ -216,54 +218,6 @@ export interface RecurringPatternRepository {
   record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
 }
 
-export interface Team {
-  id: number;
-  name: string;
-}
-
-export interface TeamChannel {
-  teamId: number;
-  platform: Platform;
-  channelId: string;
-}
-
-export interface TeamSummary extends Team {
-  channels: number;
-  members: number;
-  managers: number[];
-}
-
-export interface TeamRepository {
-  /** The teams not archived: what forms offer (so are `list` and `channels`). */
-  names(): Promise<string[]>;
-  /** False when a team of that name (any case) exists already. */
-  add(name: string): Promise<boolean>;
-  /**
-   * The team of that name, whatever its case, archived ones too (`archivedAt`: no form offers it, nothing new reaches
-   * its channels; its history stays).
-   */
-  byName(name: string): Promise<(Team & { archivedAt: Date | null }) | undefined>;
-  /** False when another team has that name (any case) already. */
-  rename(teamId: number, name: string): Promise<boolean>;
-  /** False when it was archived already. */
-  archive(teamId: number, at: Date): Promise<boolean>;
-  list(): Promise<TeamSummary[]>;
-  /**
-   * Makes a channel the team's (a channel belongs to one team): `moved` when it was another team's, `same` when it
-   * was this team's already.
-   */
-  addChannel(teamId: number, platform: Platform, channelId: string): Promise<'added' | 'moved' | 'same'>;
-  /** The channels of these teams (all teams when undefined), in a stable order. */
-  channels(teamIds?: readonly number[]): Promise<TeamChannel[]>;
-  /** Adds a member, or changes whether they manage the team. */
-  setMember(teamId: number, personId: number, isManager: boolean): Promise<void>;
-  /** Takes a member (and their manager flag) out; false when they were not in it. */
-  removeMember(teamId: number, personId: number): Promise<boolean>;
-  /** Whether this person manages this team. */
-  manages(personId: number, teamId: number): Promise<boolean>;
-  members(teamId: number): Promise<{ personId: number; isManager: boolean }[]>;
-}
-
 /** A change request as stored (CR-<number>). `requesterPersonId` is null for one the bot drafted (an audit). */
 export interface ChangeRequest {
   number: number;
@@ -368,6 +322,14 @@ export interface SopRepository {
   /** Records that a team deployed a release; false when that team had already. */
   acknowledge(releaseId: number, teamId: number, personId: number): Promise<boolean>;
   acknowledgements(releaseId: number): Promise<{ teamId: number; personId: number | null; at: Date }[]>;
+  /**
+   * The version of a standard each team works to: per team, the newest version it said it deployed (below `below`,
+   * when given). Teams that never did are not in it (they work to the baseline, if the standard has one).
+   */
+  deployedVersions(
+    sopKey: string,
+    below?: { major: number; minor: number },
+  ): Promise<Map<number, { major: number; minor: number }>>;
 }
 
 /** The AI usage rules registry. Only a release of the AI usage rules standard writes it. */

@@ -130,6 +130,14 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
       const rows = await tx.teamMember.findMany({ where: { teamId }, orderBy: { personId: 'asc' } });
       return rows.map((r) => ({ personId: r.personId, isManager: r.isManager }));
     },
+    async teamsOf(personId) {
+      const rows = await tx.teamMember.findMany({
+        where: { personId, team: { archivedAt: null } },
+        orderBy: { teamId: 'asc' },
+        select: { teamId: true },
+      });
+      return rows.map((r) => r.teamId);
+    },
   };
 }
 
@@ -251,6 +259,15 @@ export function sopRepository(tx: Tx): SopRepository {
         orderBy: { at: 'asc' },
         select: { teamId: true, personId: true, at: true },
       });
+    },
+    async deployedVersions(sopKey, below) {
+      const [major, minor] = below ? [below.major, below.minor] : [null, null];
+      const rows = await tx.$queryRaw<{ teamId: number; major: number; minor: number }[]>`
+        SELECT DISTINCT ON (a.team_id) a.team_id AS "teamId", r.major, r.minor
+        FROM release_ack a JOIN sop_release r ON r.id = a.release_id
+        WHERE r.sop_key = ${sopKey} AND (${major}::int IS NULL OR (r.major, r.minor) < (${major}::int, ${minor}::int))
+        ORDER BY a.team_id, r.major DESC, r.minor DESC`;
+      return new Map(rows.map((r) => [r.teamId, { major: r.major, minor: r.minor }]));
     },
   };
 }

@@ -21,6 +21,7 @@ import type {
   ToolFacts,
   TrainingFacts,
 } from '../ports/metrics.ts';
+import { clarity } from './metrics-clarity-query.ts';
 import { teamRows } from './metrics-export-queries.ts';
 
 /** What one figure's queries need; the scorecard runs them in a transaction of its own. */
@@ -109,7 +110,7 @@ async function quality(db: Db, p: Params): Promise<QualityFacts> {
     SELECT (SELECT count(*)::int FROM rel) AS "releases",
       (SELECT count(*)::int FROM rel WHERE rel.id NOT IN (SELECT id FROM followed)) AS "clean",
       (SELECT json_build_object('sopKey', sop_key, 'corrections', corrections) FROM worst) AS "mostCorrected"`;
-  return row as QualityFacts;
+  return { ...(row as QualityFacts), clarity: await clarity(db, p) };
 }
 
 async function tools(db: Db, p: Params): Promise<ToolFacts> {
@@ -268,18 +269,32 @@ async function constraints(db: Db, p: Params): Promise<ConstraintFacts> {
 }
 
 async function adoption(db: Db, p: Params): Promise<AdoptionFacts> {
+  // Per release and target team: Deployed within 14 days, then the team's next audit on that version (its first run
+  // recorded after the Deployed and before the window's end, with the team and version it was recorded against).
   const releases = await db.$queryRaw<AdoptionFacts['releases']>`
-    SELECT r.sop_key AS "sopKey", 'v' || r.major || '.' || r.minor AS "version",
-      (SELECT count(*)::int FROM unnest(r.team_ids) AS target(id)
-        WHERE ${p.teamId}::int IS NULL OR target.id = ${p.teamId}::int) AS "targets",
-      (SELECT count(*)::int FROM release_ack a
-        WHERE a.release_id = r.id AND a.team_id = ANY (r.team_ids) AND a.at <= r.published_at + interval '14 days'
-          AND (${p.teamId}::int IS NULL OR a.team_id = ${p.teamId}::int)) AS "deployedIn14"
-    FROM sop_release r
-    WHERE r.published_at + interval '14 days' >= ${p.from} AND r.published_at + interval '14 days' < ${p.to}
-      AND cardinality(r.team_ids) > 0
-      AND (${p.teamId}::int IS NULL OR ${p.teamId}::int = ANY (r.team_ids))
-    ORDER BY r.published_at, r.id`;
+    WITH target AS (
+      SELECT r.id, r.sop_key, r.major, r.minor, r.published_at, t.id AS team_id, a.at AS deployed_at
+      FROM sop_release r CROSS JOIN LATERAL unnest(r.team_ids) AS t(id)
+        LEFT JOIN release_ack a ON a.release_id = r.id AND a.team_id = t.id
+          AND a.at <= r.published_at + interval '14 days'
+      WHERE r.published_at + interval '14 days' >= ${p.from} AND r.published_at + interval '14 days' < ${p.to}
+        AND (${p.teamId}::int IS NULL OR t.id = ${p.teamId}::int)
+    ), sizes AS (
+      SELECT m.team_id, count(*)::int AS members FROM team_member m GROUP BY m.team_id
+    )
+    SELECT t.sop_key AS "sopKey", 'v' || t.major || '.' || t.minor AS "version", count(*)::int AS "targets",
+      count(t.deployed_at)::int AS "deployedIn14", count(next.passed)::int AS "audited",
+      count(*) FILTER (WHERE next.passed)::int AS "passed", coalesce(sum(sizes.members), 0)::int AS "people"
+    FROM target t LEFT JOIN sizes ON sizes.team_id = t.team_id
+      LEFT JOIN LATERAL (
+        SELECT NOT run.breach AS passed FROM audit_run run JOIN audit_plan pl ON pl.number = run.plan_number
+        WHERE t.deployed_at IS NOT NULL AND run.team_id = t.team_id AND pl.sop_key = t.sop_key
+          AND run.breach IS NOT NULL AND run.sop_major = t.major AND run.sop_minor = t.minor
+          AND run.recorded_at > t.deployed_at AND run.recorded_at < ${p.to}
+        ORDER BY run.recorded_at, run.id LIMIT 1
+      ) next ON true
+    GROUP BY t.id, t.sop_key, t.major, t.minor, t.published_at
+    ORDER BY t.published_at, t.id`;
   return { releases };
 }
 

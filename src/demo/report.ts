@@ -14,7 +14,7 @@ import type { World } from './world.ts';
 
 const ARROWS = { up: '▲', down: '▼', same: '=' } as const;
 
-function trend(f: Figure): string {
+function trend(f: Pick<Figure, 'trend' | 'previous'>): string {
   if (!f.trend) return `(before: ${f.previous})`;
   const verdict = f.trend.better === undefined ? 'no change' : f.trend.better ? 'better' : 'worse';
   return `${ARROWS[f.trend.direction]} ${verdict} than ${f.previous}`;
@@ -26,6 +26,7 @@ export function scorecardLines(card: Scorecard): string[] {
   card.figures.forEach((f, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${f.title}: ${f.value} ${trend(f)}`);
     for (const detail of f.details) lines.push(`      ${detail.replace(/\*\*/g, '')}`);
+    if (f.also) lines.push(`      ${f.also.label}: ${f.also.counted}, ${f.also.value} ${trend(f.also)}`);
     lines.push(`      how: ${f.how}`);
   });
   if (card.attention.length > 0) {

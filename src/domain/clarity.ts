@@ -26,6 +26,12 @@ export interface ClarityFinding {
   excerpt?: string;
 }
 
+/** What a version keeps of its check, for the scorecard: how many findings, and their rules (each once, as found). */
+export interface TextClarity {
+  findings: number;
+  rules: ClarityRule[];
+}
+
 /** Sentences longer than this many words are hard to follow on a phone or a shop floor. */
 export const SENTENCE_WORDS_MAX = 30;
 
@@ -313,4 +319,14 @@ export function checkClarity(text: string, previous?: string): ClarityFinding[] 
     }
   }
   return findings;
+}
+
+/**
+ * The check of a version's text as the version keeps it (`previous`: the text of the version it replaces, if any);
+ * null for a version without text (one that only links to its document), which the check cannot judge.
+ */
+export function textClarity(text: string, previous?: string): TextClarity | null {
+  if (text.trim() === '') return null;
+  const findings = checkClarity(text, previous);
+  return { findings: findings.length, rules: [...new Set(findings.map((f) => f.rule))] };
 }

@@ -9,7 +9,7 @@ import { constraintId } from './change.ts';
 import { CONSTRAINT_KIND_LABELS, type ExecutiveConstraint } from './constraint.ts';
 import { coeCommand, type Message, message } from './message.ts';
 import { dayText, TRAINING_ACTIONS } from './schedule-messages.ts';
-import { sopId } from './sop.ts';
+import { type SopVersion, sopId, standardName } from './sop.ts';
 import { trainingId } from './training.ts';
 
 function clip(text: string, max: number): string {
@@ -26,10 +26,15 @@ export const AUDIT_STATE_LABELS: Record<AuditPlanState, string> = {
 export interface AuditPlanSummary {
   number: number;
   sopKey: string;
+  /** The version the plan was made for, where it was kept. */
+  version?: SopVersion;
   schedule: string;
   items: number;
   acceptableVariance: number;
 }
+
+/** `SOP-key v1.0`: the standard and the version the plan is about. */
+const standardOf = (p: AuditPlanSummary) => standardName(p.sopKey, p.version);
 
 const planLine = (p: AuditPlanSummary) =>
   `on "${p.schedule}", ${p.items} items, acceptable variance ${p.acceptableVariance}%`;
@@ -52,7 +57,7 @@ export function auditStateConfirmation(plan: AuditPlanSummary, state: AuditPlanS
   const id = auditId(plan.number);
   if (state === 'paused') {
     return message(
-      `Paused: ${id} (${sopId(plan.sopKey)}) does not run until it is resumed with ${coeCommand(`audit resume ${id}`)}.`,
+      `Paused: ${id} (${standardOf(plan)}) does not run until it is resumed with ${coeCommand(`audit resume ${id}`)}.`,
     );
   }
   if (state === 'stopped') {
@@ -67,9 +72,9 @@ export function auditStateConfirmation(plan: AuditPlanSummary, state: AuditPlanS
 export function auditStateNotice(plan: AuditPlanSummary, state: AuditPlanState): Message {
   const id = auditId(plan.number);
   const lines: Record<AuditPlanState, string> = {
-    paused: `The CoE paused ${id}, the audit of ${sopId(plan.sopKey)} you own: no checklist comes until it is resumed.`,
-    active: `The CoE resumed ${id}, the audit of ${sopId(plan.sopKey)} you own: you get its checklist again when a run is due (${plan.schedule}).`,
-    stopped: `The CoE stopped ${id}, the audit of ${sopId(plan.sopKey)} you owned: no more checklists come. Its recorded runs stay.`,
+    paused: `The CoE paused ${id}, the audit of ${standardOf(plan)} you own: no checklist comes until it is resumed.`,
+    active: `The CoE resumed ${id}, the audit of ${standardOf(plan)} you own: you get its checklist again when a run is due (${plan.schedule}).`,
+    stopped: `The CoE stopped ${id}, the audit of ${standardOf(plan)} you owned: no more checklists come. Its recorded runs stay.`,
   };
   return message(lines[state]);
 }
@@ -79,7 +84,7 @@ export function auditChangedConfirmation(plan: AuditPlanSummary, state: AuditPla
   const id = auditId(plan.number);
   const paused = state === 'paused' ? ` It stays paused until ${coeCommand(`audit resume ${id}`)}.` : '';
   const first = state === 'active' && next ? `; the next run is ${when(next)}` : '';
-  return message(`Done: ${id} audits ${sopId(plan.sopKey)} ${planLine(plan)}${first}.${paused}`);
+  return message(`Done: ${id} audits ${standardOf(plan)} ${planLine(plan)}${first}.${paused}`);
 }
 
 export const auditUnchanged = (plan: AuditPlanSummary) =>
@@ -88,9 +93,9 @@ export const auditUnchanged = (plan: AuditPlanSummary) =>
 export function auditChangedNotice(plan: AuditPlanSummary, role: 'owner' | 'newOwner' | 'formerOwner'): Message {
   const id = auditId(plan.number);
   if (role === 'formerOwner') {
-    return message(`${id}, the audit of ${sopId(plan.sopKey)}, has a new owner: its checklists no longer come to you.`);
+    return message(`${id}, the audit of ${standardOf(plan)}, has a new owner: its checklists no longer come to you.`);
   }
-  const lead = role === 'newOwner' ? `You now own ${id}, the audit of ${sopId(plan.sopKey)}` : `The CoE changed ${id}`;
+  const lead = role === 'newOwner' ? `You now own ${id}, the audit of ${standardOf(plan)}` : `The CoE changed ${id}`;
   return message(`${lead}: it runs ${planLine(plan)}. You get its checklist when a run is due.`);
 }
 

@@ -31,6 +31,8 @@ export interface MessageAction {
   style?: 'primary' | 'danger';
   /** The action asks for more input (a reason, a report id) in a form before anything happens. */
   opensForm?: boolean;
+  /** The button opens this address in the browser (a download) instead of coming back to the bot. */
+  url?: string;
 }
 
 /**

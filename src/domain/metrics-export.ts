@@ -100,6 +100,37 @@ export function exportMessage(e: { title: string; filename: string; csv: string;
   };
 }
 
+/** The button of the export's download link (opens the link; no action comes back to the bot). */
+export const EXPORT_DOWNLOAD_ACTION = 'metrics-export-download';
+
+/**
+ * The export offered as a single-use download link (Teams): what it holds, that the link works once and for how long,
+ * and the button that opens it. The link itself stays out of the plain text, which notifications show.
+ */
+export function exportLinkMessage(
+  e: { title: string; filename: string; teams: number },
+  url: string,
+  minutes: number,
+): Message {
+  const teams = `${e.teams} ${e.teams === 1 ? 'team' : 'teams'}`;
+  const once = `This link works once, for ${minutes} minutes.`;
+  return {
+    text: `${e.title}: ${teams} as CSV, to download. ${once}`,
+    blocks: [
+      { type: 'heading', text: e.title },
+      { type: 'paragraph', text: `${e.filename}: ${teams}, one row each, and the organisation's totals.` },
+      {
+        type: 'note',
+        text: `${once} Groups too small to stay anonymous read "${TOO_FEW}". Ask again for a new link.`,
+      },
+      {
+        type: 'actions',
+        actions: [{ id: EXPORT_DOWNLOAD_ACTION, label: 'Download CSV', value: '', url, style: 'primary' }],
+      },
+    ],
+  };
+}
+
 /** Where the export went, when it went as a file. */
 export function exportSentMessage(e: { title: string; filename: string; teams: number }): Message {
   const text = `${e.title}: ${e.filename} is in your direct messages with the bot (${e.teams} ${e.teams === 1 ? 'team' : 'teams'}, one row each).`;

@@ -3,6 +3,7 @@
  * `ports/metrics.ts`). Nothing here names or counts a person: every fact is about the organisation, a team, a layer,
  * a tool, a standard or a release.
  */
+import type { ClarityRule } from './clarity.ts';
 import type { Layer } from './people.ts';
 
 /** A span of time, `from` inclusive, `to` exclusive. */
@@ -32,6 +33,16 @@ export interface QualityFacts {
   clean: number;
   /** The standard whose releases drew the most corrective change requests and reports in their 30 days. */
   mostCorrected: { sopKey: string; corrections: number } | null;
+  clarity: ClarityFacts;
+}
+
+/** Versions released in the window whose text the clarity check judged (those without text left out). */
+export interface ClarityFacts {
+  versions: number;
+  /** Those it found nothing in. */
+  clear: number;
+  /** Of each standard's last version released in the window, the one with the most findings (none: null). */
+  mostFindings: { sopKey: string; version: string; findings: number; rules: ClarityRule[] } | null;
 }
 
 export interface ToolFacts {
@@ -96,7 +107,22 @@ export interface ConstraintFacts {
 
 export interface AdoptionFacts {
   /** Releases whose 14 days ended in the window, each with its target teams and those that deployed within 14 days. */
-  releases: { sopKey: string; version: string; targets: number; deployedIn14: number }[];
+  releases: AdoptionRelease[];
+}
+
+export interface AdoptionRelease {
+  sopKey: string;
+  version: string;
+  targets: number;
+  deployedIn14: number;
+  /**
+   * Of the teams that deployed within 14 days, those with an audit on this version recorded after their Deployed
+   * (before the window's end), and those whose first such audit was not a breach.
+   */
+  audited: number;
+  passed: number;
+  /** The people in the target teams counted (the group the release's line describes, for the minimum group). */
+  people: number;
 }
 
 export interface ScorecardFacts {

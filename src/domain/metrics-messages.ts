@@ -8,7 +8,7 @@ import type { Figure, Scorecard } from './metrics.ts';
 
 const ARROWS = { up: '▲', down: '▼', same: '＝' } as const;
 
-function trendText(f: Figure): string {
+function trendText(f: Pick<Figure, 'trend' | 'previous'>): string {
   if (!f.trend) return `(before: ${f.previous})`;
   const verdict = f.trend.better === undefined ? 'no change' : f.trend.better ? 'better' : 'worse';
   return `${ARROWS[f.trend.direction]} ${verdict} than ${f.previous}`;
@@ -16,8 +16,13 @@ function trendText(f: Figure): string {
 
 /** One figure: "**Speed of iteration** · 28.5 days ▼ better than 40 days", its details, how it is computed. */
 export function figureText(f: Figure): string {
-  return [`**${f.title}** · ${f.value} ${trendText(f)}`, ...f.details, `_${f.how}_`].join('\n');
+  const also = f.also ? [`${f.also.label}: ${f.also.counted}, ${f.also.value} ${trendText(f.also)}`] : [];
+  return [`**${f.title}** · ${f.value} ${trendText(f)}`, ...f.details, ...also, `_${f.how}_`].join('\n');
 }
+
+/** A figure's headline in a line of text: "Quality of standards 67% (clarity 50%)". */
+const headline = (f: Figure) =>
+  `${f.title} ${f.value}${f.also ? ` (${f.also.label.toLowerCase()} ${f.also.value})` : ''}`;
 
 /** The loop's stages, this window against the previous one: where the time goes. */
 export function stageChart(card: Scorecard): Chart {
@@ -57,7 +62,7 @@ export function scorecardMessage(card: Scorecard): Message {
       ]
     : [];
   return {
-    text: `${heading}: ${card.figures.map((f) => `${f.title} ${f.value}`).join('; ')}.`,
+    text: `${heading}: ${card.figures.map(headline).join('; ')}.`,
     blocks: [
       { type: 'heading', text: heading },
       ...tooSmall,
@@ -108,19 +113,24 @@ const HOME_FIGURES: Record<'organisation' | 'team', readonly Figure['key'][]> = 
   team: ['training', 'adoption'],
 };
 
+const arrowed = (value: string, trend: Figure['trend']) => (trend ? `${value} ${ARROWS[trend.direction]}` : value);
+
 /** The scorecard in a few lines, for the App Home and `my reports`: each headline with its trend. */
 export function scorecardSummary(card: Scorecard, scope: 'organisation' | 'team'): Message {
   const figures = card.figures.filter((f) => HOME_FIGURES[scope].includes(f.key));
   const heading = scorecardHeading(card);
   return {
-    text: `${heading}: ${figures.map((f) => `${f.title} ${f.value}`).join('; ')}.`,
+    text: `${heading}: ${figures.map(headline).join('; ')}.`,
     blocks: [
       { type: 'heading', text: heading },
       {
         type: 'facts',
         facts: figures.map((f) => ({
           label: f.title,
-          value: f.trend ? `${f.value} ${ARROWS[f.trend.direction]}` : f.value,
+          value: [
+            arrowed(f.value, f.trend),
+            ...(f.also ? [arrowed(`${f.also.label.toLowerCase()} ${f.also.value}`, f.also.trend)] : []),
+          ].join(' · '),
         })),
       },
       { type: 'note', text: `The whole scorecard, with how each figure is computed: ${coeCommand('metrics')}.` },

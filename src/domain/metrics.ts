@@ -6,18 +6,18 @@
  */
 
 import { constraintId } from './change.ts';
+import { ADOPTION_HOW, adoptionLines, adoptionTotals } from './metrics-adoption.ts';
+import { clarityPart, type FigurePart, standardAttention } from './metrics-clarity.ts';
 import type { CompletionCell, MetricsScope, MetricsWindow, ScorecardFacts, SpeedFacts } from './metrics-facts.ts';
+import { type Cell, shownCells, TOO_FEW } from './metrics-privacy.ts';
+import { trendOf } from './metrics-trend.ts';
 import { LAYER_LABELS, type Layer } from './people.ts';
-import { sopId } from './sop.ts';
 
 export const WINDOW_NAMES = ['30d', '90d', 'quarter'] as const;
 export type WindowName = (typeof WINDOW_NAMES)[number];
 export const DEFAULT_WINDOW: WindowName = '90d';
 
-export const TOO_FEW = 'too few to show';
-/** The default and the floor of `METRICS_MIN_GROUP`. */
-export const MIN_GROUP_DEFAULT = 5;
-export const MIN_GROUP_FLOOR = 3;
+export { type Cell, MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, shownCells, TOO_FEW } from './metrics-privacy.ts';
 
 export interface Windows {
   label: string;
@@ -51,35 +51,6 @@ export function metricsWindows(name: WindowName, now: Date): Windows {
   };
 }
 
-/** A cell of a breakdown: what it says, and how many people it describes. */
-export interface Cell<T> {
-  value: T;
-  people: number;
-  /** Hidden already, whatever its size (its team is too small to show anything). */
-  hidden?: boolean;
-}
-
-/**
- * Which cells may be shown: none describing fewer than `minGroup` people; and where the total is shown too, enough
- * more (the smallest first) that the hidden ones together describe at least `minGroup` people and are never one alone.
- */
-export function shownCells<T>(cells: readonly Cell<T>[], minGroup: number, totalShown: boolean): boolean[] {
-  const shown = cells.map((c) => !c.hidden && c.people >= minGroup);
-  if (!totalShown) return shown;
-  const hiddenPeople = () => cells.reduce((n, c, i) => n + (shown[i] ? 0 : c.people), 0);
-  const hiddenCount = () => shown.filter((s) => !s).length;
-  while (hiddenCount() > 0 && (hiddenCount() === 1 || hiddenPeople() < minGroup)) {
-    let smallest = -1;
-    for (let i = 0; i < cells.length; i++) {
-      if (shown[i] && (smallest < 0 || (cells[i] as Cell<T>).people < (cells[smallest] as Cell<T>).people))
-        smallest = i;
-    }
-    if (smallest < 0) break;
-    shown[smallest] = false;
-  }
-  return shown;
-}
-
 export type FigureKey =
   | 'speed'
   | 'quality'
@@ -102,6 +73,8 @@ export interface Figure {
   trend?: { direction: 'up' | 'down' | 'same'; better: boolean | undefined };
   /** More lines: stages, per team, per tool. */
   details: string[];
+  /** A second headline, with its own previous value and trend (quality's clarity share). */
+  also?: FigurePart;
   /** One line: how it is computed. */
   how: string;
 }
@@ -125,13 +98,6 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const days = (n: number | null) => (n === null ? NO_DATA : `${round1(n)} ${round1(n) === 1 ? 'day' : 'days'}`);
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const percent = (r: number | null) => (r === null ? NO_DATA : `${Math.round(r * 100)}%`);
-
-function trendOf(current: number | null, previous: number | null, higherIsBetter: boolean): Figure['trend'] {
-  if (current === null || previous === null) return undefined;
-  const same = Math.abs(current - previous) < 1e-9;
-  const direction = same ? 'same' : current > previous ? 'up' : 'down';
-  return { direction, better: same ? undefined : (direction === 'up') === higherIsBetter };
-}
 
 interface Measured {
   value: number | null;
@@ -210,16 +176,19 @@ export function scorecard(
       now,
       before,
     ),
-    figure(
-      'quality',
-      'Quality of standards',
-      'Releases not followed within 30 days by a change request or a report about the same standard, of those whose 30 days ended in the window.',
-      true,
-      (f) => rate(f.quality.clean, f.quality.releases),
-      (f) => [`${f.quality.clean} of ${f.quality.releases} releases needed no correction`],
-      now,
-      before,
-    ),
+    {
+      ...figure(
+        'quality',
+        'Quality of standards',
+        'Releases not followed within 30 days by a change request or a report about the same standard, of those whose 30 days ended in the window; clarity: versions released in the window whose text the clarity check found nothing in, of those with text.',
+        true,
+        (f) => rate(f.quality.clean, f.quality.releases),
+        (f) => [`${f.quality.clean} of ${f.quality.releases} releases needed no correction`],
+        now,
+        before,
+      ),
+      also: clarityPart(now.quality.clarity, before.quality.clarity),
+    },
     figure(
       'tools',
       'Tool reliability',
@@ -310,15 +279,13 @@ export function scorecard(
     figure(
       'adoption',
       'Adoption success rate',
-      'Target teams that pressed Deployed within 14 days, for releases whose 14 days ended in the window.',
+      ADOPTION_HOW,
       true,
-      (f) =>
-        rate(
-          sum(f.adoption.releases, (r) => r.deployedIn14),
-          sum(f.adoption.releases, (r) => r.targets),
-        ),
-      (f) =>
-        f.adoption.releases.slice(-5).map((r) => `${r.sopKey} ${r.version}: ${r.deployedIn14} of ${r.targets} teams`),
+      (f) => {
+        const totals = adoptionTotals(f.adoption, minGroup);
+        return totals.hidden ? { value: null, text: TOO_FEW } : rate(totals.adopted, totals.targets);
+      },
+      (f) => adoptionLines(f.adoption, minGroup),
       now,
       before,
     ),
@@ -333,7 +300,10 @@ export function scorecard(
   };
 }
 
-/** The slowest stage, the standard most corrected after its releases, the oldest constraint no change served. */
+/**
+ * The slowest stage, the standard most corrected after its releases (else the one whose released text is least
+ * clear), the oldest constraint no change served.
+ */
 function attention(stages: Scorecard['stages'], now: ScorecardFacts): string[] {
   const items: string[] = [];
   const slowest = stages
@@ -343,12 +313,8 @@ function attention(stages: Scorecard['stages'], now: ScorecardFacts): string[] {
     const was = slowest.previous === null ? '' : ` (${days(slowest.previous)} the window before)`;
     items.push(`${slowest.label} is the slowest stage: ${days(slowest.current)}${was}.`);
   }
-  const corrected = now.quality.mostCorrected;
-  if (corrected) {
-    items.push(
-      `${sopId(corrected.sopKey)} drew ${corrected.corrections} ${corrected.corrections === 1 ? 'correction' : 'corrections'} within 30 days of a release: worth a look at how clear it is.`,
-    );
-  }
+  const standard = standardAttention(now.quality);
+  if (standard) items.push(standard);
   const [unserved] = now.constraints.unserved;
   if (unserved)
     items.push(
@@ -371,7 +337,7 @@ export function hideTeamFigures(card: Scorecard): Scorecard {
     stages: card.stages.map((s) => ({ ...s, current: null, previous: null })),
     figures: card.figures.map((f) => {
       if (ORGANISATION_WIDE.includes(f.key)) return f;
-      const { trend: _trend, ...rest } = f;
+      const { trend: _trend, also: _also, ...rest } = f;
       return { ...rest, value: TOO_FEW, previous: TOO_FEW, details: [] };
     }),
   };

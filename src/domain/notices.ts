@@ -18,7 +18,7 @@ import {
   type TrainingView,
   trainingReminder,
 } from './schedule-messages.ts';
-import { sopId } from './sop.ts';
+import { standardName } from './sop.ts';
 import { trainingId } from './training.ts';
 
 /** Something a person is told: the message it makes on its own, and the line it becomes beside a bigger change. */
@@ -116,7 +116,7 @@ export function auditDuePart(audit: AuditView): NoticePart {
   const items = audit.checklist.length;
   return {
     body: auditDueMessage(audit),
-    line: `Audit **${id}** of ${sopId(audit.sopKey)} is due too: ${items} ${items === 1 ? 'item' : 'items'}, listed in its form.`,
+    line: `Audit **${id}** of ${standardName(audit.sopKey, audit.version)} is due too: ${items} ${items === 1 ? 'item' : 'items'}, listed in its form.`,
     actions: [{ id: AUDIT_ACTIONS.record, label: `Record ${id} results`, value: String(audit.runId), opensForm: true }],
   };
 }

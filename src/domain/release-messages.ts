@@ -27,9 +27,26 @@ export interface ReleaseView {
   notes: string;
   tags: Improvement[];
   changes: { number: number; title: string }[];
-  /** What changed in the standard's text since the version before (announcements only). */
+  /**
+   * What changed in the standard's text (announcements only): since the version before, or, for a team that skipped
+   * versions, since the version that team works to.
+   */
   text?: ReleaseTextChange;
+  /** For a team that skipped versions (announcements only): the version it works to, and the ones released since. */
+  since?: CatchUp;
 }
+
+/** The versions a team did not deploy between the one it works to and a new release, which its announcement covers. */
+export interface CatchUp {
+  /** The newest version the team said it deployed. */
+  worksTo: SopVersion;
+  /** The versions released after it and before this one, oldest first. */
+  skipped: { version: SopVersion; notes: string; changes: number[] }[];
+}
+
+/** How many skipped versions an announcement names, and how much of each one's notes. */
+const SKIPPED_SHOWN = 5;
+const SKIPPED_NOTES_MAX = 300;
 
 /** What a release changed in the standard's text, as the announcement says it in a few lines. */
 export interface ReleaseTextChange {
@@ -77,6 +94,7 @@ export function announcementMessage(
         { label: 'Changes', value: release.changes.map((c) => changeId(c.number)).join(', ') },
       ],
     },
+    ...(release.since ? catchUpBlocks(release.sopKey, release.since, team.name) : []),
     ...(release.text ? textChangeBlocks(release, release.text) : []),
   ];
   const readIt: MessageAction[] = release.text
@@ -111,7 +129,37 @@ export function announcementMessage(
       },
     );
   }
-  return { text: `New standard: ${name}. ${clip(release.notes, 300)}`, blocks };
+  const since = release.since ? ` (it also covers what changed since ${versionText(release.since.worksTo)})` : '';
+  return { text: `New standard: ${name}${since}. ${clip(release.notes, 300)}`, blocks };
+}
+
+/**
+ * "Warehouse works to v1.0, so this covers v1.1 too": each skipped version's notes and change requests (the newest
+ * few, and how many more), so a team that skipped one reads every change since the version it works to.
+ */
+function catchUpBlocks(key: string, since: CatchUp, team: string): MessageBlock[] {
+  const count = since.skipped.length;
+  const names = since.skipped.map((s) => versionText(s.version));
+  const covered = count === 1 ? names[0] : `the ${count} versions in between (${names[0]} to ${names.at(-1)})`;
+  const lead = `${clip(team, 80)} works to ${versionText(since.worksTo)}, so this also covers ${covered}, which it did not deploy. What changed in ${count === 1 ? names[0] : 'them'}:`;
+  const shown = since.skipped.slice(-SKIPPED_SHOWN);
+  const lines = shown.map((s) => {
+    // Notes written from the changes name each one already: say a change request once, not twice.
+    const unnamed = s.changes.map(changeId).filter((id) => !s.notes.includes(id));
+    const changes = unnamed.length > 0 ? ` (${unnamed.join(', ')})` : '';
+    return `**${versionText(s.version)}**${changes}\n${clip(s.notes, SKIPPED_NOTES_MAX)}`;
+  });
+  const blocks: MessageBlock[] = [
+    { type: 'paragraph', text: lead },
+    { type: 'paragraph', text: lines.join('\n\n') },
+  ];
+  if (count > shown.length) {
+    blocks.push({
+      type: 'note',
+      text: `…and ${count - shown.length} earlier versions: see ${coeCommand(`sop show ${key}`)}.`,
+    });
+  }
+  return blocks;
 }
 
 const lineCount = (n: number, sign: string) => `${sign}${n} line${n === 1 ? '' : 's'}`;

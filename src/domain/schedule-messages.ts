@@ -10,7 +10,7 @@ import { frictionId } from './friction.ts';
 import { coeCommand, type Fact, type Message, type MessageBlock } from './message.ts';
 import { MIN_GROUP_DEFAULT, shownCells, TOO_FEW } from './metrics.ts';
 import { LAYER_LABELS, type Layer } from './people.ts';
-import { releaseName, type SopVersion, sopId } from './sop.ts';
+import { releaseName, type SopVersion, sopId, standardName, storedVersion, versionText } from './sop.ts';
 import { trainingId } from './training.ts';
 
 export const TRAINING_ACTIONS = {
@@ -115,11 +115,12 @@ export function teamTrainingReminder(
   total: number,
   minGroup = MIN_GROUP_DEFAULT,
 ): Message {
-  const id = trainingId(t.number);
+  const standard = standardOf(t);
+  const name = `Training ${trainingId(t.number)} "${clip(t.title, 100)}"${standard ? ` (${standard})` : ''}`;
   const text =
     total >= minGroup
-      ? `Training ${id} "${clip(t.title, 100)}": ${done} of ${total} in ${team} have completed it; due ${dayText(t.dueOn)}.`
-      : `Training ${id} "${clip(t.title, 100)}" is due ${dayText(t.dueOn)} in ${team}: if it is yours, mark it complete once done.`;
+      ? `${name}: ${done} of ${total} in ${team} have completed it; due ${dayText(t.dueOn)}.`
+      : `${name} is due ${dayText(t.dueOn)} in ${team}: if it is yours, mark it complete once done.`;
   return {
     text,
     blocks: [
@@ -206,6 +207,8 @@ export function trainingStatusMessage(
 export interface AuditView {
   number: number;
   sopKey: string;
+  /** The version of the standard the plan was made for, where it was kept. */
+  version?: SopVersion;
   checklist: string[];
   acceptableVariance: number;
   runId: number;
@@ -215,10 +218,11 @@ export interface AuditView {
 /** To the audit's owner when a run is due: the checklist, and the button that opens the results form. */
 export function auditDueMessage(audit: AuditView): Message {
   const id = auditId(audit.number);
+  const standard = standardName(audit.sopKey, audit.version);
   return {
-    text: `Audit ${id} of ${sopId(audit.sopKey)} is due: ${audit.checklist.length} ${audit.checklist.length === 1 ? 'item' : 'items'}.`,
+    text: `Audit ${id} of ${standard} is due: ${audit.checklist.length} ${audit.checklist.length === 1 ? 'item' : 'items'}.`,
     blocks: [
-      { type: 'heading', text: clip(`Audit ${id} · ${sopId(audit.sopKey)}`, 150) },
+      { type: 'heading', text: clip(`Audit ${id} · ${standard}`, 150) },
       { type: 'paragraph', text: `Due now. Check each item, then record pass or fail and the variance you measured.` },
       { type: 'paragraph', text: audit.checklist.map((item, i) => `${i + 1}. ${clip(item, 150)}`).join('\n') },
       { type: 'facts', facts: [{ label: 'Acceptable variance', value: `${audit.acceptableVariance}%` }] },
@@ -238,14 +242,25 @@ export function auditDueMessage(audit: AuditView): Message {
   };
 }
 
-/** What the recorder sees once results are in. */
+/** The version an audit run was recorded against, and the team whose version it is (else the standard's current). */
+export interface AuditedVersion {
+  version: SopVersion;
+  team?: string;
+}
+
+/** What the recorder sees once results are in, with the version audited where it is known. */
 export function auditRecordedMessage(
   audit: AuditView,
   outcome: { maxVariance: number; breach: boolean; passed: number; failed: number },
   redesign: number | undefined,
+  against?: AuditedVersion,
 ): Message {
   const id = auditId(audit.number);
-  const line = `${id}: ${outcome.passed} passed, ${outcome.failed} failed, largest variance ${outcome.maxVariance}% (acceptable ${audit.acceptableVariance}%).`;
+  const whose = against?.team ? `the version ${clip(against.team, 80)} works to` : 'the current version';
+  const audited = against
+    ? ` of ${sopId(audit.sopKey)}, audited against ${versionText(against.version)} (${whose})`
+    : '';
+  const line = `${id}${audited}: ${outcome.passed} passed, ${outcome.failed} failed, largest variance ${outcome.maxVariance}% (acceptable ${audit.acceptableVariance}%).`;
   const next =
     outcome.breach && redesign !== undefined
       ? `Outside the acceptable variance: ${changeId(redesign)} is drafted for the CoE to redesign the workflow.`
@@ -265,23 +280,35 @@ export function auditSection(
     number: number;
     schedule: string;
     acceptableVariance: number;
+    /** The version the plan was made for, and each run's audited version, where kept. */
+    sopMajor?: number | null;
+    sopMinor?: number | null;
     /** Said when the plan is not running (paused, stopped). */
     state?: 'active' | 'paused' | 'stopped';
-    runs: { dueAt: Date; maxVariance: number | null; breach: boolean | null; changeNumber: number | null }[];
+    runs: {
+      dueAt: Date;
+      maxVariance: number | null;
+      breach: boolean | null;
+      changeNumber: number | null;
+      sopMajor?: number | null;
+      sopMinor?: number | null;
+    }[];
   }[],
 ): MessageBlock[] {
   if (plans.length === 0) return [];
   const facts: Fact[] = [];
   for (const plan of plans) {
     const recorded = plan.runs.filter((r) => r.maxVariance !== null);
+    const made = storedVersion(plan.sopMajor, plan.sopMinor);
     facts.push({
-      label: `${auditId(plan.number)} · ${plan.schedule}${plan.state && plan.state !== 'active' ? ` (${plan.state})` : ''}`,
+      label: `${auditId(plan.number)}${made ? ` · ${versionText(made)}` : ''} · ${plan.schedule}${plan.state && plan.state !== 'active' ? ` (${plan.state})` : ''}`,
       value: `acceptable ${plan.acceptableVariance}%; ${recorded.length} recorded of the last ${plan.runs.length} runs`,
     });
     for (const run of recorded.slice(0, 5)) {
+      const audited = storedVersion(run.sopMajor, run.sopMinor);
       facts.push({
         label: `${auditId(plan.number)} · ${run.dueAt.toISOString().slice(0, 10)}`,
-        value: `variance ${run.maxVariance}%${run.breach ? ` — breach${run.changeNumber ? `, redesign ${changeId(run.changeNumber)}` : ''}` : ''}`,
+        value: `variance ${run.maxVariance}%${audited ? ` on ${versionText(audited)}` : ''}${run.breach ? ` — breach${run.changeNumber ? `, redesign ${changeId(run.changeNumber)}` : ''}` : ''}`,
       });
     }
   }

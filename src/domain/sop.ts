@@ -42,6 +42,16 @@ export function titleFromKey(key: string): string {
 export const sopId = (key: string) => `SOP-${key}`;
 export const versionText = (v: SopVersion) => `v${v.major}.${v.minor}`;
 export const releaseName = (key: string, v: SopVersion) => `${sopId(key)} ${versionText(v)}`;
+/** `SOP-key v1.1` where the version is known, else `SOP-key` (a record from before versions were kept). */
+export const standardName = (key: string, v: SopVersion | undefined) => (v ? releaseName(key, v) : sopId(key));
+
+/** A version kept as two nullable columns (a training's, an audit's); undefined where it was not kept. */
+export function storedVersion(
+  major: number | null | undefined,
+  minor: number | null | undefined,
+): SopVersion | undefined {
+  return major === null || major === undefined || minor === null || minor === undefined ? undefined : { major, minor };
+}
 
 /** The next version: a new standard starts at v1.0 whatever the bump. */
 export function nextVersion(current: SopVersion | undefined, bump: Bump): SopVersion {

@@ -69,6 +69,9 @@ export interface AuditPlan {
   acceptableVariance: number;
   ownerPersonId: number;
   createdByPersonId: number;
+  /** The version of the standard current when the plan was made; null for plans made before versions were kept. */
+  sopMajor: number | null;
+  sopMinor: number | null;
   state: AuditPlanState;
   /** Fires due before this are not run (the plan was paused, or ran on another schedule, until then). */
   runsFrom: Date | null;
@@ -90,12 +93,21 @@ export interface AuditRun {
   changeNumber: number | null;
   recordedByPersonId: number | null;
   recordedAt: Date | null;
+  /**
+   * Recorded with the results: the version of the standard audited (the one the audited team works to, else the
+   * standard's current one) and the team audited (the owner's one team among the standard's target teams); null for
+   * runs not recorded yet, recorded before versions were kept, or (the team) when no single team is audited.
+   */
+  sopMajor: number | null;
+  sopMinor: number | null;
+  teamId: number | null;
 }
 
 export interface AuditRepository {
   /** `createdAt` is the core clock's (fires before it are not the plan's); the database's now when left out. */
   createPlan(
-    plan: Omit<AuditPlan, 'number' | 'state' | 'runsFrom' | 'createdAt'> & { submissionKey: string; createdAt?: Date },
+    plan: Omit<AuditPlan, 'number' | 'state' | 'runsFrom' | 'createdAt' | 'sopMajor' | 'sopMinor'> &
+      Partial<Pick<AuditPlan, 'sopMajor' | 'sopMinor'>> & { submissionKey: string; createdAt?: Date },
   ): Promise<AuditPlan>;
   planBySubmissionKey(key: string): Promise<AuditPlan | undefined>;
   plan(number: number): Promise<AuditPlan | undefined>;
@@ -115,8 +127,7 @@ export interface AuditRepository {
   runs(planNumber: number, limit: number): Promise<AuditRun[]>;
   record(
     id: number,
-    result: Pick<AuditRun, 'maxVariance' | 'breach' | 'changeNumber' | 'recordedByPersonId' | 'recordedAt'> & {
-      results: AuditItemResult[];
-    },
+    result: Pick<AuditRun, 'maxVariance' | 'breach' | 'changeNumber' | 'recordedByPersonId' | 'recordedAt'> &
+      Partial<Pick<AuditRun, 'sopMajor' | 'sopMinor' | 'teamId'>> & { results: AuditItemResult[] },
   ): Promise<AuditRun>;
 }

@@ -7,6 +7,7 @@
  * baseline, or the release that makes it, from the texts its approved change requests propose) and stays as it was.
  * A new text is a new version.
  */
+import type { TextClarity } from '../domain/clarity.ts';
 
 export interface SopText {
   sopKey: string;
@@ -17,13 +18,15 @@ export interface SopText {
   link: string | null;
   createdByPersonId: number | null;
   createdAt: Date;
+  /** What the clarity check found in the text when it was written (for the scorecard); null: no text, or not kept. */
+  clarity: TextClarity | null;
 }
 
 export interface SopTextRepository {
   /** What a version says, or undefined when the bot holds nothing for it. */
   get(sopKey: string, version: { major: number; minor: number }): Promise<SopText | undefined>;
   /** Writes a new version's text; false, and nothing written, when that version has one already. */
-  add(text: Omit<SopText, 'createdAt'>): Promise<boolean>;
+  add(text: Omit<SopText, 'createdAt' | 'clarity'> & { clarity?: TextClarity | null }): Promise<boolean>;
 }
 
 /**

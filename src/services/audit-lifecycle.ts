@@ -25,6 +25,7 @@ import {
 } from '../domain/lifecycle-messages.ts';
 import { coeCommand, type Message, message } from '../domain/message.ts';
 import { may, type Person, type PersonRef } from '../domain/people.ts';
+import { storedVersion } from '../domain/sop.ts';
 import type { AuditPlan, AuditPlanChanges, Clock, Repositories, Store } from '../ports.ts';
 import type { AuditFormOptions, PlanResult, ScheduleRules } from './audit.ts';
 import type { CoeRequest } from './coe-admin.ts';
@@ -53,6 +54,7 @@ const REFUSAL = 'Only CoE members pause, resume, change or stop audits. Nothing 
 const summary = (plan: AuditPlan): AuditPlanSummary => ({
   number: plan.number,
   sopKey: plan.sopKey,
+  version: storedVersion(plan.sopMajor, plan.sopMinor),
   schedule: plan.schedule,
   items: plan.checklist.length,
   acceptableVariance: plan.acceptableVariance,

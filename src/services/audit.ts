@@ -18,11 +18,18 @@ import { AUDIT_STATE_LABELS, auditStoppedRefusal } from '../domain/lifecycle-mes
 import { coeCommand, type Message, message } from '../domain/message.ts';
 import { auditDuePart } from '../domain/notices.ts';
 import { may, type PersonRef } from '../domain/people.ts';
-import { type AuditView, auditRecordedMessage, auditSection } from '../domain/schedule-messages.ts';
-import { sopId } from '../domain/sop.ts';
+import {
+  type AuditedVersion,
+  type AuditView,
+  auditRecordedMessage,
+  auditSection,
+} from '../domain/schedule-messages.ts';
+import { type SopVersion, standardName, storedVersion, versionText } from '../domain/sop.ts';
 import type { AuditPlan, AuditRun, Clock, Repositories, Store } from '../ports.ts';
 import type { ChangeService } from './change.ts';
 import { withNotices } from './notices.ts';
+import { currentVersion } from './standards.ts';
+import { auditedVersion, teamName } from './works-to.ts';
 
 /** What the scheduler knows about cron expressions, for the domain that does not parse them. */
 export interface ScheduleRules {
@@ -100,8 +107,13 @@ export class AuditService {
       } else if (owner) {
         ownerId = (await repos.people.identify(owner)).id;
       }
+      // The plan is about the version current now: its messages name it (issue 11).
+      const key = checked.value.sopKey;
+      const version = currentVersion(await repos.sops.get(key), await repos.sops.releases(key));
       const plan = await repos.audits.createPlan({
         ...checked.value,
+        sopMajor: version?.major ?? null,
+        sopMinor: version?.minor ?? null,
         ownerPersonId: ownerId,
         createdByPersonId: actor.id,
         submissionKey: request.key,
@@ -214,7 +226,12 @@ export class AuditService {
           JSON.stringify(run.results) === JSON.stringify(checked.value);
         if (!repeat) throw recordedAlready(plan, run.recordedAt);
         const first = assessAudit(checked.value, plan.acceptableVariance);
-        return { ok: true, outcome: auditRecordedMessage(view(plan, run), first, run.changeNumber ?? undefined) };
+        const then = { version: storedVersion(run.sopMajor, run.sopMinor), teamId: run.teamId };
+        const against = await againstOf(repos, then);
+        return {
+          ok: true,
+          outcome: auditRecordedMessage(view(plan, run), first, run.changeNumber ?? undefined, against),
+        };
       }
       if (!checked.ok) return checked;
       const outcome = assessAudit(checked.value, plan.acceptableVariance);
@@ -229,6 +246,8 @@ export class AuditService {
         );
         changeNumber = change.number;
       }
+      // The version the audited team works to, as it stands when the results are in (issue 11).
+      const audited = await auditedVersion(repos, plan);
       await repos.audits.record(run.id, {
         results: checked.value,
         maxVariance: outcome.maxVariance,
@@ -236,14 +255,23 @@ export class AuditService {
         changeNumber: changeNumber ?? null,
         recordedByPersonId: person.id,
         recordedAt: this.clock.now(),
+        sopMajor: audited.version?.major ?? null,
+        sopMinor: audited.version?.minor ?? null,
+        teamId: audited.teamId,
       });
       await repos.events.record({
         actorPersonId: person.id,
         subject: auditId(plan.number),
         action: outcome.breach ? 'audit.breach' : 'audit.recorded',
-        data: { run: run.id, maxVariance: outcome.maxVariance, ...(changeNumber ? { change: changeNumber } : {}) },
+        data: {
+          run: run.id,
+          maxVariance: outcome.maxVariance,
+          ...(changeNumber ? { change: changeNumber } : {}),
+          ...(audited.version ? { version: versionText(audited.version) } : {}),
+        },
       });
-      return { ok: true, outcome: auditRecordedMessage(view(plan, run), outcome, changeNumber) };
+      const against = await againstOf(repos, audited);
+      return { ok: true, outcome: auditRecordedMessage(view(plan, run), outcome, changeNumber, against) };
     });
   }
 
@@ -262,7 +290,7 @@ export class AuditService {
         facts: plans.slice(0, 40).map((p) => {
           const next = p.state === 'active' ? this.rules.next(p.schedule) : undefined;
           return {
-            label: `${auditId(p.number)} · ${sopId(p.sopKey)}${stateNote(p, ' · ')}`,
+            label: `${auditId(p.number)} · ${standardName(p.sopKey, storedVersion(p.sopMajor, p.sopMinor))}${stateNote(p, ' · ')}`,
             value: `${p.schedule}; ${p.checklist.length} items; acceptable ${p.acceptableVariance}%${next ? `; next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}`,
           };
         }),
@@ -297,7 +325,7 @@ export class AuditService {
   private confirmation(plan: AuditPlan): Message {
     const next = this.rules.next(plan.schedule);
     return message(
-      `Done: ${auditId(plan.number)} audits ${sopId(plan.sopKey)} on "${plan.schedule}" (${plan.checklist.length} items, acceptable variance ${plan.acceptableVariance}%)${next ? `; the first run is ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
+      `Done: ${auditId(plan.number)} audits ${standardName(plan.sopKey, storedVersion(plan.sopMajor, plan.sopMinor))} on "${plan.schedule}" (${plan.checklist.length} items, acceptable variance ${plan.acceptableVariance}%)${next ? `; the first run is ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
     );
   }
 
@@ -337,10 +365,22 @@ function recordedAlready(plan: AuditPlan, at: Date): CoeError {
   );
 }
 
+/** What the recorded message says about the version audited, and whose it is. */
+async function againstOf(
+  repos: Repositories,
+  audited: { version: SopVersion | undefined; teamId: number | null },
+): Promise<AuditedVersion | undefined> {
+  if (!audited.version) return undefined;
+  const team = await teamName(repos, audited.teamId);
+  return { version: audited.version, ...(team ? { team } : {}) };
+}
+
 function view(plan: AuditPlan, run: AuditRun): AuditView {
+  const version = storedVersion(plan.sopMajor, plan.sopMinor);
   return {
     number: plan.number,
     sopKey: plan.sopKey,
+    ...(version ? { version } : {}),
     checklist: plan.checklist,
     acceptableVariance: plan.acceptableVariance,
     runId: run.id,

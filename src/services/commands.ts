@@ -65,7 +65,8 @@ export class CoeCommands {
       case 'triageQueue':
         return friction.triageQueue(request.actor);
       case 'metrics':
-        // Slack sends the export as a file before a command gets here; elsewhere it is shown as lines to copy.
+        // Slack sends the export as a file, Teams as a download link, before a command gets here; where neither can
+        // (Teams without a public address), it is shown as lines to copy.
         return command.view === 'export'
           ? exportMessage(await this.services.metrics.export(request, command.window))
           : this.services.metrics.show(request, command);

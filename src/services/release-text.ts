@@ -4,8 +4,9 @@
  * publishes, written with the release in its transaction, and summed up in each announcement. This and a baseline
  * are the only ways a version gets its text. Runs inside the caller's transaction.
  */
+import { textClarity } from '../domain/clarity.ts';
 import type { MessageBlock } from '../domain/message.ts';
-import type { ReleaseTextChange } from '../domain/release-messages.ts';
+import type { ReleaseTextChange, ReleaseView } from '../domain/release-messages.ts';
 import {
   assembleText,
   type NextText,
@@ -16,7 +17,7 @@ import {
   releaseTextChange,
   textFingerprint,
 } from '../domain/release-text.ts';
-import { compareVersions, FIRST_VERSION, type SopVersion } from '../domain/sop.ts';
+import { compareVersions, FIRST_VERSION, type SopVersion, versionText } from '../domain/sop.ts';
 import type { Repositories, SopRelease } from '../ports.ts';
 import { type CurrentText, currentText } from './change-text.ts';
 
@@ -77,7 +78,9 @@ export async function writeText(
   const { previous, outcome } = planned;
   const text = outcome.kind === 'text' ? outcome.text : previous.held ? previous.text : undefined;
   if (text === undefined) return undefined;
-  await repos.sopTexts.add({ sopKey, ...version, text, link: previous.link, createdByPersonId: byPersonId });
+  // The clarity check's result is kept with the version, for "quality of standards" in the scorecard.
+  const clarity = textClarity(text, previous.held ? previous.text : undefined);
+  await repos.sopTexts.add({ sopKey, ...version, text, link: previous.link, createdByPersonId: byPersonId, clarity });
   return releaseTextChange(previous.version, previous.text, text);
 }
 
@@ -96,4 +99,42 @@ export async function announcedText(repos: Repositories, release: SopRelease): P
     .at(-1);
   const then = before ? await repos.sopTexts.get(release.sopKey, before) : undefined;
   return releaseTextChange(before, then?.text ?? '', now.text);
+}
+
+/** What one team's announcement says beyond the release itself, for a team that skipped versions. */
+export type TeamCatchUp = Required<Pick<ReleaseView, 'since'>> & Pick<ReleaseView, 'text'>;
+
+/**
+ * Per target team that skipped a version (the newest version it said it deployed is older than the one this release
+ * replaces): the versions in between, and what the text changed since its version, so its announcement covers every
+ * change since the version it works to. Teams that never deployed, or deployed the version before, are not in it:
+ * their announcement says what changed since the previous version.
+ */
+export async function catchUps(repos: Repositories, release: SopRelease): Promise<Map<number, TeamCatchUp>> {
+  const found = new Map<number, TeamCatchUp>();
+  const deployed = await repos.sops.deployedVersions(release.sopKey, release);
+  if (deployed.size === 0) return found;
+  // Newest first; a version before the oldest release (a baseline) is never one a team said it deployed.
+  const older = (await repos.sops.releases(release.sopKey)).filter((r) => compareVersions(r, release) < 0);
+  const [previous] = older;
+  if (!previous) return found;
+  const now = await repos.sopTexts.get(release.sopKey, release);
+  const texts = new Map<string, string>();
+  for (const teamId of release.teamIds) {
+    const worksTo = deployed.get(teamId);
+    if (!worksTo || compareVersions(worksTo, previous) >= 0) continue;
+    const skipped = older
+      .filter((r) => compareVersions(r, worksTo) > 0)
+      .reverse()
+      .map((r) => ({ version: { major: r.major, minor: r.minor }, notes: r.notes, changes: r.changes }));
+    const catchUp: TeamCatchUp = { since: { worksTo, skipped } };
+    if (now) {
+      const key = versionText(worksTo);
+      const then = texts.get(key) ?? (await repos.sopTexts.get(release.sopKey, worksTo))?.text ?? '';
+      texts.set(key, then);
+      catchUp.text = releaseTextChange(worksTo, then, now.text);
+    }
+    found.set(teamId, catchUp);
+  }
+  return found;
 }

@@ -32,7 +32,7 @@ import type { ChangeService } from './change.ts';
 import type { FrictionService } from './friction.ts';
 import { type Notices, withNotices } from './notices.ts';
 import { publisherOf, releaseCandidates, releaseView } from './release-records.ts';
-import { announcedText, planText, type ReleaseTextPreview, writeText } from './release-text.ts';
+import { announcedText, catchUps, planText, type ReleaseTextPreview, writeText } from './release-text.ts';
 import { postReview, replyInThread, updateReview } from './review-thread.ts';
 import { currentVersion } from './standards.ts';
 
@@ -235,11 +235,16 @@ export class ReleaseService {
       const view: ReleaseView = { ...(await releaseView(repos, release)), ...(textChange ? { text: textChange } : {}) };
       const channels = await repos.teams.channels(release.teamIds);
       const teams = new Map(allTeams.map((t) => [t.id, t]));
+      // A team that skipped a version is told everything that changed since the version it works to.
+      const caughtUp = await catchUps(repos, release);
       const announcements: OutboundMessage[] = channels.map((c) => ({
         key: announcementKey(release.id, c.platform, c.channelId),
         platform: c.platform,
         target: { kind: 'channel', channelId: c.channelId },
-        body: announcementMessage(view, teams.get(c.teamId) ?? { id: c.teamId, name: 'your team' }),
+        body: announcementMessage(
+          { ...view, ...caughtUp.get(c.teamId) },
+          teams.get(c.teamId) ?? { id: c.teamId, name: 'your team' },
+        ),
         batch: batchOf(release.id),
       }));
       await repos.outbox.enqueueMany(announcements);
@@ -307,6 +312,7 @@ export class ReleaseService {
       const textChange = await announcedText(repos, release);
       const view: ReleaseView = { ...(await releaseView(repos, release)), ...(textChange ? { text: textChange } : {}) };
       const deployed = { by: person.displayName, at: this.clock.now() };
+      const forTeam: ReleaseView = { ...view, ...(await catchUps(repos, release)).get(team.id) };
       for (const channel of await repos.teams.channels([team.id])) {
         const key = announcementKey(release.id, channel.platform, channel.channelId);
         if (!(await repos.outbox.has(key))) continue;
@@ -314,7 +320,7 @@ export class ReleaseService {
           key: `${key}:deployed`,
           platform: channel.platform,
           target: { kind: 'update', of: key },
-          body: announcementMessage(view, team, deployed),
+          body: announcementMessage(forTeam, team, deployed),
         });
       }
       await this.refreshProgress(repos, release, view);

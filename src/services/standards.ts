@@ -11,7 +11,7 @@ import {
   aiRuleMessage,
   constraintListMessage,
 } from '../domain/change-messages.ts';
-import { checkClarity } from '../domain/clarity.ts';
+import { checkClarity, textClarity } from '../domain/clarity.ts';
 import { CONSTRAINT_KIND_LABELS, type ConstraintInput } from '../domain/constraint.ts';
 import { CoeError } from '../domain/errors.ts';
 import { PAGE_LIMITS } from '../domain/markdown.ts';
@@ -151,6 +151,7 @@ export class StandardsService {
           text,
           link: baseline.link ?? null,
           createdByPersonId: person.id,
+          clarity: textClarity(text),
         });
       }
       await repos.events.record({

@@ -190,7 +190,7 @@ describe.each(databaseKinds())('lifecycles on the database (%s)', (kind: Databas
     const answers = await Promise.all([coe(carl, 'audit pause AUD-1'), coe(olga, 'audit pause AUD-1')]);
     expect(answers.map((a) => a.text).sort()).toEqual([
       'AUD-1 is paused already. Resume it with {{coe audit resume AUD-1}}.',
-      'Paused: AUD-1 (SOP-inventory-scanning) does not run until it is resumed with {{coe audit resume AUD-1}}.',
+      'Paused: AUD-1 (SOP-inventory-scanning v1.0) does not run until it is resumed with {{coe audit resume AUD-1}}.',
     ]);
     expect(await db.prisma.event.count({ where: { subject: 'AUD-1', action: 'audit.paused' } })).toBe(1);
     expect(await db.prisma.outboxMessage.count({ where: { idempotencyKey: { startsWith: 'AUD-1:paused:' } } })).toBe(1);

@@ -41,7 +41,18 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
     });
     // Releases 1, 2 (30 days end 10-31) and 3 (10-15); 1 is followed by CR-2, 2 by FR-5 and CR-4; 3 by nothing.
     // SCAN drew CR-2; PICK drew FR-5 and CR-4.
-    expect(facts.quality).toEqual({ releases: 3, clean: 1, mostCorrected: { sopKey: 'PICK', corrections: 2 } });
+    // Clarity: released in the window SCAN v1.1 (only "longer": passes), PICK v2.0 (3) and DOCK v1.1 (not checked: left out);
+    // 1 of 2 passed. DOCK v1.0's 5 findings are a baseline's, not a release's. Most: PICK v2.0.
+    expect(facts.quality).toEqual({
+      releases: 3,
+      clean: 1,
+      mostCorrected: { sopKey: 'PICK', corrections: 2 },
+      clarity: {
+        versions: 2,
+        clear: 1,
+        mostFindings: { sopKey: 'PICK', version: 'v2.0', findings: 3, rules: ['no-actor', 'acronym'] },
+      },
+    });
     expect(facts.tools).toEqual({
       tools: [
         { tool: 'Scanner', reports: 2, medianDaysToResolve: 28.5 },
@@ -70,10 +81,16 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
         { sopKey: 'PICK', version: 'v2.0', targets: 1, deployed: 0 },
         { sopKey: 'SCAN', version: 'v1.1', targets: 2, deployed: 2 },
       ],
-      auditPassRates: [{ sopKey: 'PICK', runs: 3, passed: 1 }],
+      // DOCK: 09-19 breach, 10-05 pass. SCAN: 09-02 and 10-12 breaches, 10-26 and 10-27 passes.
+      auditPassRates: [
+        { sopKey: 'DOCK', runs: 2, passed: 1 },
+        { sopKey: 'PICK', runs: 3, passed: 1 },
+        { sopKey: 'SCAN', runs: 4, passed: 2 },
+      ],
     });
-    // Due in the window: 09-07, 10-05, 11-02 (11-25 still has its week); on schedule: 09-07 and 11-02.
-    expect(facts.audits).toEqual({ due: 3, onSchedule: 2, breachDrafts: 2, breachDecided: 1, breachApproved: 1 });
+    // Due in the window: PICK's 09-07, 10-05, 11-02 (11-25 still has its week), on schedule 09-07 and 11-02; and the
+    // six runs of SCAN and DOCK, each recorded the day after.
+    expect(facts.audits).toEqual({ due: 9, onSchedule: 8, breachDrafts: 2, breachDecided: 1, breachApproved: 1 });
     // EX-1 and EX-3 active (EX-2 ended before); EX-1 served by CR-1. CR-1 and CR-3 released; CR-3 serves none.
     expect(facts.constraints).toEqual({
       active: 2,
@@ -82,12 +99,16 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
       servingNone: 1,
       unserved: [{ number: 3, text: 'c' }],
     });
-    // 14 days ended in the window for releases 3 (09-29), 1 and 2 (10-15).
+    // 14 days ended in the window for releases 3 (09-29), 1 and 2 (10-15). The next audit on the version after the
+    // Deployed: DOCK v1.1, deployed by Dock 09-25: its 09-20 breach came before, its 10-06 pass is next → passed.
+    // SCAN v1.1, Warehouse deployed 10-03 (Dock only 10-20, too late): its 09-03 breach was on v1.0 and before; next
+    // on v1.1 the 10-13 breach → not passed (the 10-27 pass comes after it). PICK v2.0: Office never deployed.
+    // People in the target teams: Dock 6; Warehouse 5 + Dock 6; Office 3.
     expect(facts.adoption).toEqual({
       releases: [
-        { sopKey: 'DOCK', version: 'v1.1', targets: 1, deployedIn14: 1 },
-        { sopKey: 'SCAN', version: 'v1.1', targets: 2, deployedIn14: 1 },
-        { sopKey: 'PICK', version: 'v2.0', targets: 1, deployedIn14: 0 },
+        { sopKey: 'DOCK', version: 'v1.1', targets: 1, deployedIn14: 1, audited: 1, passed: 1, people: 6 },
+        { sopKey: 'SCAN', version: 'v1.1', targets: 2, deployedIn14: 1, audited: 1, passed: 0, people: 11 },
+        { sopKey: 'PICK', version: 'v2.0', targets: 1, deployedIn14: 0, audited: 0, passed: 0, people: 3 },
       ],
     });
   });
@@ -114,9 +135,22 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
         { number: 2, text: 'b' },
       ],
     });
-    // SCAN v1.0's 30 days ended 07-10 with no correction.
-    expect(facts.quality).toEqual({ releases: 1, clean: 1, mostCorrected: null });
-    expect(facts.adoption.releases).toEqual([{ sopKey: 'SCAN', version: 'v1.0', targets: 1, deployedIn14: 1 }]);
+    // SCAN v1.0's 30 days ended 07-10 with no correction; released 06-10, its text had 2 clarity findings.
+    expect(facts.quality).toEqual({
+      releases: 1,
+      clean: 1,
+      mostCorrected: null,
+      clarity: {
+        versions: 1,
+        clear: 0,
+        mostFindings: { sopKey: 'SCAN', version: 'v1.0', findings: 2, rules: ['vague', 'should'] },
+      },
+    });
+    // SCAN v1.0, deployed by Warehouse 06-12: its next audit on v1.0 (09-03, a breach) came after this window's end,
+    // so none existed then: the Deployed counts alone.
+    expect(facts.adoption.releases).toEqual([
+      { sopKey: 'SCAN', version: 'v1.0', targets: 1, deployedIn14: 1, audited: 0, passed: 0, people: 5 },
+    ]);
     expect(facts.consistency.standards).toEqual([{ sopKey: 'SCAN', version: 'v1.0', targets: 1, deployed: 1 }]);
     expect(facts.audits).toEqual({ due: 1, onSchedule: 1, breachDrafts: 0, breachDecided: 0, breachApproved: 0 });
   });
@@ -136,8 +170,31 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
     ]);
     expect(facts.training.layers).toEqual([]);
     expect(facts.blockers).toEqual({ openAtEnd: 0, newInWindow: 1 });
-    expect(facts.adoption.releases).toEqual([{ sopKey: 'SCAN', version: 'v1.1', targets: 1, deployedIn14: 1 }]);
+    // Warehouse alone: deployed SCAN v1.1 within 14 days, failed its next audit on it (10-13).
+    expect(facts.adoption.releases).toEqual([
+      { sopKey: 'SCAN', version: 'v1.1', targets: 1, deployedIn14: 1, audited: 1, passed: 0, people: 5 },
+    ]);
     expect(facts.tools.reports).toBe(2);
+    // Clarity: of the releases sent to Warehouse in the window, SCAN v1.1, with only "longer" (passes).
+    expect(facts.quality.clarity).toEqual({ versions: 1, clear: 1, mostFindings: null });
+  });
+
+  it('judges clarity by the versions released in the window, a standard by its last one', async () => {
+    const since = { from: new Date('2026-06-01T00:00:00.000Z'), to: current.to };
+    const warehouse = { kind: 'team', teamId: teams.warehouse.id, teamName: 'Warehouse' } as const;
+    // Warehouse was sent SCAN v1.0 (2 findings, 06-10) and v1.1 (only "longer", 10-01): 1 of 2 passed, and SCAN is not worth
+    // a look, its last version having cleared what v1.0 had.
+    expect((await metrics.scorecard(since, warehouse)).quality.clarity).toEqual({
+      versions: 2,
+      clear: 1,
+      mostFindings: null,
+    });
+    // The organisation: SCAN v1.0, v1.1, PICK v2.0 (DOCK v1.1 unchecked); the last ones: SCAN v1.1 (passes), PICK v2.0 (3).
+    expect((await metrics.scorecard(since, organisation)).quality.clarity).toEqual({
+      versions: 3,
+      clear: 1,
+      mostFindings: { sopKey: 'PICK', version: 'v2.0', findings: 3, rules: ['no-actor', 'acronym'] },
+    });
   });
 
   it('knows how many people each active team has', async () => {

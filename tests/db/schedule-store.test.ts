@@ -193,6 +193,9 @@ describe.each(databaseKinds())('scheduled-work repositories (%s)', (kind: Databa
         acceptableVariance: 5.5,
         ownerPersonId: 1,
         createdByPersonId: 1,
+        // Not given: a plan from before versions were kept.
+        sopMajor: null,
+        sopMinor: null,
         state: 'active',
         runsFrom: null,
         createdAt: expect.any(Date),
@@ -223,6 +226,9 @@ describe.each(databaseKinds())('scheduled-work repositories (%s)', (kind: Databa
         changeNumber: null,
         recordedByPersonId: null,
         recordedAt: null,
+        sopMajor: null,
+        sopMinor: null,
+        teamId: null,
       });
       expect(await tx((r) => r.audits.createRun(1, new Date(due)))).toBeUndefined();
       const raced = await Promise.all(
@@ -492,7 +498,7 @@ describe.each(databaseKinds())('scheduled-work repositories (%s)', (kind: Databa
       });
       expect(await outboxKeys()).toEqual([`AUD-1:run:${run.id}`, 'CR-1:review:slack']);
       const shown = JSON.stringify(await services.standards.showSop('inventory-scanning'));
-      expect(shown).toContain('variance 12% — breach, redesign CR-1');
+      expect(shown).toContain('variance 12% on v1.0 — breach, redesign CR-1');
     });
 
     it('raises an untriaged report once a day in the review channel', async () => {

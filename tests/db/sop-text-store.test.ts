@@ -57,6 +57,8 @@ describe.each(databaseKinds())('standards’ texts on the database (%s)', (kind:
       link: 'https://docs.example.com/inspection?x=1&y=2',
       createdByPersonId: expect.any(Number),
       createdAt: expect.any(Date),
+      // The clarity check found nothing in it (a lead and a picker do the steps), and the version keeps that.
+      clarity: { findings: 0, rules: [] },
     });
     expect(await tx((r) => r.sopTexts.get('inspection', { major: 1, minor: 1 }))).toBeUndefined();
     const shown = JSON.stringify(await coe(wanda, 'sop show inspection'));
@@ -78,6 +80,30 @@ describe.each(databaseKinds())('standards’ texts on the database (%s)', (kind:
     expect(again).toBe(false);
     expect((await tx((r) => r.sopTexts.get('inspection', { major: 1, minor: 0 })))?.text).toBe('First text.');
     expect(await db.prisma.sopText.count()).toBe(1);
+  });
+
+  it('keeps what the clarity check found with the version: its count and rules, or nothing', async () => {
+    await services.sopTexts.submit(request(olga), {
+      key: 'inspection',
+      title: 'Inspection',
+      text: 'Lead: check it ASAP, etc.',
+    });
+    expect((await tx((r) => r.sopTexts.get('inspection', { major: 1, minor: 0 })))?.clarity).toEqual({
+      findings: 2,
+      rules: ['vague', 'asap'],
+    });
+    await tx(async (r) => {
+      await r.sops.create({ key: 'labels', title: 'Labels', ownerPersonId: null, baseline: true });
+      await r.sopTexts.add({
+        sopKey: 'labels',
+        major: 1,
+        minor: 0,
+        text: '',
+        link: 'https://x',
+        createdByPersonId: null,
+      });
+    });
+    expect((await tx((r) => r.sopTexts.get('labels', { major: 1, minor: 0 })))?.clarity).toBeNull();
   });
 
   it('refuses a text for a standard that is not registered', async () => {

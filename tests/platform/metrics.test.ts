@@ -23,7 +23,7 @@ import { seedMetricsHistory } from '../support/metrics-history.ts';
 import { decodePng, inkIn, PNG_SIGNATURE, pixelsNear, pngHeader } from '../support/png.ts';
 import { slackHarness, startSlackBot } from '../support/slack-harness.ts';
 import { eventBody } from '../support/slack-request.ts';
-import { cardsOfActivity, readableText, type TeamsAccount } from '../support/teams-activity.ts';
+import { type Card, cardButtons, cardsOfActivity, readableText, type TeamsAccount } from '../support/teams-activity.ts';
 import { teamsHarness } from '../support/teams-harness.ts';
 
 type Json = Record<string, unknown>;
@@ -31,15 +31,25 @@ type Json = Record<string, unknown>;
 const SLACK_COE = { id: 'UCOE1', name: 'cora' };
 const SLACK_WORKER = { id: 'UWORK1', name: 'wanda' };
 const TEAMS_COE: Required<TeamsAccount> = { id: '29:user-tom', name: 'Tom CoE', aadObjectId: uuidFrom('user-tom') };
+const TEAMS_WORKER: Required<TeamsAccount> = {
+  id: '29:user-wim',
+  name: 'Wim Worker',
+  aadObjectId: uuidFrom('user-wim'),
+};
 const SLACK_REVIEW = 'C0REVIEW';
 const TEAMS_REVIEW = '19:review@thread.tacv2';
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+/** SCAN v1.1 passed, PICK v2.0 did not (DOCK v1.1 unchecked); the window before, SCAN v1.0 did not. */
+const CLARITY =
+  'Clarity: 1 of 2 versions released in the window passed the clarity check (nothing unclear), 50% ▲ better than 0%';
 
 describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: DatabaseKind) => {
   let db: TestDatabase;
   let slack: FakeSlackApi;
   let connector: FakeBotConnector;
   let bot: TestBot;
+  /** Every CSV downloaded from an export link. */
+  const downloads: string[] = [];
 
   beforeAll(async () => {
     db = await testDatabase(kind);
@@ -62,7 +72,7 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
   });
 
   const inSlack = slackHarness({ bot: () => bot, slack: () => slack, coe: SLACK_COE, reviewChannel: SLACK_REVIEW });
-  const { say, flush, lastInChat } = teamsHarness({ bot: () => bot, connector: () => connector });
+  const { say, flush, lastInChat, messageActivity } = teamsHarness({ bot: () => bot, connector: () => connector });
 
   /** `/coe metrics …` in Slack → the ack, then what the bot posted to the command's response_url. */
   const slackMetrics = async (text: string, user = SLACK_COE) => {
@@ -93,6 +103,7 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
       expect(text).toContain(`*${title}*`);
     }
     expect(text).toContain('Speed of iteration* · 28.5 days');
+    expect(text).toContain(CLARITY);
     // The chart: a PNG uploaded privately, processed, and referenced by the image block.
     const image = answer.blocks.find((b) => b.type === 'image') as { slack_file: { id: string }; alt_text: string };
     expect(image.alt_text).toContain('Median days per stage of the loop');
@@ -132,6 +143,7 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
     await say('metrics', { from: TEAMS_COE });
     const reply = lastInChat(TEAMS_COE);
     expect(readableText(reply)).toContain('CoE scorecard · the organisation · the last 90 days');
+    expect(readableText(reply)).toContain(CLARITY);
     const [card] = cardsOfActivity(reply);
     expect(adaptiveCardProblems(card)).toEqual([]);
     const json = JSON.stringify(card);
@@ -169,6 +181,8 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
     expect(slackDigests[0]?.text).toMatch(/^Weekly CoE digest: /);
     const blocks = (slackDigests[0]?.blocks ?? []) as Json[];
     expect(JSON.stringify(blocks)).toContain('Worth your attention');
+    // PICK, the most corrected standard, is also the one whose last release the clarity check found most in.
+    expect(JSON.stringify(blocks)).toContain('and the clarity check found 3 things in its v2.0');
     expect(blocks.some((b) => b.type === 'image')).toBe(true);
     const teamsDigests = connector.messages(TEAMS_REVIEW).slice(teamsBefore);
     expect(teamsDigests).toHaveLength(1);
@@ -198,11 +212,110 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
     expect(rows.at(-1)?.[0]).toBe('Organisation (all teams)');
   });
 
-  it('shows the export in Teams as lines to copy, and the constraints report to the CoE', async () => {
+  /** The download button's link on the last card in someone's personal chat. */
+  const downloadLink = (who: TeamsAccount) => {
+    const [card] = cardsOfActivity(lastInChat(who));
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    const button = cardButtons(card as Card).find((b) => b.type === 'Action.OpenUrl');
+    expect(button?.title).toBe('Download CSV');
+    return new URL(String(button?.url));
+  };
+  const exportLinks = () => db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM export_link`;
+
+  it('answers metrics export in Teams with a single-use link the bot serves, holding the same CSV as Slack', async () => {
     await say('metrics export', { from: TEAMS_COE });
-    const lines = JSON.stringify(cardsOfActivity(lastInChat(TEAMS_COE))[0]);
-    expect(lines).toContain('team,reports,high_or_blocking_reports');
-    expect(lines).toMatch(/Office,too few to show,too few to show/);
+    const reply = lastInChat(TEAMS_COE);
+    expect(readableText(reply)).toContain('CoE metrics per team, the last 90 days');
+    expect(readableText(reply)).toContain('This link works once, for 15 minutes.');
+    expect(readableText(reply)).toMatch(/\b\d+ teams\b/);
+    // PUBLIC_URL is unset here: the link starts with the address the Teams request came to, this bot's.
+    const link = downloadLink(TEAMS_COE);
+    expect(link.origin).toBe(bot.url);
+    expect(link.pathname).toMatch(/^\/exports\/[A-Za-z0-9_-]{43}$/);
+    // The token is nowhere in the database, only its hash.
+    const token = link.pathname.split('/').pop() as string;
+    const stored = await db.prisma.$queryRaw<{ token_hash: string }[]>`SELECT token_hash FROM export_link`;
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    const [first, second] = [await fetch(link), await fetch(link)];
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(first.headers.get('content-disposition')).toBe(
+      'attachment; filename="coe-metrics-2026-09-01-to-2026-11-30.csv"',
+    );
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+    const csv = await first.text();
+    downloads.push(csv);
+    const rows = csv
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(rows[0]).toEqual([
+      'team',
+      'reports',
+      'high_or_blocking_reports',
+      'training_assigned',
+      'training_done_by_due_date',
+      'releases_sent',
+      'deployed_within_14_days',
+    ]);
+    for (const team of ['Office', 'Warehouse']) {
+      expect(rows.find((r) => r[0] === team)?.slice(1)).toEqual(Array(6).fill('too few to show'));
+    }
+    expect(rows.find((r) => r[0] === 'Dock')?.slice(1)).toEqual(['1', '1', '0', '0', '2', '1']);
+    expect(rows.at(-1)?.[0]).toBe('Organisation (all teams)');
+    // About teams only: no person's name or id (every output is checked again at the end of the file).
+    const people = await db.prisma.person.findMany({ include: { identities: true } });
+    for (const p of people) {
+      for (const id of [p.displayName, ...p.identities.map((i) => i.externalId)].filter(Boolean)) {
+        expect(csv).not.toContain(id as string);
+      }
+    }
+    // Used once: the second download, and any made-up link, get the same short answer and nothing else.
+    expect(second.status).toBe(404);
+    expect(second.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const gone = await second.text();
+    expect(gone).toMatch(/^This download link has been used or has expired/);
+    const madeUp = await fetch(new URL(`/exports/${'x'.repeat(43)}`, bot.url));
+    expect([madeUp.status, await madeUp.text()]).toEqual([404, gone]);
+    expect((await fetch(link, { method: 'HEAD' })).status).toBe(405);
+  });
+
+  it('sends the link to the personal chat when asked in a channel, starting with PUBLIC_URL behind a proxy', async () => {
+    const before = connector.messages(TEAMS_REVIEW).length;
+    const activity = messageActivity('metrics export 30d', { from: TEAMS_COE, channel: TEAMS_REVIEW });
+    const res = await fetch(new URL('/api/messages', bot.url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-host': 'coe.example.com',
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify(activity),
+    });
+    expect(res.status).toBe(200);
+    await flush();
+    expect(connector.messages(TEAMS_REVIEW).slice(before).map(readableText).join()).not.toContain('exports');
+    expect(readableText(lastInChat(TEAMS_COE))).toContain('CoE metrics per team, the last 30 days');
+    const link = downloadLink(TEAMS_COE);
+    expect(link.origin).toBe('https://coe.example.com');
+    // What the proxy would forward to the bot: served once.
+    const local = new URL(link.pathname, bot.url);
+    expect((await fetch(local)).status).toBe(200);
+    expect((await fetch(local)).status).toBe(404);
+  });
+
+  it('refuses the export to a Teams worker in words, and makes no link', async () => {
+    const before = (await exportLinks())[0]?.n;
+    await say('metrics export', { from: TEAMS_WORKER });
+    const reply = lastInChat(TEAMS_WORKER);
+    expect(readableText(reply)).toContain('The export of every team is for the CoE and executives.');
+    expect(cardsOfActivity(reply).flatMap((c) => cardButtons(c))).toEqual([]);
+    expect((await exportLinks())[0]?.n).toBe(before);
+  });
+
+  it('shows the constraints report to the CoE in Teams', async () => {
     await say('metrics constraints', { from: TEAMS_COE });
     const report = readableText(lastInChat(TEAMS_COE));
     expect(report).toContain('Executive direction and the changes serving it');
@@ -240,6 +353,7 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
       JSON.stringify(slack.messages(SLACK_REVIEW).filter((m) => m.text.startsWith('Weekly'))),
       JSON.stringify(connector.messages(TEAMS_REVIEW).filter((m) => readableText(m).includes('Weekly'))),
       JSON.stringify(slack.files.all().map((f) => [f.title, f.altText, f.filename, f.bytes?.toString('utf8')])),
+      JSON.stringify(downloads),
       // Info and above, as the bot logs by default (the Web API's debug lines echo the fake's `D<user id>` DM ids).
       JSON.stringify(bot.logs.filter((l) => Number(l.level) >= 30 && JSON.stringify(l).includes('metric'))),
     ].join('\n');

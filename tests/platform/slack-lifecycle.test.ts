@@ -90,7 +90,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Slack (%s)', (kind: Da
     const paused = await coe('audit pause AUD-1');
     expect(paused.response_type).toBe('ephemeral');
     expect(paused.text).toBe(
-      'Paused: AUD-1 (SOP-inventory-scanning) does not run until it is resumed with `/coe audit resume AUD-1`.',
+      'Paused: AUD-1 (SOP-inventory-scanning v1.0) does not run until it is resumed with `/coe audit resume AUD-1`.',
     );
     expect(await planState()).toBe('paused');
     await waitForAuditJobs({});
@@ -133,7 +133,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Slack (%s)', (kind: Da
     expect(changed.response_action, JSON.stringify(changed)).toBe('update');
     expect((changed.view as Json).callback_id).toBe(VIEWS.auditChangeConfirmation);
     expect(blocksText((changed.view as Json).blocks)).toContain(
-      'Done: AUD-1 audits SOP-inventory-scanning on \\"30 8 * * 2\\", 2 items, acceptable variance 5%',
+      'Done: AUD-1 audits SOP-inventory-scanning v1.0 on \\"30 8 * * 2\\", 2 items, acceptable variance 5%',
     );
     expect(await db.prisma.auditPlan.findUniqueOrThrow({ where: { number: 1 } })).toMatchObject({
       sopKey: 'inventory-scanning',

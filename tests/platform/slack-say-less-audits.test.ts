@@ -86,7 +86,7 @@ describe.each(databaseKinds())('audits due together in Slack (%s)', (kind: Datab
     await flush();
     const due = dms(MGR, /^Audit /);
     expect(due.map((m) => m.text)).toEqual([
-      'Audit AUD-1 of SOP-inventory-scanning is due: 2 items — Audit AUD-2 of SOP-inventory-scanning is due too: 1 item, listed in its form.',
+      'Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 2 items — Audit AUD-2 of SOP-inventory-scanning v1.0 is due too: 1 item, listed in its form.',
     ]);
     const [message] = due as [SlackMessage];
     const runs = await db.prisma.auditRun.findMany({ orderBy: { planNumber: 'asc' } });

@@ -197,7 +197,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       }
       expect(teamLines().map((m) => m.text)).toEqual([
         // Two people: no count, which would point at whoever has not done it (minimum group size).
-        `Training TR-1 "Restarting the handheld scanners" is due ${DUE} in Warehouse Nord: if it is yours, mark it complete once done.`,
+        `Training TR-1 "Restarting the handheld scanners" (SOP-inventory-scanning v1.0) is due ${DUE} in Warehouse Nord: if it is yours, mark it complete once done.`,
       ]);
       // The same fire again, or another run the same day: nothing more.
       const sent = slack.calls('chat.postMessage').length;
@@ -366,7 +366,8 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
           [resultFields(i).variance, variance],
         ]),
       );
-    const auditDm = (user: User, id: string) => dms(user, new RegExp(`^Audit ${id} of SOP-inventory-scanning is due`));
+    const auditDm = (user: User, id: string) =>
+      dms(user, new RegExp(`^Audit ${id} of SOP-inventory-scanning v1\\.0 is due`));
     /** "Record results" in the owner's direct message → the results form opened on that press. */
     const openResults = async (user: User, owner: User, message: SlackMessage) => {
       const before = slack.calls('views.open').length;
@@ -416,7 +417,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       expect(ok.response_action, JSON.stringify(ok)).toBe('update');
       expect((ok.view as Json).callback_id).toBe(VIEWS.auditPlanConfirmation);
       expect(blocksText((ok.view as Json).blocks)).toContain(
-        'Done: AUD-1 audits SOP-inventory-scanning on \\"0 9 * * 1\\" (3 items, acceptable variance 5%)',
+        'Done: AUD-1 audits SOP-inventory-scanning v1.0 on \\"0 9 * * 1\\" (3 items, acceptable variance 5%)',
       );
       const owner = await db.prisma.platformIdentity.findFirstOrThrow({ where: { externalId: MGR.id } });
       expect(await db.prisma.auditPlan.findMany()).toEqual([
@@ -441,7 +442,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       const nextMonday = dayAfter(MONDAY, 7);
       expect(await fire('audit:AUD-1', nextMonday, '09:00')).toBe(true);
       const [due] = auditDm(MGR, 'AUD-1');
-      expect(due?.text).toBe('Audit AUD-1 of SOP-inventory-scanning is due: 3 items.');
+      expect(due?.text).toBe('Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 3 items.');
       for (const item of CHECKLIST) expect(blocksText(due?.blocks)).toContain(item);
       const run = await db.prisma.auditRun.findFirstOrThrow({ where: { planNumber: 1 } });
       expect(blocksText(due?.blocks)).toContain(`"value":"${run.id}"`);
@@ -513,7 +514,7 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       expect(recorded.response_action, JSON.stringify(recorded)).toBe('update');
       expect((recorded.view as Json).callback_id).toBe(VIEWS.auditResultsConfirmation);
       expect(blocksText((recorded.view as Json).blocks)).toContain(
-        'AUD-1: 2 passed, 1 failed, largest variance 12% (acceptable 5%).',
+        'AUD-1 of SOP-inventory-scanning, audited against v1.0 (the current version): 2 passed, 1 failed, largest variance 12% (acceptable 5%).',
       );
       expect(blocksText((recorded.view as Json).blocks)).toContain('CR-1 is drafted for the CoE');
       // The same submission again (a retry, a double click): the first outcome again, recorded once, one redesign.
@@ -550,9 +551,9 @@ describe.each(databaseKinds())('scheduled work in Slack (%s)', (kind: DatabaseKi
       const shown = await coe('sop show inventory-scanning', WORKER, 'C0GENERAL');
       const shownText = blocksText(shown.blocks);
       expect(shownText).toContain('*Audits*');
-      expect(shownText).toContain('AUD-1 · 0 9 * * 1');
+      expect(shownText).toContain('AUD-1 · v1.0 · 0 9 * * 1');
       expect(shownText).toContain(`AUD-1 · ${nextMonday}`);
-      expect(shownText).toContain('variance 12% — breach, redesign CR-1');
+      expect(shownText).toContain('variance 12% on v1.0 — breach, redesign CR-1');
 
       // A second plan, owned by whoever planned it, recorded within 5%: no redesign.
       const second = await submit(await planForm(), plan({ variance: '5%' }), COE);

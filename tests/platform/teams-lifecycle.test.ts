@@ -116,13 +116,13 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect((await plan()).state).toBe('active');
 
     expect(await answer('audit pause AUD-1', { from: COE_USER })).toContain(
-      'Paused: AUD-1 (SOP-inventory-scanning) does not run until it is resumed with audit resume AUD-1.',
+      'Paused: AUD-1 (SOP-inventory-scanning v1.0) does not run until it is resumed with audit resume AUD-1.',
     );
     expect((await plan()).state).toBe('paused');
     await waitForAuditJobs({});
     await flush();
     expect(said(MANAGER)).toContain(
-      'The CoE paused AUD-1, the audit of SOP-inventory-scanning you own: no checklist comes until it is resumed.',
+      'The CoE paused AUD-1, the audit of SOP-inventory-scanning v1.0 you own: no checklist comes until it is resumed.',
     );
     expect(await answer('audit pause AUD-1', { from: COE_USER })).toContain(
       'AUD-1 is paused already. Resume it with audit resume AUD-1.',
@@ -163,7 +163,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect((await plan()).schedule).toBe('0 9 * * 1');
     const saved = await submitTask({ ...save, ...values, schedule: '0 7 * * 3', variance: '4' }, COE_USER);
     expect(words(taskModuleCard(saved))).toContain(
-      'Done: AUD-1 audits SOP-inventory-scanning on "0 7 * * 3", 2 items, acceptable variance 4%',
+      'Done: AUD-1 audits SOP-inventory-scanning v1.0 on "0 7 * * 3", 2 items, acceptable variance 4%',
     );
     expect(await plan()).toMatchObject({ schedule: '0 7 * * 3', acceptableVariance: 4, sopKey: 'inventory-scanning' });
     await waitForAuditJobs({ 'audit:AUD-1': '0 7 * * 3' });
@@ -174,7 +174,7 @@ describe.each(databaseKinds())('the ends of lifecycles in Teams (%s)', (kind: Da
     expect(await answer('audit stop AUD-1', { from: COE_USER })).toMatch(/^Stopped: AUD-1 will not run again/);
     expect((await plan()).state).toBe('stopped');
     await waitForAuditJobs({});
-    expect(await answer('audit list', { from: ADA })).toContain('AUD-1 · SOP-inventory-scanning · stopped');
+    expect(await answer('audit list', { from: ADA })).toContain('AUD-1 · SOP-inventory-scanning v1.0 · stopped');
     expect(
       (await db.prisma.event.findMany({ where: { subject: 'AUD-1' }, orderBy: { id: 'asc' } })).map((e) => e.action),
     ).toEqual(['audit.planned', 'audit.paused', 'audit.resumed', 'audit.changed', 'audit.stopped']);

@@ -74,10 +74,10 @@ describe.each(databaseKinds())('audits due together in Teams (%s)', (kind: Datab
     expect(chatOf(MANAGER)).toHaveLength(1);
     const card = lastInChat(MANAGER);
     expect((card as { summary?: string }).summary).toBe(
-      'Audit AUD-1 of SOP-inventory-scanning is due: 2 items — Audit AUD-2 of SOP-inventory-scanning is due too: 1 item, listed in its form.',
+      'Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 2 items — Audit AUD-2 of SOP-inventory-scanning v1.0 is due too: 1 item, listed in its form.',
     );
     const [first] = cardsOfActivity(card) as Card[];
-    expect(words((first?.body as unknown[] | undefined)?.[0])).toBe('Audit AUD-1 · SOP-inventory-scanning');
+    expect(words((first?.body as unknown[] | undefined)?.[0])).toBe('Audit AUD-1 · SOP-inventory-scanning v1.0');
     const runs = await db.prisma.auditRun.findMany({ orderBy: { planNumber: 'asc' } });
     expect(runs.map((r) => [r.planNumber, r.dueAt])).toEqual([
       [1, NINE],

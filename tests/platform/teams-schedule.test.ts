@@ -366,7 +366,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
 
     const planned = await submitTask({ ...plan, schedule: '0 9 * * 1', owner: mona }, COE_USER);
     expect(words(taskModuleCard(planned))).toContain(
-      'Done: AUD-1 audits SOP-inventory-scanning on "0 9 * * 1" (2 items, acceptable variance 5%)',
+      'Done: AUD-1 audits SOP-inventory-scanning v1.0 on "0 9 * * 1" (2 items, acceptable variance 5%)',
     );
     const monaId = (await db.prisma.platformIdentity.findFirst({ where: { externalId: MANAGER.aadObjectId } }))
       ?.personId;
@@ -386,7 +386,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
     expect(await fire(job, at(0, '09:00'))).toBe(true);
     expect(chatOf(MANAGER)).toHaveLength(1);
     const due = words(lastInChat(MANAGER));
-    expect(due).toContain('Audit AUD-1 of SOP-inventory-scanning is due: 2 items.');
+    expect(due).toContain('Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 2 items.');
     expect(due).toContain('1. Battery saver is off on every scanner');
     const [run] = await db.prisma.auditRun.findMany();
     const record = buttonData(MANAGER, 'Record results');
@@ -431,7 +431,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
 
     const breach = { 'item0.passed': 'pass', 'item0.variance': '2', 'item1.passed': 'fail', 'item1.variance': '12' };
     expect(taskModuleText(await submitTask({ ...submit, ...breach }, MANAGER))).toBe(
-      'AUD-1: 1 passed, 1 failed, largest variance 12% (acceptable 5%). Outside the acceptable variance: CR-1 is drafted for the CoE to redesign the workflow.',
+      'AUD-1 of SOP-inventory-scanning, audited against v1.0 (the current version): 1 passed, 1 failed, largest variance 12% (acceptable 5%). Outside the acceptable variance: CR-1 is drafted for the CoE to redesign the workflow.',
     );
     await flush();
     expect(await db.prisma.changeRequest.findMany()).toEqual([
@@ -460,8 +460,8 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
     // The standard shows its audit history.
     await say('sop show inventory-scanning', { from: ADA });
     const sop = words(lastInChat(ADA));
-    expect(sop).toContain('AUD-1 · 0 9 * * 1: acceptable 5%; 1 recorded of the last 1 runs');
-    expect(sop).toContain(`AUD-1 · ${MONDAY}: variance 12% — breach, redesign CR-1`);
+    expect(sop).toContain('AUD-1 · v1.0 · 0 9 * * 1: acceptable 5%; 1 recorded of the last 1 runs');
+    expect(sop).toContain(`AUD-1 · ${MONDAY}: variance 12% on v1.0 — breach, redesign CR-1`);
 
     // The next Monday's run, within 5%: recorded, and no redesign.
     resetConnector();
@@ -470,7 +470,7 @@ describe.each(databaseKinds())('scheduled work in Teams (%s)', (kind: DatabaseKi
     expect(next.value).not.toBe(record.value);
     const within = { 'item0.passed': 'pass', 'item0.variance': '3', 'item1.passed': 'pass', 'item1.variance': '4.5' };
     expect(taskModuleText(await submitTask({ ...next, ...within }, MANAGER))).toBe(
-      'AUD-1: 2 passed, 0 failed, largest variance 4.5% (acceptable 5%). Within the acceptable variance. Thank you.',
+      'AUD-1 of SOP-inventory-scanning, audited against v1.0 (the current version): 2 passed, 0 failed, largest variance 4.5% (acceptable 5%). Within the acceptable variance. Thank you.',
     );
     await flush();
     expect(await db.prisma.changeRequest.count()).toBe(1);

@@ -145,6 +145,10 @@ describe('npm run demo', () => {
     FIGURES.forEach((title, i) => {
       expect(indexOf(out, new RegExp(`^ ?${i + 1}\\. ${title}: `))).toBeGreaterThan(heading);
     });
+    // Its standards have text, so quality of standards has its clarity part.
+    expect(
+      indexOf(out, /^ {6}Clarity: \d+ of \d+ versions? released in the window passed the clarity check/),
+    ).toBeGreaterThan(heading);
     for (const person of EVERYONE) {
       expect(out).not.toContain(person.displayName);
       expect(out).not.toContain(person.externalId);

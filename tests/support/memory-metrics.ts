@@ -22,7 +22,7 @@ export function noFacts(): ScorecardFacts {
       approvedToReleased: null,
       releasedToDeployed: null,
     },
-    quality: { releases: 0, clean: 0, mostCorrected: null },
+    quality: { releases: 0, clean: 0, mostCorrected: null, clarity: { versions: 0, clear: 0, mostFindings: null } },
     tools: { tools: [], reports: 0, alerted: [] },
     training: {
       trainings: 0,

@@ -127,6 +127,8 @@ export function auditRepository(t: ScheduleTables, seq: ScheduleSequences, clock
         throw new Error('Unique constraint failed on the fields: (`submission_key`)');
       }
       const row = {
+        sopMajor: null,
+        sopMinor: null,
         ...structuredClone(plan),
         number: seq.auditPlan++,
         state: 'active' as const,
@@ -173,6 +175,9 @@ export function auditRepository(t: ScheduleTables, seq: ScheduleSequences, clock
         changeNumber: null,
         recordedByPersonId: null,
         recordedAt: null,
+        sopMajor: null,
+        sopMinor: null,
+        teamId: null,
       };
       t.auditRuns.push(row);
       return structuredClone(row);

@@ -13,7 +13,7 @@ export function sopTextRepository(rows: SopText[], sops: Map<string, Sop>, clock
     async add(text) {
       if (!sops.has(text.sopKey)) throw new Error(`Foreign key constraint violated: no SOP ${text.sopKey}`);
       if (rows.some((r) => r.sopKey === text.sopKey && r.major === text.major && r.minor === text.minor)) return false;
-      rows.push({ ...structuredClone(text), createdAt: clock.now() });
+      rows.push({ ...structuredClone(text), clarity: structuredClone(text.clarity ?? null), createdAt: clock.now() });
       return true;
     },
   };

@@ -112,5 +112,12 @@ export function teamRepository(t: TeamTables, seq: { team: number }, clock: Cloc
         .sort((a, b) => a.personId - b.personId)
         .map((m) => ({ personId: m.personId, isManager: m.isManager }));
     },
+    async teamsOf(personId) {
+      const live = new Set(active().map((team) => team.id));
+      return t.teamMembers
+        .filter((m) => m.personId === personId && live.has(m.teamId))
+        .map((m) => m.teamId)
+        .sort((a, b) => a - b);
+    },
   };
 }

@@ -848,6 +848,19 @@ function sopRepository(t: Tables, seq: Sequences, clock: Clock): SopRepository {
         .filter((a) => a.releaseId === releaseId)
         .map((a) => ({ teamId: a.teamId, personId: a.personId, at: a.at }));
     },
+    async deployedVersions(sopKey, below) {
+      const versions = new Map<number, { major: number; minor: number }>();
+      for (const ack of t.acks) {
+        const release = t.releases.get(ack.releaseId);
+        if (release?.sopKey !== sopKey) continue;
+        if (below && (release.major > below.major || (release.major === below.major && release.minor >= below.minor)))
+          continue;
+        const known = versions.get(ack.teamId);
+        if (!known || release.major > known.major || (release.major === known.major && release.minor > known.minor))
+          versions.set(ack.teamId, { major: release.major, minor: release.minor });
+      }
+      return versions;
+    },
   };
 }
 

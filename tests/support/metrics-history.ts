@@ -1,7 +1,8 @@
 /**
  * A small history with hand-checked figures (tests/db/metrics-store.test.ts works each one out): three teams, seven
- * reports, five change requests, four releases, an audit plan with five runs, a training and three constraints, on
- * dates in 2026. Written straight into the tables, so every timestamp is what the figures need.
+ * reports, five change requests, four releases and their versions' texts, an audit plan with five runs and two
+ * more whose six runs know the team and version they audited, a training and three constraints, on dates in 2026.
+ * Written straight into the tables, so every timestamp is what the figures need.
  */
 import type { Database } from '../../src/db/client.ts';
 
@@ -103,6 +104,17 @@ export async function seedMetricsHistory(db: Database) {
   await ack(1, warehouse.id, '10-03');
   await ack(1, dock.id, '10-20');
   await ack(3, dock.id, '09-25');
+  // What the clarity check found in each version's text when it was written (null: written before it was kept).
+  const text = (sopKey: string, version: [number, number], findings: number | null, rules: string[] = []) =>
+    p.sopText.create({
+      data: { sopKey, major: version[0], minor: version[1], text: 't', clarityFindings: findings, clarityRules: rules },
+    });
+  await text('SCAN', [1, 0], 2, ['vague', 'should']);
+  // Growing longer alone is not unclear: SCAN v1.1 passes.
+  await text('SCAN', [1, 1], 1, ['longer']);
+  await text('PICK', [2, 0], 3, ['no-actor', 'acronym']);
+  await text('DOCK', [1, 0], 5, ['vague']);
+  await text('DOCK', [1, 1], null);
 
   await p.executiveConstraint.create({
     data: { number: 1, kind: 'priority', text: 'a', createdByPersonId: exec.id, createdAt: at('08-01') },
@@ -177,6 +189,40 @@ export async function seedMetricsHistory(db: Database) {
   await run('10-05', true, '10-20', 4);
   await run('11-02', true, '11-03', 5);
   await run('11-25', null, null);
+  // Audits that know the team and the version they audited (issue 11): of SCAN, owned in Warehouse, and of DOCK.
+  const teamPlan = async (sopKey: string, ownerPersonId: number) =>
+    p.auditPlan.create({
+      data: {
+        sopKey,
+        schedule: '0 9 * * 1',
+        checklist: ['a'],
+        acceptableVariance: 5,
+        ownerPersonId,
+        createdByPersonId: exec.id,
+        submissionKey: `aud-${sopKey}`,
+      },
+    });
+  const scanPlan = await teamPlan('SCAN', warehouse.people[0] as number);
+  const dockPlan = await teamPlan('DOCK', dock.people[0] as number);
+  const audited = (plan: number, teamId: number, version: [number, number], due: string, breach: boolean) =>
+    p.auditRun.create({
+      data: {
+        planNumber: plan,
+        dueAt: at(due),
+        breach,
+        recordedAt: new Date(at(due).getTime() + 86_400_000),
+        teamId,
+        sopMajor: version[0],
+        sopMinor: version[1],
+      },
+    });
+  // Each recorded the day after it was due.
+  await audited(scanPlan.number, warehouse.id, [1, 0], '09-02', true);
+  await audited(scanPlan.number, warehouse.id, [1, 1], '10-12', true);
+  await audited(scanPlan.number, warehouse.id, [1, 1], '10-26', false);
+  await audited(scanPlan.number, dock.id, [1, 1], '10-27', false);
+  await audited(dockPlan.number, dock.id, [1, 1], '09-19', true);
+  await audited(dockPlan.number, dock.id, [1, 1], '10-05', false);
 
   const training = await p.training.create({
     data: {

@@ -97,7 +97,7 @@ describe('the words', () => {
 describe('pause and resume', () => {
   it('pauses: no more fires, the owner is told, the event kept, the scheduler follows', async () => {
     expect((await coe(carl, 'audit pause AUD-1')).text).toBe(
-      'Paused: AUD-1 (SOP-inventory-scanning) does not run until it is resumed with {{coe audit resume AUD-1}}.',
+      'Paused: AUD-1 (SOP-inventory-scanning v1.0) does not run until it is resumed with {{coe audit resume AUD-1}}.',
     );
     expect(await plan()).toMatchObject({ state: 'paused', runsFrom: null });
     expect(plansChanged).toBe(1);
@@ -110,7 +110,7 @@ describe('pause and resume', () => {
     });
     const [notice] = dmsTo(mona);
     expect(notice?.body.text).toBe(
-      'The CoE paused AUD-1, the audit of SOP-inventory-scanning you own: no checklist comes until it is resumed.',
+      'The CoE paused AUD-1, the audit of SOP-inventory-scanning v1.0 you own: no checklist comes until it is resumed.',
     );
     // A fire that still reaches it (another replica not caught up yet) opens no run.
     expect(await services.audits.fire(1, new Date('2026-12-14T09:00:00.000Z'))).toBe('AUD-1 is paused: no run');
@@ -124,7 +124,7 @@ describe('pause and resume', () => {
     // The list says so.
     const list = await coe(wanda, 'audit list');
     expect(list.text).toBe('Audits: AUD-1 (paused)');
-    expect(JSON.stringify(list)).toContain('"label":"AUD-1 · SOP-inventory-scanning · paused"');
+    expect(JSON.stringify(list)).toContain('"label":"AUD-1 · SOP-inventory-scanning v1.0 · paused"');
   });
 
   it('a second pause says it is paused already and changes nothing; the same interaction again is done already', async () => {
@@ -150,7 +150,7 @@ describe('pause and resume', () => {
     expect(plansChanged).toBe(2);
     expect(eventsOf('AUD-1').at(-1)).toMatchObject({ action: 'audit.resumed', from: 'paused', to: 'active' });
     expect(dmsTo(mona).at(-1)?.body.text).toBe(
-      'The CoE resumed AUD-1, the audit of SOP-inventory-scanning you own: you get its checklist again when a run is due (0 9 * * 1).',
+      'The CoE resumed AUD-1, the audit of SOP-inventory-scanning v1.0 you own: you get its checklist again when a run is due (0 9 * * 1).',
     );
     // Monday the 14th fell while it was paused: caught up late, it is not run.
     expect(await services.audits.fire(1, new Date('2026-12-14T09:00:00.000Z'))).toBe(
@@ -189,7 +189,7 @@ describe('stop', () => {
     expect(store.auditRuns).toHaveLength(1);
     expect(eventsOf('AUD-1').at(-1)).toMatchObject({ action: 'audit.stopped', from: 'active', to: 'stopped' });
     expect(dmsTo(mona).at(-1)?.body.text).toBe(
-      'The CoE stopped AUD-1, the audit of SOP-inventory-scanning you owned: no more checklists come. Its recorded runs stay.',
+      'The CoE stopped AUD-1, the audit of SOP-inventory-scanning v1.0 you owned: no more checklists come. Its recorded runs stay.',
     );
     expect(await services.audits.fire(1, new Date('2026-12-14T09:00:00.000Z'))).toBe('AUD-1 is stopped: no run');
 
@@ -206,7 +206,9 @@ describe('stop', () => {
     await expectCoeError(coe(carl, 'audit run AUD-1'), 'INPUT.INVALID', /^AUD-1 was stopped for good/);
     expect(tables()).toBe(before);
     // Its history stays where the standard is shown, and the list says it is stopped.
-    expect(JSON.stringify(await coe(wanda, 'sop show inventory-scanning'))).toContain('AUD-1 · 0 9 * * 1 (stopped)');
+    expect(JSON.stringify(await coe(wanda, 'sop show inventory-scanning'))).toContain(
+      'AUD-1 · v1.0 · 0 9 * * 1 (stopped)',
+    );
     expect((await coe(wanda, 'audit list')).text).toBe('Audits: AUD-1 (stopped)');
   });
 
@@ -302,7 +304,7 @@ describe('change', () => {
     expect(result).toEqual({
       ok: true,
       confirmation: expect.objectContaining({
-        text: 'Done: AUD-1 audits SOP-inventory-scanning on "30 8 * * 2", 3 items, acceptable variance 7.5%; the next run is 2026-12-14 09:00 UTC.',
+        text: 'Done: AUD-1 audits SOP-inventory-scanning v1.0 on "30 8 * * 2", 3 items, acceptable variance 7.5%; the next run is 2026-12-14 09:00 UTC.',
       }),
     });
     expect(await plan()).toMatchObject({
@@ -324,11 +326,11 @@ describe('change', () => {
       data: { changed: ['schedule', 'checklist', 'acceptableVariance', 'ownerPersonId'] },
     });
     expect(dmsTo(mona).at(-1)?.body.text).toBe(
-      'AUD-1, the audit of SOP-inventory-scanning, has a new owner: its checklists no longer come to you.',
+      'AUD-1, the audit of SOP-inventory-scanning v1.0, has a new owner: its checklists no longer come to you.',
     );
     const carlDms = store.outbox.filter((r) => r.target.kind === 'dm' && r.target.externalId === carl.externalId);
     expect(carlDms.at(-1)?.body.text).toBe(
-      'You now own AUD-1, the audit of SOP-inventory-scanning: it runs on "30 8 * * 2", 3 items, acceptable variance 7.5%. You get its checklist when a run is due.',
+      'You now own AUD-1, the audit of SOP-inventory-scanning v1.0: it runs on "30 8 * * 2", 3 items, acceptable variance 7.5%. You get its checklist when a run is due.',
     );
   });
 
@@ -336,7 +338,7 @@ describe('change', () => {
     await coe(olga, 'audit pause AUD-1');
     const result = await services.auditLifecycle.change(request(carl), 'AUD-1', planForm({ variance: '3' }));
     expect(result.ok && result.confirmation.text).toBe(
-      'Done: AUD-1 audits SOP-inventory-scanning on "0 9 * * 1", 2 items, acceptable variance 3%. It stays paused until {{coe audit resume AUD-1}}.',
+      'Done: AUD-1 audits SOP-inventory-scanning v1.0 on "0 9 * * 1", 2 items, acceptable variance 3%. It stays paused until {{coe audit resume AUD-1}}.',
     );
     expect(await plan()).toMatchObject({ ownerPersonId: idOf(mona), state: 'paused', acceptableVariance: 3 });
     // The schedule did not change: it keeps running from where it was.
@@ -371,7 +373,9 @@ describe('change', () => {
     // The same submission again (a double click): the plan as it now stands, and nothing more.
     const events = store.events.length;
     const again = await services.auditLifecycle.change(request(olga, k), 'AUD-1', planForm({ schedule: '0 7 * * 1' }));
-    expect(again.ok && again.confirmation.text).toMatch(/^Done: AUD-1 audits SOP-inventory-scanning on "0 7 \* \* 1"/);
+    expect(again.ok && again.confirmation.text).toMatch(
+      /^Done: AUD-1 audits SOP-inventory-scanning v1.0 on "0 7 \* \* 1"/,
+    );
     expect(store.events).toHaveLength(events);
   });
 

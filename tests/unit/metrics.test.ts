@@ -16,7 +16,16 @@ const facts = (overrides: Partial<ScorecardFacts> = {}): ScorecardFacts => ({
     approvedToReleased: 8.5,
     releasedToDeployed: 6,
   },
-  quality: { releases: 3, clean: 1, mostCorrected: { sopKey: 'PICK', corrections: 2 } },
+  quality: {
+    releases: 3,
+    clean: 1,
+    mostCorrected: { sopKey: 'PICK', corrections: 2 },
+    clarity: {
+      versions: 3,
+      clear: 2,
+      mostFindings: { sopKey: 'PICK', version: 'v2.0', findings: 2, rules: ['vague'] },
+    },
+  },
   tools: { tools: [{ tool: 'Scanner', reports: 2, medianDaysToResolve: 28.5 }], reports: 3, alerted: ['Scanner'] },
   training: {
     trainings: 1,
@@ -45,7 +54,9 @@ const facts = (overrides: Partial<ScorecardFacts> = {}): ScorecardFacts => ({
     servingNone: 1,
     unserved: [{ number: 3, text: 'Cut returns by 10%' }],
   },
-  adoption: { releases: [{ sopKey: 'SCAN', version: 'v1.1', targets: 2, deployedIn14: 1 }] },
+  adoption: {
+    releases: [{ sopKey: 'SCAN', version: 'v1.1', targets: 2, deployedIn14: 1, audited: 0, passed: 0, people: 11 }],
+  },
   ...overrides,
 });
 

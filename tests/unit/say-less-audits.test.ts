@@ -75,9 +75,9 @@ describe('audit runs due to one owner at once', () => {
     expect(more).toEqual([]);
     expect(dm?.key).toBe('AUD-1:run:1');
     expect(dm?.body.text).toBe(
-      'Audit AUD-1 of SOP-inventory-scanning is due: 2 items — Audit AUD-2 of SOP-inventory-scanning is due too: 1 item, listed in its form.',
+      'Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 2 items — Audit AUD-2 of SOP-inventory-scanning v1.0 is due too: 1 item, listed in its form.',
     );
-    expect(dm?.body.blocks[0]).toEqual({ type: 'heading', text: 'Audit AUD-1 · SOP-inventory-scanning' });
+    expect(dm?.body.blocks[0]).toEqual({ type: 'heading', text: 'Audit AUD-1 · SOP-inventory-scanning v1.0' });
     expect(actionsOf(dm?.body as Message)).toEqual([
       { id: AUDIT_ACTIONS.record, label: 'Record results', value: '1', style: 'primary', opensForm: true },
       { id: AUDIT_ACTIONS.record, label: 'Record AUD-2 results', value: '2', opensForm: true },
@@ -96,7 +96,7 @@ describe('audit runs due to one owner at once', () => {
     // Max's plan, and Mona's 09:30 one, come on their own.
     expect(await services.audits.fire(3, MONDAY_NINE)).toBe('run 3 sent to its owner');
     expect(dmsTo(max, after).map((r) => r.body.text)).toEqual([
-      'Audit AUD-3 of SOP-inventory-scanning is due: 1 item.',
+      'Audit AUD-3 of SOP-inventory-scanning v1.0 is due: 1 item.',
     ]);
     const half = new Date('2026-12-14T09:30:00.000Z');
     expect(await services.audits.fire(4, half)).toBe('run 4 sent to its owner');
@@ -117,7 +117,7 @@ describe('audit runs due to one owner at once', () => {
     const before = store.outbox.length;
     expect(await services.audits.fire(1, MONDAY_NINE)).toBe('run 1 sent to its owner');
     expect(dmsTo(mona, before).map((r) => r.body.text)).toEqual([
-      'Audit AUD-1 of SOP-inventory-scanning is due: 1 item.',
+      'Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 1 item.',
     ]);
 
     // `audit run` is not a scheduled fire: the plan alone, even at a minute AUD-3 fires too.

@@ -373,7 +373,7 @@ describe('training reminders: due Friday, reminded daily at 09:00', () => {
       `TR-1:team:teams:${WAREHOUSE_TEAMS}:2026-12-14`,
     ]) {
       expect(row(key).body.text).toBe(
-        'Training TR-1 "Scanner charging" is due Fri, 11 Dec 2026 in Warehouse: if it is yours, mark it complete once done.',
+        'Training TR-1 "Scanner charging" (SOP-inventory-scanning v1.0) is due Fri, 11 Dec 2026 in Warehouse: if it is yours, mark it complete once done.',
       );
     }
     // Never a name or an identity in a team channel.
@@ -587,7 +587,7 @@ describe('audits', () => {
     expect(confirmation).toEqual({
       ok: true,
       confirmation: expect.objectContaining({
-        text: 'Done: AUD-1 audits SOP-inventory-scanning on "0 9 * * 1" (2 items, acceptable variance 5%).',
+        text: 'Done: AUD-1 audits SOP-inventory-scanning v1.0 on "0 9 * * 1" (2 items, acceptable variance 5%).',
       }),
     });
     expect(changed).toHaveBeenCalledTimes(1);
@@ -599,6 +599,9 @@ describe('audits', () => {
       acceptableVariance: 5,
       ownerPersonId: idOf(olga),
       createdByPersonId: idOf(olga),
+      // The version current when it was planned: the baseline.
+      sopMajor: 1,
+      sopMinor: 0,
       state: 'active',
       runsFrom: null,
       createdAt: clock.now(),
@@ -639,7 +642,7 @@ describe('audits', () => {
       ['AUD-1:run:1', 'slack', { kind: 'dm', externalId: mona.externalId }],
     ]);
     const dm = row('AUD-1:run:1').body;
-    expect(dm.text).toBe('Audit AUD-1 of SOP-inventory-scanning is due: 2 items.');
+    expect(dm.text).toBe('Audit AUD-1 of SOP-inventory-scanning v1.0 is due: 2 items.');
     expect(actionsOf(dm)).toEqual([
       { id: AUDIT_ACTIONS.record, label: 'Record results', value: '1', style: 'primary', opensForm: true },
     ]);
@@ -664,7 +667,7 @@ describe('audits', () => {
     const list = await coe(wanda, 'audits');
     expect(list.text).toBe('Audits: AUD-1');
     expect(textOf(list)).toContain(
-      '{"label":"AUD-1 · SOP-inventory-scanning","value":"0 9 * * 1; 2 items; acceptable 5%"}',
+      '{"label":"AUD-1 · SOP-inventory-scanning v1.0","value":"0 9 * * 1; 2 items; acceptable 5%"}',
     );
   });
 
@@ -674,6 +677,7 @@ describe('audits', () => {
     expect(await services.audits.resultsForm(mona, '1')).toEqual({
       number: 1,
       sopKey: 'inventory-scanning',
+      version: { major: 1, minor: 0 },
       checklist: ['Scanners on the charger', 'Counts match the system'],
       acceptableVariance: 5,
       runId: 1,
@@ -712,7 +716,7 @@ describe('audits', () => {
     });
     expect(state()).toBe(before);
     // A CoE member may record it too.
-    expect((await record(carl, 1, results([1, 2]))).text).toContain('AUD-1: 2 passed, 0 failed');
+    expect((await record(carl, 1, results([1, 2]))).text).toContain('(the current version): 2 passed, 0 failed');
   });
 
   it('a variance of 12% against 5% opens a redesign: a draft change request of the SOP linked to the run, in the CoE channels', async () => {
@@ -722,7 +726,7 @@ describe('audits', () => {
     const before = store.outbox.length;
     const outcome = await record(mona, 1, results([3, '12%'], ['pass', 'fail']));
     expect(outcome.text).toBe(
-      'AUD-1: 1 passed, 1 failed, largest variance 12% (acceptable 5%). Outside the acceptable variance: CR-1 is drafted for the CoE to redesign the workflow.',
+      'AUD-1 of SOP-inventory-scanning, audited against v1.0 (the current version): 1 passed, 1 failed, largest variance 12% (acceptable 5%). Outside the acceptable variance: CR-1 is drafted for the CoE to redesign the workflow.',
     );
     expect(store.changes).toEqual([
       expect.objectContaining({
@@ -745,6 +749,10 @@ describe('audits', () => {
         changeNumber: 1,
         recordedByPersonId: idOf(mona),
         recordedAt: clock.now(),
+        // No release has reached a team yet: the standard's current version, and no team audited.
+        sopMajor: 1,
+        sopMinor: 0,
+        teamId: null,
         results: [
           { item: 'Scanners on the charger', passed: true, variance: 3 },
           { item: 'Counts match the system', passed: false, variance: 12 },
@@ -807,8 +815,10 @@ describe('audits', () => {
     const shown = await coe(wanda, 'sop show inventory-scanning');
     const blocks = textOf(shown.blocks);
     expect(blocks).toContain('{"type":"paragraph","text":"**Audits**"}');
-    expect(blocks).toContain('{"label":"AUD-1 · 0 9 * * 1","value":"acceptable 5%; 1 recorded of the last 2 runs"}');
-    expect(blocks).toContain('{"label":"AUD-1 · 2026-12-07","value":"variance 12% — breach, redesign CR-1"}');
+    expect(blocks).toContain(
+      '{"label":"AUD-1 · v1.0 · 0 9 * * 1","value":"acceptable 5%; 1 recorded of the last 2 runs"}',
+    );
+    expect(blocks).toContain('{"label":"AUD-1 · 2026-12-07","value":"variance 12% on v1.0 — breach, redesign CR-1"}');
     expect(blocks).toContain('{"type":"paragraph","text":"**Training**"}');
     expect(blocks).toContain(
       '{"label":"TR-1 · due Fri, 11 Dec 2026","value":"Scanner charging (SOP-inventory-scanning v1.0)"}',

@@ -600,10 +600,13 @@ describe('scheduled-work messages', () => {
     ]);
   });
 
-  it('tells a team channel how far the team is, in numbers', () => {
+  it('tells a team channel how far the team is, in numbers, naming the version the training is about', () => {
     const m = teamTrainingReminder(training(), 'Warehouse', 2, 5);
     expect(m.text).toBe(
-      'Training TR-3 "Scanner charging": 2 of 5 in Warehouse have completed it; due Fri, 11 Dec 2026.',
+      'Training TR-3 "Scanner charging" (SOP-inventory-scanning v1.1): 2 of 5 in Warehouse have completed it; due Fri, 11 Dec 2026.',
+    );
+    expect(teamTrainingReminder(training({ sop: null }), 'Warehouse', 2, 5).text).toMatch(
+      /^Training TR-3 "Scanner charging": 2 of 5/,
     );
     expect(actionsOf(m).map((a) => a.id)).toEqual([TRAINING_ACTIONS.complete]);
   });
@@ -611,7 +614,7 @@ describe('scheduled-work messages', () => {
   it('gives a team smaller than the minimum group no count: "1 of 2" would point at the one not done', () => {
     const m = teamTrainingReminder(training(), 'Warehouse', 1, 2);
     expect(m.text).toBe(
-      'Training TR-3 "Scanner charging" is due Fri, 11 Dec 2026 in Warehouse: if it is yours, mark it complete once done.',
+      'Training TR-3 "Scanner charging" (SOP-inventory-scanning v1.1) is due Fri, 11 Dec 2026 in Warehouse: if it is yours, mark it complete once done.',
     );
     expect(teamTrainingReminder(training(), 'Warehouse', 1, 3, 3).text).toContain('1 of 3 in Warehouse');
   });
@@ -672,6 +675,49 @@ describe('scheduled-work messages', () => {
     expect(auditRecordedMessage(audit(), { maxVariance: 5, breach: false, passed: 2, failed: 0 }, undefined).text).toBe(
       'AUD-2: 2 passed, 0 failed, largest variance 5% (acceptable 5%). Within the acceptable variance. Thank you.',
     );
+  });
+
+  it('names the version a plan is about, and the version a recorded run was audited against, and whose it is', () => {
+    const v1_0 = { major: 1, minor: 0 };
+    const due = auditDueMessage({ ...audit(), version: v1_0 });
+    expect(due.text).toBe('Audit AUD-2 of SOP-inventory-scanning v1.0 is due: 2 items.');
+    expect(due.blocks[0]).toEqual({ type: 'heading', text: 'Audit AUD-2 · SOP-inventory-scanning v1.0' });
+    const outcome = { maxVariance: 3, breach: false, passed: 2, failed: 0 };
+    const v1_1 = { major: 1, minor: 1 };
+    expect(auditRecordedMessage(audit(), outcome, undefined, { version: v1_1, team: 'Warehouse' }).text).toBe(
+      'AUD-2 of SOP-inventory-scanning, audited against v1.1 (the version Warehouse works to): 2 passed, 0 failed, largest variance 3% (acceptable 5%). Within the acceptable variance. Thank you.',
+    );
+    expect(auditRecordedMessage(audit(), outcome, undefined, { version: v1_1 }).text).toMatch(
+      /^AUD-2 of SOP-inventory-scanning, audited against v1\.1 \(the current version\): 2 passed/,
+    );
+    const section = auditSection([
+      {
+        number: 2,
+        schedule: '0 9 * * 1',
+        acceptableVariance: 5,
+        sopMajor: 1,
+        sopMinor: 0,
+        runs: [
+          {
+            dueAt: at('2026-12-07T09:00:00Z'),
+            maxVariance: 2,
+            breach: false,
+            changeNumber: null,
+            sopMajor: 1,
+            sopMinor: 1,
+          },
+          { dueAt: at('2026-11-30T09:00:00Z'), maxVariance: 1, breach: false, changeNumber: null },
+        ],
+      },
+    ]);
+    expect(section[1]).toEqual({
+      type: 'facts',
+      facts: [
+        { label: 'AUD-2 · v1.0 · 0 9 * * 1', value: 'acceptable 5%; 2 recorded of the last 2 runs' },
+        { label: 'AUD-2 · 2026-12-07', value: 'variance 2% on v1.1' },
+        { label: 'AUD-2 · 2026-11-30', value: 'variance 1%' },
+      ],
+    });
   });
 
   it('lists a standard’s audits with their recorded runs, and its trainings, for `sop show`', () => {

@@ -126,7 +126,8 @@ function buttons(actions: readonly MessageAction[]): SlackBlock[] {
       type: 'button',
       action_id: a.id,
       text: { type: 'plain_text', text: plain(a.label, BUTTON_TEXT_MAX), emoji: true },
-      value: plain(a.value, BUTTON_VALUE_MAX),
+      // A link button opens its address; Slack still tells the app it was pressed.
+      ...(a.url ? { url: a.url } : { value: plain(a.value, BUTTON_VALUE_MAX) }),
       ...(a.style ? { style: a.style } : {}),
     })),
   }));

@@ -63,7 +63,7 @@ import { TeamsTraining } from './trainings.ts';
 export { channelIdOf } from './activity.ts';
 
 export interface TeamsServices {
-  commands: CoeCommands;
+  commands: Pick<CoeCommands, 'handle'>;
   friction: FrictionService;
   changes: ChangeService;
   releases: ReleaseService;

@@ -6,6 +6,7 @@ import {
   type CommandHelp,
   type CommandRef,
   type Message,
+  type MessageAction,
   type MessageBlock,
   replaceCommands,
 } from '../../domain/message.ts';
@@ -118,17 +119,27 @@ function renderBlock(block: Exclude<MessageBlock, { type: 'divider' }>): CardEle
     case 'actions':
       return {
         type: 'ActionSet',
-        actions: block.actions.map((a) => ({
-          type: 'Action.Submit',
-          title: a.label,
-          data: (a.opensForm
-            ? { msteams: { type: 'task/fetch' }, coeAction: a.id, value: a.value }
-            : { coeAction: a.id, value: a.value }) satisfies CardActionData,
-          ...(a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {}),
-        })),
+        actions: block.actions.map((a) =>
+          a.url ? { type: 'Action.OpenUrl', title: a.label, url: a.url, ...actionStyle(a) } : submitAction(a),
+        ),
       };
   }
 }
+
+/** A button that comes back to the bot (Action.Submit), or first opens a dialog (task/fetch). */
+function submitAction(a: MessageAction): CardElement {
+  return {
+    type: 'Action.Submit',
+    title: a.label,
+    data: (a.opensForm
+      ? { msteams: { type: 'task/fetch' }, coeAction: a.id, value: a.value }
+      : { coeAction: a.id, value: a.value }) satisfies CardActionData,
+    ...actionStyle(a),
+  };
+}
+
+const actionStyle = (a: MessageAction) =>
+  a.style === 'primary' ? { style: 'positive' } : a.style === 'danger' ? { style: 'destructive' } : {};
 
 /** One TextBlock per command, the words in bold then what they do: it wraps well in Teams' narrow column. */
 function commandLines(commands: readonly CommandHelp[]): CardElement[] {

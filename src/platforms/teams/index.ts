@@ -6,8 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Config } from '../../config.ts';
 import type { ErrorSink } from '../../services/answer.ts';
+import type { ExportLinkService } from '../../services/export-links.ts';
 import { TeamsBot, type TeamsServices } from './bot.ts';
 import { checkActivity } from './edge.ts';
+import { TeamsCommands, withRequestOrigin } from './export.ts';
 import { TeamsSender } from './sender.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -21,8 +23,8 @@ export interface TeamsPlatform {
 }
 
 export function createTeamsPlatform(
-  config: Config['teams'],
-  services: Omit<TeamsServices, 'sender'>,
+  config: Config['teams'] & Pick<Config, 'publicUrl'>,
+  services: Omit<TeamsServices, 'sender'> & { exportLinks: ExportLinkService },
   log: ErrorSink & { warn(obj: object, msg: string): void },
 ): TeamsPlatform {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -39,7 +41,8 @@ export function createTeamsPlatform(
       .catch(() => {});
   };
   const sender = new TeamsSender(adapter, config.appId ?? '', services.addresses);
-  const bot = new TeamsBot({ ...services, sender }, log);
+  const commands = new TeamsCommands(services.commands, services.exportLinks, config.publicUrl);
+  const bot = new TeamsBot({ ...services, commands, sender }, log);
 
   return {
     adapter,
@@ -51,10 +54,12 @@ export function createTeamsPlatform(
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: checked.error }));
         return;
       }
-      await adapter.process(
-        { body: checked.activity, headers: req.headers, method: req.method ?? 'POST' },
-        expressLikeResponse(res),
-        (context) => bot.run(context),
+      await withRequestOrigin(req, () =>
+        adapter.process(
+          { body: checked.activity, headers: req.headers, method: req.method ?? 'POST' },
+          expressLikeResponse(res),
+          (context) => bot.run(context),
+        ),
       );
     },
   };
