@@ -22,6 +22,7 @@ import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
 import { type InputValue, viewSubmissionPayload } from '../tests/support/slack-interactions.ts';
 import { interactionBody } from '../tests/support/slack-request.ts';
 import { sleep, stats } from './common.ts';
+import { postgresCpuMs, treeCpuMs } from './cpu.ts';
 import { runStorm, type Verdict } from './friction-storm.ts';
 import type { Summary } from './friction-table.ts';
 import { treeRss, withPeakRss } from './memory.ts';
@@ -124,6 +125,7 @@ async function measure(run: Run): Promise<RunResult> {
   const lags = run.bot ? viewsOpenLags(run.fake, sentAt) : [];
 
   const submissions = stormBodies(run, forms);
+  const cpuBefore = await Promise.all([treeCpuMs(running.pid), run.kind === 'postgres' ? postgresCpuMs() : 0]);
   const { result: storm, peak } = await withPeakRss(running.pid, () =>
     runStorm({
       target,
@@ -132,6 +134,7 @@ async function measure(run: Run): Promise<RunResult> {
       trigger: (user, n) => run.trigger('storm', user, n),
     }),
   );
+  const cpuAfter = await Promise.all([treeCpuMs(running.pid), run.kind === 'postgres' ? postgresCpuMs() : 0]);
   run.submitted += storm.sent;
   run.confirmed += storm.confirmed;
   for (const report of storm.reports) run.reports.add(report);
@@ -146,6 +149,10 @@ async function measure(run: Run): Promise<RunResult> {
     submitP99: submit.p99,
     submitRate: storm.confirmed / storm.seconds,
     submitted: run.bot ? run.submitted : Number.NaN,
+    // Everything the process did while the storm ran (its /friction senders too), per submission answered.
+    cpuPerSubmission: (cpuAfter[0] - cpuBefore[0]) / Math.max(1, storm.confirmed),
+    dbCpuPerSubmission:
+      run.kind === 'postgres' ? (cpuAfter[1] - cpuBefore[1]) / Math.max(1, storm.confirmed) : Number.NaN,
     pastAck: storm.pastAck,
     noAnswer: storm.noAnswer,
     stored,

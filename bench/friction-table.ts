@@ -17,6 +17,10 @@ export interface Summary {
   /** Submissions answered per second (for a bot: stored, it stores before it acks). */
   submitRate: number;
   submitted: number;
+  /** CPU ms of the process tree during the storm, per submission answered. */
+  cpuPerSubmission: number;
+  /** CPU ms of the Postgres server during the storm, per submission answered (NaN: not on Postgres). */
+  dbCpuPerSubmission: number;
   pastAck: number;
   noAnswer: number;
   /** friction_report rows after the stop, and distinct FR-<n> in the answers (bots). */
@@ -135,6 +139,17 @@ const LINES: Line[] = [
         kind,
       ),
     target: 'each submission stored once (warm-up included)',
+    botsOnly: true,
+  },
+  {
+    metric: 'storm: CPU per submission, process',
+    cell: (s) => `${s.cpuPerSubmission.toFixed(2)} ms`,
+    target: 'CPU time (all threads) per answer: moves less with the neighbours',
+  },
+  {
+    metric: 'storm: CPU per submission, Postgres',
+    cell: (s) => (Number.isFinite(s.dbCpuPerSubmission) ? `${s.dbCpuPerSubmission.toFixed(2)} ms` : '—'),
+    target: "the server's processes, for the Postgres column",
     botsOnly: true,
   },
   {

@@ -57,7 +57,7 @@ export async function benchFriction(_rows: Row[], tables: Table[]): Promise<void
   const own: Table[] = [];
   for (let round = 1; round <= rounds; round++) {
     const summaries = new Map<TargetKind, Summary>();
-    for (const kind of kinds) {
+    for (const kind of kinds.filter(chosen)) {
       say(`friction: round ${round}/${rounds}, ${LABELS[kind]}…`);
       const started = performance.now();
       const result = await measureTarget(kind, round);
@@ -78,6 +78,12 @@ export async function benchFriction(_rows: Row[], tables: Table[]): Promise<void
   if (problems.length > 0) {
     throw new Error(`friction: a submission not stored exactly once, or not confirmed:\n${problems.join('\n')}`);
   }
+}
+
+/** BENCH_TARGETS=bare,postgres: only those columns (for trying a change quickly; the note wants them all). */
+function chosen(kind: TargetKind): boolean {
+  const only = process.env.BENCH_TARGETS?.split(',').map((t) => t.trim());
+  return !only?.length || only.includes(kind);
 }
 
 function roundsFromEnv(): number {

@@ -36,7 +36,7 @@ async function parents(): Promise<Map<number, number>> {
   return byPid;
 }
 
-async function descendants(root: number): Promise<number[]> {
+export async function descendants(root: number): Promise<number[]> {
   const byPid = await parents();
   const found: number[] = [];
   let level = [root];

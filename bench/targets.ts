@@ -100,11 +100,12 @@ async function readyBot(env: Record<string, string>): Promise<{ bot: BotProcess;
   const started = performance.now();
   // BENCH_CPU_PROF=<dir>: each bot writes a CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROF;
-  const bot = spawnBot({
-    compiled: true,
-    env,
-    ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] } : {}),
-  });
+  // BENCH_NODE_ARGS="--flag …": node flags for the bots, to try a setting before making it the default.
+  const nodeArgs = [
+    ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : []),
+  ];
+  const bot = spawnBot({ compiled: true, env, nodeArgs });
   try {
     const baseUrl = await bot.ready(BOT_READY_MS);
     return { bot, baseUrl, startMs: performance.now() - started };

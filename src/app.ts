@@ -21,6 +21,7 @@ import type { Logger } from './logger.ts';
 import { metricsRoute } from './metrics-endpoint.ts';
 import type { SlackPlatform } from './platforms/slack/app.ts';
 import type { TeamsPlatform } from './platforms/teams/index.ts';
+import { lazyTeams } from './platforms/teams/lazy.ts';
 import type { Clock, MessageSender } from './ports.ts';
 import { ExportLinkService } from './services/export-links.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -30,6 +31,8 @@ export interface StartOptions {
   logger: Logger;
   /** An already open database (tests share one per worker); otherwise the configured one is opened. */
   database?: Database;
+  /** The configured database, already being opened (`main.ts` starts it early); the bot owns and closes it. */
+  opening?: Promise<Database>;
   deliverer?: Partial<Omit<DelivererOptions, 'queue' | 'senders' | 'clock' | 'logger'>>;
   /** The core's clock (tests move a manual one); the outbox and node-cron keep real time regardless. */
   clock?: Clock;
@@ -76,14 +79,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   // while the database opens: PGlite starts on its own thread, so the two overlap.
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host);
   const slackModule = config.slack ? import('./platforms/slack/app.ts') : undefined;
-  const teamsModule = config.teams.appId || loopback ? import('./platforms/teams/index.ts') : undefined;
+  // Teams with an app id loads now; local mode (no app id, loopback) on its first request (`lazyTeams`).
+  const teamsModule = config.teams.appId ? import('./platforms/teams/index.ts') : undefined;
   const telemetryModule = import('./telemetry.ts');
   // Awaited below; a failed import is reported there, not as an unhandled rejection meanwhile.
   for (const loading of [slackModule, teamsModule, telemetryModule]) loading?.catch(() => {});
 
   let db: Database | undefined;
   try {
-    db = options.database ?? (await openDatabase(config.database));
+    db = options.database ?? (await (options.opening ?? openDatabase(config.database)));
     const applied = await migrate(db);
     log.info(
       { database: db.kind, applied },
@@ -162,18 +166,25 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   }
 
   let teams: TeamsPlatform | undefined;
+  let teamsHandle: Routes['teams'];
+  const teamsServices = { ...core, addresses, exportLinks };
+  const teamsConfig = { ...config.teams, publicUrl: config.publicUrl };
   if (teamsModule) {
     const { createTeamsPlatform } = await teamsModule;
-    teams = createTeamsPlatform(
-      { ...config.teams, publicUrl: config.publicUrl },
-      { ...core, addresses, exportLinks },
-      log,
-    );
-    senders.teams = teams.sender;
+    const platform = createTeamsPlatform(teamsConfig, teamsServices, log);
+    teams = platform;
+    senders.teams = platform.sender;
+    teamsHandle = (req, res, body) => platform.handle(req, res, body);
+    log.info(`teams: on, messages at ${url}/api/messages`);
+  } else if (loopback) {
+    const local = lazyTeams(async () => {
+      const { createTeamsPlatform } = await import('./platforms/teams/index.ts');
+      return createTeamsPlatform(teamsConfig, teamsServices, log);
+    });
+    senders.teams = local.sender;
+    teamsHandle = local.handle;
     log.info(
-      config.teams.appId
-        ? `teams: on, messages at ${url}/api/messages`
-        : `teams: local mode without auth at ${url}/api/messages (Bot Framework Emulator); set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams`,
+      `teams: local mode without auth at ${url}/api/messages (Bot Framework Emulator); set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams`,
     );
   } else {
     log.info(
@@ -184,7 +195,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   routes = {
     accepting: true,
     slack: slack?.handle,
-    teams: teams ? (req, res, body) => teams.handle(req, res, body) : undefined,
+    teams: teamsHandle,
     ready: async () => {
       await database.prisma.$queryRaw`SELECT 1`;
       return true;

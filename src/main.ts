@@ -53,9 +53,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  // Loaded only now: a configuration error is reported without loading both chat SDKs and the database first.
-  const [{ startBot }, { DataDirError }] = await Promise.all([import('./app.ts'), import('./db/client.ts')]);
-  bot = await startBot(config, { logger }).catch((error: unknown) => {
+  // Loaded only now: a configuration error is reported without loading both chat SDKs and the database first. The
+  // database starts opening before the rest of the bot is loaded: the embedded one starts on its own thread (and
+  // Postgres connects) while this thread loads the code.
+  const { DataDirError, openDatabase } = await import('./db/client.ts');
+  const opening = openDatabase(config.database);
+  opening.catch(() => {}); // awaited by startBot, which reports it
+  const { startBot } = await import('./app.ts');
+  bot = await startBot(config, { logger, opening }).catch((error: unknown) => {
     if (error instanceof DataDirError) {
       // Not a bad value (exit 2): the same DATA_DIR works again once the disk has room or is writable.
       logger.fatal({ err: error.cause, dataDir: error.dataDir }, error.message);

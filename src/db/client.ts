@@ -117,9 +117,15 @@ async function reasonOf(dataDir: string, error: unknown): Promise<string> {
 export async function openPgliteWorker(
   data: Omit<PgliteWorkerData, 'settings'> & { settings?: string[] },
 ): Promise<Database> {
-  const worker = await PgliteWorker.start({ settings: EMBEDDED_SETTINGS, ...data });
-  const factory = worker.factory();
+  const starting = PgliteWorker.start({ settings: EMBEDDED_SETTINGS, ...data });
+  const factory = PgliteWorker.factoryOnceStarted(starting);
   const prisma = new PrismaClient({ adapter: factory as unknown as PrismaPGlite });
+  // Prisma compiles its query compiler (WebAssembly) on this thread while PGlite starts on the worker's: the two
+  // overlap instead of following each other.
+  const connecting = prisma.$connect();
+  connecting.catch(() => {}); // a worker that failed to start is reported below, once
+  const worker = await starting;
+  await connecting;
   return {
     kind: 'pglite',
     prisma,

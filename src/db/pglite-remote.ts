@@ -18,6 +18,8 @@ import type { PgliteWorkerData, WorkerError, WorkerRequest } from './pglite-work
 
 type Call = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+const ADAPTER_NAME = '@prisma/adapter-pglite-worker';
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -85,6 +87,19 @@ export class PgliteWorker {
     });
   }
 
+  /**
+   * A factory usable before the worker is up (Prisma can prepare meanwhile): it connects once `starting` resolves, and
+   * fails as it failed.
+   */
+  static factoryOnceStarted(starting: Promise<PgliteWorker>): SqlMigrationAwareDriverAdapterFactory {
+    return {
+      provider: 'postgres',
+      adapterName: ADAPTER_NAME,
+      connect: async () => (await starting).factory().connect(),
+      connectToShadowDb: async () => (await starting).factory().connectToShadowDb(),
+    };
+  }
+
   /** The driver adapter factory Prisma and the schema engine use. */
   factory(): SqlMigrationAwareDriverAdapterFactory {
     const connect = async (shadow: boolean) => {
@@ -96,7 +111,7 @@ export class PgliteWorker {
     };
     return {
       provider: 'postgres',
-      adapterName: '@prisma/adapter-pglite-worker',
+      adapterName: ADAPTER_NAME,
       connect: () => connect(false),
       connectToShadowDb: () => connect(true),
     };
