@@ -25,17 +25,27 @@ export async function teamRows(db: Pick<PrismaClient, '$queryRaw'>, window: Metr
         AND a.team_id IS NOT NULL
       GROUP BY a.team_id
     ), adoption AS (
-      SELECT target.id AS team_id, count(*)::int AS releases, count(a.team_id)::int AS deployed
+      SELECT target.id AS team_id, count(*)::int AS releases, count(a.team_id)::int AS deployed,
+        count(a.team_id) FILTER (WHERE next.passed IS NOT false)::int AS adopted
       FROM sop_release r CROSS JOIN LATERAL unnest(r.team_ids) AS target(id)
         LEFT JOIN release_ack a ON a.release_id = r.id AND a.team_id = target.id
           AND a.at <= r.published_at + interval '14 days'
+        -- As in the scorecard: the team's first audit on that version after its Deployed, before the window's end.
+        LEFT JOIN LATERAL (
+          SELECT NOT run.breach AS passed FROM audit_run run JOIN audit_plan pl ON pl.number = run.plan_number
+          WHERE a.at IS NOT NULL AND run.team_id = target.id AND pl.sop_key = r.sop_key
+            AND run.breach IS NOT NULL AND run.sop_major = r.major AND run.sop_minor = r.minor
+            AND run.recorded_at > a.at AND run.recorded_at < ${to}
+          ORDER BY run.recorded_at, run.id LIMIT 1
+        ) next ON true
       WHERE r.published_at + interval '14 days' >= ${from} AND r.published_at + interval '14 days' < ${to}
       GROUP BY target.id
     )
     SELECT teams.name AS "team", teams.members AS "members",
       coalesce(reports.reports, 0) AS "reports", coalesce(reports.blocking, 0) AS "blockingReports",
       coalesce(training.assigned, 0) AS "trainingAssigned", coalesce(training.done, 0) AS "trainingDoneByDue",
-      coalesce(adoption.releases, 0) AS "releases", coalesce(adoption.deployed, 0) AS "deployedIn14"
+      coalesce(adoption.releases, 0) AS "releases", coalesce(adoption.deployed, 0) AS "deployedIn14",
+      coalesce(adoption.adopted, 0) AS "adopted"
     FROM teams
       LEFT JOIN reports ON reports.team = teams.name
       LEFT JOIN training ON training.team_id = teams.id

@@ -16,6 +16,7 @@ const COLUMNS = [
   'training_done_by_due_date',
   'releases_sent',
   'deployed_within_14_days',
+  'adopted_not_failed_by_next_audit',
 ] as const;
 
 type Cell = string | number;
@@ -69,6 +70,7 @@ export function metricsCsv(rows: readonly TeamRowFacts[], minGroup: number): str
       training ? r.trainingDoneByDue : TOO_FEW,
       team ? r.releases : TOO_FEW,
       team ? r.deployedIn14 : TOO_FEW,
+      team ? r.adopted : TOO_FEW,
     ]);
   });
   const organisation = people >= minGroup;
@@ -80,6 +82,7 @@ export function metricsCsv(rows: readonly TeamRowFacts[], minGroup: number): str
     assigned >= minGroup ? sum((r) => r.trainingDoneByDue) : assigned === 0 ? 0 : TOO_FEW,
     organisation ? sum((r) => r.releases) : TOO_FEW,
     organisation ? sum((r) => r.deployedIn14) : TOO_FEW,
+    organisation ? sum((r) => r.adopted) : TOO_FEW,
   ]);
   return `${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

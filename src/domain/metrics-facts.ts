@@ -170,4 +170,6 @@ export interface TeamRowFacts {
   /** Releases sent to the team whose 14 days ended in the window, and those it deployed within them. */
   releases: number;
   deployedIn14: number;
+  /** Of those deployed, the ones not failed by the team's first audit on that version since (adoption, figure 9). */
+  adopted: number;
 }

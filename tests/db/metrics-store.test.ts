@@ -179,6 +179,18 @@ describe.each(databaseKinds())('scorecard facts in SQL (%s)', (kind: DatabaseKin
     expect(facts.quality.clarity).toEqual({ versions: 1, clear: 1, mostFindings: null });
   });
 
+  it("gives the export's adoption per team: deployed within 14 days, and not failed by its next audit", async () => {
+    const rows = await metrics.teamRows(current);
+    const adoption = rows.map((r) => [r.team, r.releases, r.deployedIn14, r.adopted]);
+    // Dock: SCAN v1.1 (Deployed 10-20, past its 14 days) and DOCK v1.1 (Deployed 09-25, audit on v1.1 passed) → 1, 1.
+    // Office: PICK v2.0, never deployed. Warehouse: SCAN v1.1 Deployed 10-03, then its audit on v1.1 (10-13) failed.
+    expect(adoption).toEqual([
+      ['Dock', 2, 1, 1],
+      ['Office', 1, 0, 0],
+      ['Warehouse', 1, 1, 0],
+    ]);
+  });
+
   it('judges clarity by the versions released in the window, a standard by its last one', async () => {
     const since = { from: new Date('2026-06-01T00:00:00.000Z'), to: current.to };
     const warehouse = { kind: 'team', teamId: teams.warehouse.id, teamName: 'Warehouse' } as const;

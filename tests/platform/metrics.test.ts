@@ -205,10 +205,10 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
     expect(rows[0]?.[0]).toBe('team');
     // Office (3) is too small; Warehouse (5), the smallest other, goes too, or the totals would give Office away.
     for (const team of ['Office', 'Warehouse']) {
-      expect(rows.find((r) => r[0] === team)?.slice(1)).toEqual(Array(6).fill('too few to show'));
+      expect(rows.find((r) => r[0] === team)?.slice(1)).toEqual(Array(7).fill('too few to show'));
     }
-    // Dock: FR-2 (high) in the window; release 1 and 3 sent, only 3 deployed within 14 days.
-    expect(rows.find((r) => r[0] === 'Dock')?.slice(1)).toEqual(['1', '1', '0', '0', '2', '1']);
+    // Dock: FR-2 (high) in the window; release 1 and 3 sent, only 3 deployed within 14 days, no audit failed it since.
+    expect(rows.find((r) => r[0] === 'Dock')?.slice(1)).toEqual(['1', '1', '0', '0', '2', '1', '1']);
     expect(rows.at(-1)?.[0]).toBe('Organisation (all teams)');
   });
 
@@ -259,11 +259,13 @@ describe.each(databaseKinds())('metrics on Slack and Teams (%s)', (kind: Databas
       'training_done_by_due_date',
       'releases_sent',
       'deployed_within_14_days',
+      'adopted_not_failed_by_next_audit',
     ]);
     for (const team of ['Office', 'Warehouse']) {
-      expect(rows.find((r) => r[0] === team)?.slice(1)).toEqual(Array(6).fill('too few to show'));
+      expect(rows.find((r) => r[0] === team)?.slice(1)).toEqual(Array(7).fill('too few to show'));
     }
-    expect(rows.find((r) => r[0] === 'Dock')?.slice(1)).toEqual(['1', '1', '0', '0', '2', '1']);
+    // Dock deployed one of its two releases in time, and no audit since failed it.
+    expect(rows.find((r) => r[0] === 'Dock')?.slice(1)).toEqual(['1', '1', '0', '0', '2', '1', '1']);
     expect(rows.at(-1)?.[0]).toBe('Organisation (all teams)');
     // About teams only: no person's name or id (every output is checked again at the end of the file).
     const people = await db.prisma.person.findMany({ include: { identities: true } });

@@ -32,6 +32,7 @@ const row = (team: string, members: number): TeamRowFacts => ({
   trainingDoneByDue: members,
   releases: 2,
   deployedIn14: 1,
+  adopted: 1,
 });
 
 async function setUp() {

@@ -22,6 +22,7 @@ const row = (team: string, members: number, overrides: Partial<TeamRowFacts> = {
   trainingDoneByDue: members - 1,
   releases: 3,
   deployedIn14: 2,
+  adopted: 1,
   ...overrides,
 });
 
@@ -66,19 +67,20 @@ describe('metrics export CSV', () => {
       'training_done_by_due_date',
       'releases_sent',
       'deployed_within_14_days',
+      'adopted_not_failed_by_next_audit',
     ]);
     expect(rows.slice(1)).toEqual([
-      ['Dock', '10', '2', '6', '5', '3', '2'],
-      ['Warehouse', '10', '2', '8', '7', '3', '2'],
-      ['Organisation (all teams)', '20', '4', '14', '12', '6', '4'],
+      ['Dock', '10', '2', '6', '5', '3', '2', '1'],
+      ['Warehouse', '10', '2', '8', '7', '3', '2', '1'],
+      ['Organisation (all teams)', '20', '4', '14', '12', '6', '4', '2'],
     ]);
   });
 
   it('hides a team of three, and the smallest other team too so the totals give nothing away', () => {
     const rows = parseCsv(metricsCsv([row('Dock', 6), row('Office', 3), row('Warehouse', 8)], 5));
-    expect(rows[1]).toEqual(['Dock', ...Array(6).fill('too few to show')]);
-    expect(rows[2]).toEqual(['Office', ...Array(6).fill('too few to show')]);
-    expect(rows[3]).toEqual(['Warehouse', '10', '2', '8', '7', '3', '2']);
+    expect(rows[1]).toEqual(['Dock', ...Array(7).fill('too few to show')]);
+    expect(rows[2]).toEqual(['Office', ...Array(7).fill('too few to show')]);
+    expect(rows[3]).toEqual(['Warehouse', '10', '2', '8', '7', '3', '2', '1']);
     expect(rows[4]?.[0]).toBe('Organisation (all teams)');
   });
 
