@@ -6,27 +6,19 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderChartPng } from '../charts/png.ts';
-import type { Figure, Scorecard } from '../domain/metrics.ts';
-import { stageChart } from '../domain/metrics-messages.ts';
+import type { Scorecard } from '../domain/metrics.ts';
+import { stageChart, trendText } from '../domain/metrics-messages.ts';
 import { COE } from './cast.ts';
 import type { Org } from './story.ts';
 import type { World } from './world.ts';
-
-const ARROWS = { up: '▲', down: '▼', same: '=' } as const;
-
-function trend(f: Pick<Figure, 'trend' | 'previous'>): string {
-  if (!f.trend) return `(before: ${f.previous})`;
-  const verdict = f.trend.better === undefined ? 'no change' : f.trend.better ? 'better' : 'worse';
-  return `${ARROWS[f.trend.direction]} ${verdict} than ${f.previous}`;
-}
 
 /** The scorecard as lines of text: each figure, its details, how it is computed; then what needs attention. */
 export function scorecardLines(card: Scorecard): string[] {
   const lines = [`The CoE scorecard · ${card.scopeLabel} · ${card.windowLabel}, against the 90 days before`];
   card.figures.forEach((f, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${f.title}: ${f.value} ${trend(f)}`);
+    lines.push(`${String(i + 1).padStart(2)}. ${f.title}: ${f.value} ${trendText(f)}`);
     for (const detail of f.details) lines.push(`      ${detail.replace(/\*\*/g, '')}`);
-    if (f.also) lines.push(`      ${f.also.label}: ${f.also.counted}, ${f.also.value} ${trend(f.also)}`);
+    if (f.also) lines.push(`      ${f.also.label}: ${f.also.counted}, ${f.also.value} ${trendText(f.also)}`);
     lines.push(`      how: ${f.how}`);
   });
   if (card.attention.length > 0) {

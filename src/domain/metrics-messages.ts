@@ -8,10 +8,11 @@ import type { Figure, Scorecard } from './metrics.ts';
 
 const ARROWS = { up: '▲', down: '▼', same: '＝' } as const;
 
-function trendText(f: Pick<Figure, 'trend' | 'previous'>): string {
+/** "▲ better than 40%", "＝ as before", or "(before: no data yet)" when there is nothing to compare. */
+export function trendText(f: Pick<Figure, 'trend' | 'previous'>): string {
   if (!f.trend) return `(before: ${f.previous})`;
-  const verdict = f.trend.better === undefined ? 'no change' : f.trend.better ? 'better' : 'worse';
-  return `${ARROWS[f.trend.direction]} ${verdict} than ${f.previous}`;
+  if (f.trend.better === undefined) return `${ARROWS[f.trend.direction]} as before`;
+  return `${ARROWS[f.trend.direction]} ${f.trend.better ? 'better' : 'worse'} than ${f.previous}`;
 }
 
 /** One figure: "**Speed of iteration** · 28.5 days ▼ better than 40 days", its details, how it is computed. */

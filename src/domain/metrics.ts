@@ -180,7 +180,7 @@ export function scorecard(
       ...figure(
         'quality',
         'Quality of standards',
-        'Releases not followed within 30 days by a change request or a report about the same standard, of those whose 30 days ended in the window; clarity: versions released in the window whose text the clarity check found nothing in, of those with text.',
+        'Releases not followed within 30 days by a change request or a report about the same standard, of those whose 30 days ended in the window; clarity: versions released in the window whose text the clarity check found nothing unclear in (growing longer alone does not count), of those with text.',
         true,
         (f) => rate(f.quality.clean, f.quality.releases),
         (f) => [`${f.quality.clean} of ${f.quality.releases} releases needed no correction`],
@@ -196,7 +196,12 @@ export function scorecard(
       false,
       (f) => measured(f.tools.reports, (v) => `${v} tool ${v === 1 ? 'report' : 'reports'}`),
       (f) => [
-        ...f.tools.tools.slice(0, 5).map((t) => `${t.tool}: ${t.reports}, resolved in ${days(t.medianDaysToResolve)}`),
+        ...f.tools.tools
+          .slice(0, 5)
+          .map(
+            (t) =>
+              `${t.tool}: ${t.reports}, ${t.medianDaysToResolve === null ? 'none resolved yet' : `resolved in ${days(t.medianDaysToResolve)}`}`,
+          ),
         ...(f.tools.alerted.length > 0 ? [`Recurring: ${f.tools.alerted.join(', ')}`] : []),
       ],
       now,

@@ -121,10 +121,12 @@ describe('the quality figure’s clarity part', () => {
       counted: '2 of 3 versions released in the window passed the clarity check (nothing unclear)',
     });
     expect(figureText(figure).split('\n')).toEqual([
-      '**Quality of standards** · 75% ＝ no change than 75%',
+      '**Quality of standards** · 75% ＝ as before',
       '3 of 4 releases needed no correction',
       'Clarity: 2 of 3 versions released in the window passed the clarity check (nothing unclear), 67% ▲ better than 50%',
-      expect.stringContaining('clarity: versions released in the window whose text the clarity check found nothing in'),
+      expect.stringContaining(
+        'clarity: versions released in the window whose text the clarity check found nothing unclear in',
+      ),
     ]);
   });
 
