@@ -66,6 +66,10 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
       const team = await tx.team.findFirst({ where: { name: { equals: name.trim(), mode: 'insensitive' } } });
       return team ? { id: team.id, name: team.name, archivedAt: team.archivedAt } : undefined;
     },
+    async byId(teamId) {
+      const team = await tx.team.findUnique({ where: { id: teamId } });
+      return team ? { id: team.id, name: team.name, archivedAt: team.archivedAt } : undefined;
+    },
     async rename(teamId, name) {
       const same = await tx.team.findFirst({
         where: { name: { equals: name, mode: 'insensitive' }, id: { not: teamId } },

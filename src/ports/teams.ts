@@ -31,6 +31,8 @@ export interface TeamRepository {
    * its channels; its history stays).
    */
   byName(name: string): Promise<(Team & { archivedAt: Date | null }) | undefined>;
+  /** The team with that id, archived ones too: one row, where `list` reads every team with its counts. */
+  byId(teamId: number): Promise<(Team & { archivedAt: Date | null }) | undefined>;
   /** False when another team has that name (any case) already. */
   rename(teamId: number, name: string): Promise<boolean>;
   /** False when it was archived already. */

@@ -285,9 +285,9 @@ export class ReleaseService {
         throw new CoeError('INPUT.INVALID', 'That button is out of date. Nothing was changed.');
       }
       const name = releaseName(release.sopKey, release);
-      // Teams are archived, never deleted: one of the release's teams that is not listed any more is archived.
-      const team = (await repos.teams.list()).find((t) => t.id === parsed.teamId);
-      if (!team) throw new CoeError('INPUT.INVALID', deployedArchivedRefusal(name));
+      // Teams are archived, never deleted: a release's team that is not there any more is archived.
+      const team = await repos.teams.byId(parsed.teamId);
+      if (!team || team.archivedAt) throw new CoeError('INPUT.INVALID', deployedArchivedRefusal(name));
       const person = await repos.people.find(request.actor);
       const allowed =
         person !== undefined &&

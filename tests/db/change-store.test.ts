@@ -108,6 +108,8 @@ describe.each(databaseKinds())('change-management repositories (%s)', (kind: Dat
       expect(await tx((r) => r.teams.add('Night Shift'))).toBe(true);
       expect(await tx((r) => r.teams.byName(' warehouse '))).toEqual({ id: 1, name: 'Warehouse', archivedAt: null });
       expect(await tx((r) => r.teams.byName('Dock'))).toBeUndefined();
+      expect(await tx((r) => r.teams.byId(1))).toEqual({ id: 1, name: 'Warehouse', archivedAt: null });
+      expect(await tx((r) => r.teams.byId(999))).toBeUndefined();
       const mona = await person('U-mona');
       const wanda = await person('U-wanda');
       await tx(async (r) => {

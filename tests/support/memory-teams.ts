@@ -45,6 +45,10 @@ export function teamRepository(t: TeamTables, seq: { team: number }, clock: Cloc
       const team = find(name);
       return team && { id: team.id, name: team.name, archivedAt: team.archivedAt ?? null };
     },
+    async byId(teamId) {
+      const team = t.teams.find((x) => x.id === teamId);
+      return team && { id: team.id, name: team.name, archivedAt: team.archivedAt ?? null };
+    },
     async rename(teamId, name) {
       const same = find(name);
       if (same && same.id !== teamId) return false;
