@@ -133,7 +133,8 @@ async function timedStart(
   timeoutMs: number,
 ): Promise<{ bot: BotProcess; readyMs: number; listeningMs: number }> {
   const started = performance.now();
-  const bot = spawnBot({ env });
+  // As `npm start` runs it: the compiled build, no transpiler in the process.
+  const bot = spawnBot({ compiled: true, env });
   const url = await bot.url(timeoutMs);
   const listeningMs = performance.now() - started;
   const deadline = Date.now() + timeoutMs;
