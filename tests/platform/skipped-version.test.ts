@@ -19,6 +19,7 @@ import { FakeSlackApi, type SlackMessage } from '../support/fake-slack-api.ts';
 import { blocksText, slackHarness, startSlackBot } from '../support/slack-harness.ts';
 import { viewSubmissionPayload } from '../support/slack-interactions.ts';
 import { nowInSeconds } from '../support/slack-request.ts';
+import { SCANNING_KEY, SCANNING_V1, SCANNING_V2, SCANNING_V3, SCANNING_V4 } from '../support/standard-texts.ts';
 import { type Card, cardButtons, cardsOfActivity, readableText, type TeamsAccount } from '../support/teams-activity.ts';
 import { teamsHarness } from '../support/teams-harness.ts';
 
@@ -35,19 +36,8 @@ const SLACK_REVIEW = 'C0REVIEW';
 const SLACK_WAREHOUSE = 'C0WARE';
 const TEAMS_WAREHOUSE = '19:warehouse@thread.tacv2';
 const SLACK_NIGHT = 'C0NIGHT';
-const KEY = 'inventory-scanning';
-
-const V1 = [
-  '# Inventory scanning',
-  '',
-  '## Steps',
-  '',
-  '1. Shift lead: charge the scanners.',
-  '2. Picker: scan each item.',
-];
-const V2 = V1.map((l) => l.replace('charge the scanners.', 'charge the scanners at every break.'));
-const V3 = [...V2, '3. Picker: scan the shelf label.'];
-const V4 = [...V3, '4. Shift lead: count the spare batteries.'];
+const KEY = SCANNING_KEY;
+const [V1, V2, V3, V4] = [SCANNING_V1, SCANNING_V2, SCANNING_V3, SCANNING_V4];
 
 describe.each(databaseKinds())('a team that skipped a version, on Slack and Teams (%s)', (kind: DatabaseKind) => {
   let db: TestDatabase;

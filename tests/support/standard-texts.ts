@@ -34,3 +34,20 @@ export function longStandard(size: number): string {
   }
   return parts.join('\n').slice(0, size);
 }
+
+/** A short standard and the versions it goes through in the release and change tests: each a list of lines. */
+export const SCANNING_KEY = 'inventory-scanning';
+export const SCANNING_V1 = [
+  '# Inventory scanning',
+  '',
+  '## Steps',
+  '',
+  '1. Shift lead: charge the scanners.',
+  '2. Picker: scan each item.',
+];
+/** v2 reworded a step; v3 and v4 each add one. */
+export const SCANNING_V2 = SCANNING_V1.map((l) =>
+  l.replace('charge the scanners.', 'charge the scanners at every break.'),
+);
+export const SCANNING_V3 = [...SCANNING_V2, '3. Picker: scan the shelf label.'];
+export const SCANNING_V4 = [...SCANNING_V3, '4. Shift lead: count the spare batteries.'];

@@ -10,16 +10,10 @@ import { SOP_TEXT_ACTIONS } from '../../src/domain/sop-text-messages.ts';
 import type { PublishResult } from '../../src/services/release.ts';
 import { mona, olga, WAREHOUSE_SLACK } from '../support/cast.ts';
 import { changeForm, must, type World, world } from '../support/permission-table.ts';
+import { SCANNING_KEY, SCANNING_V1 } from '../support/standard-texts.ts';
 
-const KEY = 'inventory-scanning';
-const V1 = [
-  '# Inventory scanning',
-  '',
-  '## Steps',
-  '',
-  '1. Shift lead: charge the scanners.',
-  '2. Picker: scan each item.',
-].join('\n');
+const KEY = SCANNING_KEY;
+const V1 = SCANNING_V1.join('\n');
 const V2 = V1.replace('charge the scanners.', 'charge the scanners at every break.');
 /** Vague words, a step with nobody doing it, an acronym never spelled out: what the clarity check is for. */
 const UNCLEAR = `${V2}\n3. Scan the shelf labels as needed, ASAP, etc.\n4. Report to the WMS team.`;

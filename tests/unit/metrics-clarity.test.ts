@@ -14,16 +14,10 @@ import { figureText, scorecardMessage, scorecardSummary } from '../../src/domain
 import { mona, olga } from '../support/cast.ts';
 import { noFacts } from '../support/memory-metrics.ts';
 import { changeForm, must, type World, world } from '../support/permission-table.ts';
+import { SCANNING_KEY, SCANNING_V1 } from '../support/standard-texts.ts';
 
-const KEY = 'inventory-scanning';
-const V1 = [
-  '# Inventory scanning',
-  '',
-  '## Steps',
-  '',
-  '1. Shift lead: charge the scanners.',
-  '2. Picker: scan each item.',
-].join('\n');
+const KEY = SCANNING_KEY;
+const V1 = SCANNING_V1.join('\n');
 /** Against V1: longer; "as needed" and "etc." (vague), "ASAP", step 3 with no one doing it, WMS never spelled out. */
 const UNCLEAR = `${V1}\n3. Scan the shelf labels as needed, ASAP, etc.\n4. Report to the WMS team.`;
 

@@ -11,21 +11,12 @@ import type { PersonRef } from '../../src/domain/people.ts';
 import { deployedValue } from '../../src/domain/release-messages.ts';
 import { max, mona, NIGHT_SLACK, olga, WAREHOUSE_SLACK } from '../support/cast.ts';
 import { changeForm, must, type World, world } from '../support/permission-table.ts';
+import { SCANNING_V1, SCANNING_V2, SCANNING_V3, SCANNING_V4 } from '../support/standard-texts.ts';
 
 const KEY = 'inventory-scanning';
 const DOCK_SLACK = 'C0DOCK';
 const dora: PersonRef = { platform: 'slack', externalId: 'U0DORA', displayName: 'Dora Dock' };
-const V1 = [
-  '# Inventory scanning',
-  '',
-  '## Steps',
-  '',
-  '1. Shift lead: charge the scanners.',
-  '2. Picker: scan each item.',
-];
-const V2 = V1.map((l) => l.replace('charge the scanners.', 'charge the scanners at every break.'));
-const V3 = [...V2, '3. Picker: scan the shelf label.'];
-const V4 = [...V3, '4. Shift lead: count the spare batteries.'];
+const [V1, V2, V3, V4] = [SCANNING_V1, SCANNING_V2, SCANNING_V3, SCANNING_V4];
 
 const shown = (value: unknown) => JSON.stringify(value);
 let w: World;
