@@ -40,5 +40,6 @@ export async function auditedVersion(
 /** The name of a team not archived, for a message that says whose version was audited. */
 export async function teamName(repos: Repositories, teamId: number | null): Promise<string | undefined> {
   if (teamId === null) return undefined;
-  return (await repos.teams.list()).find((t) => t.id === teamId)?.name;
+  const team = await repos.teams.byId(teamId);
+  return team && !team.archivedAt ? team.name : undefined;
 }
