@@ -4,10 +4,11 @@
  * that check every request before Bolt sees it and answer each one at once (`dispatcher.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type Logger, LogLevel, type Receiver } from '@slack/bolt';
+import type { Logger, Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.ts';
 import { SlackIdentity } from './authorize.ts';
+import { App, LogLevel } from './bolt.ts';
 import { SlackCharts } from './charts.ts';
 import { SlackHttpReceiver } from './http-receiver.ts';
 import type { SlackServices } from './listeners/deps.ts';

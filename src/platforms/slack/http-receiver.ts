@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type App, isValidSlackRequest, type Receiver } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import { mediaType } from '../../http.ts';
+import { isValidSlackRequest } from './bolt.ts';
 import { type DispatchLog, requestMeta, type SlackAnswer, SlackDispatcher } from './dispatcher.ts';
 import { parseSlackBody } from './envelope.ts';
 
