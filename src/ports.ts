@@ -4,17 +4,24 @@
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
-import type { Frequency, FrictionKind, FrictionStatus, Impact } from './domain/friction.ts';
-import type { DeclineLane } from './domain/friction-decline.ts';
 import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 import type { ConstraintRepository } from './ports/direction.ts';
+import type { FrictionRepository, RecurringPatternRepository } from './ports/friction.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
 import type { SopSearchRepository } from './ports/sop-search.ts';
 import type { ChangeTextRepository, SopTextRepository } from './ports/sop-texts.ts';
 import type { TeamRepository } from './ports/teams.ts';
 
 export type { ConstraintRepository } from './ports/direction.ts';
+export type {
+  FrictionChanges,
+  FrictionReport,
+  FrictionRepository,
+  NewFrictionReport,
+  OpenReportSummary,
+  RecurringPatternRepository,
+} from './ports/friction.ts';
 export type {
   AuditPlan,
   AuditPlanChanges,
@@ -116,106 +123,6 @@ export interface OutboxWriter {
   has(key: string): Promise<boolean>;
   /** Direct messages given up for good since a time, with why: each is reported to the CoE (`ReachService`). */
   failedDirectMessages(since: Date): Promise<UndeliveredMessage[]>;
-}
-
-/** A friction report as stored. `reporterPersonId` is null for an anonymous report. */
-export interface FrictionReport {
-  number: number;
-  kind: FrictionKind;
-  title: string;
-  description: string;
-  team: string | null;
-  tool: string;
-  toolKey: string;
-  frequency: Frequency;
-  impact: Impact;
-  relatedSop: string | null;
-  sourceLink: string | null;
-  status: FrictionStatus;
-  reporterPersonId: number | null;
-  ownerPersonId: number | null;
-  rootCause: string | null;
-  /** Where a declined report belongs instead (seed §3); null for one declined before lanes existed. */
-  declineLane: DeclineLane | null;
-  /** The CoE's note to the reporter when it declined the report. */
-  declineReason: string | null;
-  /** The standard that already covers a declined report, by key. */
-  declineStandard: string | null;
-  duplicateOf: number | null;
-  plusOnes: number;
-  version: number;
-  claimToken: string;
-  createdAt: Date;
-  /** When the status last changed (set by the service, from its clock): how long a report has stayed put. */
-  statusChangedAt: Date;
-}
-
-export type NewFrictionReport = Omit<
-  FrictionReport,
-  | 'number'
-  | 'status'
-  | 'ownerPersonId'
-  | 'rootCause'
-  | 'declineLane'
-  | 'declineReason'
-  | 'declineStandard'
-  | 'duplicateOf'
-  | 'plusOnes'
-  | 'version'
-  | 'createdAt'
-> & { submissionKey: string };
-
-export type FrictionChanges = Partial<
-  Pick<
-    FrictionReport,
-    | 'status'
-    | 'statusChangedAt'
-    | 'ownerPersonId'
-    | 'rootCause'
-    | 'declineLane'
-    | 'declineReason'
-    | 'declineStandard'
-    | 'duplicateOf'
-    | 'plusOnes'
-  >
->;
-
-export interface FrictionRepository {
-  create(report: NewFrictionReport): Promise<FrictionReport>;
-  /** Stores many reports in one statement; returns them in the order given. */
-  createMany(reports: readonly NewFrictionReport[]): Promise<FrictionReport[]>;
-  get(number: number): Promise<FrictionReport | undefined>;
-  /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */
-  getForUpdate(number: number): Promise<FrictionReport | undefined>;
-  bySubmissionKey(key: string): Promise<FrictionReport | undefined>;
-  /** The reports these submissions already made, by submission key. */
-  bySubmissionKeys(keys: readonly string[]): Promise<Map<string, FrictionReport>>;
-  /** Applies the changes and bumps the version. */
-  update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
-  /** Open reports (new, triaged, analysing), oldest first, other than `except`. */
-  open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
-  /** The first `limit` open reports, oldest first, as much as a "looks similar" offer needs. */
-  openSummaries(limit: number): Promise<OpenReportSummary[]>;
-  /** Reports about one tool or process created since a time, any status. */
-  aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
-  /** Reports in one of these statuses whose status has not changed since `before`, oldest first. */
-  stuck(statuses: readonly FrictionStatus[], before: Date): Promise<FrictionReport[]>;
-  byReporter(personId: number, limit: number): Promise<FrictionReport[]>;
-  /** Records a "me too"; false when this person had already said it. */
-  addSupporter(number: number, personId: number): Promise<boolean>;
-  supporters(number: number): Promise<number[]>;
-}
-
-export type OpenReportSummary = Pick<FrictionReport, 'number' | 'title' | 'tool' | 'plusOnes'>;
-
-export interface RecurringPatternRepository {
-  /**
-   * Of these tools or processes, the ones with at least `threshold` reports since a time and no alert since then,
-   * each with its reports' numbers, oldest first. Holds a lock on each tool until the transaction ends, so reports
-   * arriving together raise one alert.
-   */
-  due(toolKeys: readonly string[], since: Date, threshold: number): Promise<Map<string, number[]>>;
-  record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
 }
 
 /** A change request as stored (CR-<number>). `requesterPersonId` is null for one the bot drafted (an audit). */

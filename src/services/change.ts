@@ -10,34 +10,37 @@ import {
   CHANGE_STATUS_LABELS,
   type ChangeDecision,
   type ChangeFieldErrors,
-  type ChangeFormValues,
-  type ChangeInput,
   changeFormValues,
   changeId,
-  constraintId,
   isDecidable,
   isWithdrawable,
   parseChangeId,
-  validateChange,
 } from '../domain/change.ts';
 import {
   type ChangeView,
-  changeConfirmation,
   changeReviewMessage,
   changeStatusMessage,
   frictionInstead,
 } from '../domain/change-messages.ts';
-import { isActive } from '../domain/constraint.ts';
 import { CoeError } from '../domain/errors.ts';
-import { frictionId } from '../domain/friction.ts';
 import { type Message, message } from '../domain/message.ts';
-import { may, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import { may, type Person, type PersonRef } from '../domain/people.ts';
 import type { ChangeContent, ChangeRequest, Clock, Repositories, Store } from '../ports.ts';
+import {
+  type ChangeFormOptions,
+  type ChangeSubmitResult,
+  changeFormOptions,
+  changeSubmitted,
+  checkChangeForm,
+  existingChange,
+} from './change-form.ts';
 import { changeView, contentOf, recordChange } from './change-record.ts';
-import { keepProposal, proposalView } from './change-text.ts';
+import { keepProposal } from './change-text.ts';
 import type { FrictionService } from './friction.ts';
 import { type Notices, onceWithNotices } from './notices.ts';
 import { postReview } from './review-thread.ts';
+
+export type { ChangeFormOptions, ChangeSubmitResult } from './change-form.ts';
 
 export interface ChangeSettings {
   /** Distinct CoE approvals a change request needs. */
@@ -48,18 +51,6 @@ export interface ChangeRequestContext {
   actor: PersonRef;
   /** The inbound interaction's idempotency key. */
   key: string;
-}
-
-export type ChangeSubmitResult =
-  | { ok: false; errors: ChangeFieldErrors }
-  | { ok: true; number: number; confirmation: Message };
-
-/** What the change-request form offers. */
-export interface ChangeFormOptions {
-  sops: { key: string; title: string }[];
-  constraints: { number: number; text: string }[];
-  /** The values to start from: a request sent back for changes. */
-  values?: ChangeFormValues;
 }
 
 const DECISION_WORDS: Record<
@@ -88,7 +79,7 @@ export class ChangeService {
       if (!person || !may(person.layer, 'raiseChange')) {
         throw new CoeError('PERMISSION.DENIED', frictionInstead().text);
       }
-      const options = await this.options(repos);
+      const options = await changeFormOptions(repos, this.clock.now());
       if (revise === undefined) return options;
       const change = await this.revisable(repos, person, revise);
       const registered = options.sops.some((s) => s.key === change.sopKey);
@@ -120,8 +111,8 @@ export class ChangeService {
     const run = async (repos: Repositories): Promise<ChangeSubmitResult> => {
       const person = await this.raiser(repos, request.actor);
       const existing = await repos.changes.bySubmissionKey(request.key);
-      if (existing) return this.confirmation(repos, existing);
-      const checked = await this.check(repos, raw);
+      if (existing) return changeSubmitted(repos, existing);
+      const checked = await checkChangeForm(repos, raw, this.clock.now());
       if (!checked.ok) return checked;
       const change = await repos.changes.create({
         ...contentOf(checked.value),
@@ -138,7 +129,7 @@ export class ChangeService {
         to: 'submitted',
       });
       await postReview(repos, changeId(change.number), changeReviewMessage(await this.view(repos, change)));
-      return this.confirmation(repos, change);
+      return changeSubmitted(repos, change);
     };
     try {
       return await this.store.transaction(run);
@@ -177,7 +168,7 @@ export class ChangeService {
   /** Refuses early (before a reason form opens) anyone who may not decide on this request. */
   async ensureMayDecide(actor: PersonRef, id: string): Promise<void> {
     await this.store.transaction(async (repos) => {
-      const change = await this.existing(repos, id);
+      const change = await existingChange(repos, id);
       await this.decider(repos, actor, change);
     });
   }
@@ -245,7 +236,7 @@ export class ChangeService {
   /** `withdraw CR-7`: the requester takes back a request the CoE has not approved yet. */
   async withdraw(request: ChangeRequestContext, id: string): Promise<Message> {
     const outcome = await onceWithNotices(this.store, request.key, async (repos, notices) => {
-      const before = await this.existing(repos, id, true);
+      const before = await existingChange(repos, id, true);
       const person = await repos.people.find(request.actor);
       if (!person || before.requesterPersonId !== person.id) {
         throw new CoeError(
@@ -270,7 +261,7 @@ export class ChangeService {
   /** `status CR-7`: anyone may look. */
   async status(id: string): Promise<Message> {
     return this.store.transaction(async (repos) =>
-      changeStatusMessage(await this.view(repos, await this.existing(repos, id))),
+      changeStatusMessage(await this.view(repos, await existingChange(repos, id))),
     );
   }
 
@@ -324,7 +315,7 @@ export class ChangeService {
         async (repos, notices): Promise<ChangeSubmitResult> => {
           const person = await this.raiser(repos, request.actor);
           const before = await this.revisable(repos, person, id);
-          const checked = await this.check(repos, raw);
+          const checked = await checkChangeForm(repos, raw, this.clock.now());
           if (!checked.ok) throw new FormErrors(checked.errors);
           const content = contentOf(checked.value);
           const after = await repos.changes.update(before.number, {
@@ -341,11 +332,11 @@ export class ChangeService {
             action: 'change.revised',
             reason: request.key,
           });
-          return this.confirmation(repos, after);
+          return changeSubmitted(repos, after);
         },
       );
       if (!outcome.duplicate) return outcome.value;
-      return await this.store.transaction(async (repos) => this.confirmation(repos, await this.existing(repos, id)));
+      return await this.store.transaction(async (repos) => changeSubmitted(repos, await existingChange(repos, id)));
     } catch (error) {
       if (error instanceof FormErrors) return { ok: false, errors: error.errors };
       throw error;
@@ -363,7 +354,7 @@ export class ChangeService {
 
   /** A request the person may revise: theirs, and sent back for changes. */
   private async revisable(repos: Repositories, person: Person, id: string): Promise<ChangeRequest> {
-    const change = await this.existing(repos, id, true);
+    const change = await existingChange(repos, id, true);
     if (change.requesterPersonId !== person.id) {
       throw new CoeError('PERMISSION.DENIED', `Only the person who raised ${changeId(change.number)} can revise it.`);
     }
@@ -373,67 +364,6 @@ export class ChangeService {
         `${changeId(change.number)} is not waiting for changes, so there is nothing to revise.`,
       );
     }
-    return change;
-  }
-
-  private async check(
-    repos: Repositories,
-    raw: Record<string, unknown>,
-  ): Promise<{ ok: true; value: ChangeInput } | { ok: false; errors: ChangeFieldErrors }> {
-    const now = this.clock.now();
-    const registered = await repos.sops.list();
-    const sops = registered.map((s) => s.key);
-    const retired = registered.filter((s) => s.retiredAt).map((s) => s.key);
-    const activeConstraints = (await repos.constraints.list()).filter((c) => isActive(c, now)).map((c) => c.number);
-    const checked = validateChange(raw, { sops, activeConstraints, retired });
-    if (!checked.ok) return checked;
-    for (const number of checked.value.friction) {
-      const report = await repos.friction.get(number);
-      if (!report) return { ok: false, errors: { friction: `There is no ${frictionId(number)}.` } };
-      if (report.status === 'duplicate' && report.duplicateOf !== null) {
-        return {
-          ok: false,
-          errors: {
-            friction: `${frictionId(number)} was merged into ${frictionId(report.duplicateOf)}; link that one.`,
-          },
-        };
-      }
-    }
-    return checked;
-  }
-
-  private async options(repos: Repositories): Promise<ChangeFormOptions> {
-    const now = this.clock.now();
-    const sops = (await repos.sops.list()).filter((s) => !s.retiredAt).map((s) => ({ key: s.key, title: s.title }));
-    const constraints = (await repos.constraints.list())
-      .filter((c) => isActive(c, now))
-      .map((c) => ({ number: c.number, text: `${constraintId(c.number)} ${c.text}` }));
-    return { sops, constraints };
-  }
-
-  private async confirmation(repos: Repositories, change: ChangeRequest): Promise<ChangeSubmitResult> {
-    let reviewChannel = false;
-    for (const platform of PLATFORMS) reviewChannel ||= (await repos.reviewChannels.get(platform)) !== undefined;
-    return {
-      ok: true,
-      number: change.number,
-      confirmation: changeConfirmation(change.number, change.title, reviewChannel, await proposalView(repos, change)),
-    };
-  }
-
-  private async existing(repos: Repositories, id: string, forUpdate = false): Promise<ChangeRequest> {
-    const number = parseChangeId(id);
-    const change =
-      number === undefined
-        ? undefined
-        : forUpdate
-          ? await repos.changes.getForUpdate(number)
-          : await repos.changes.get(number);
-    if (!change)
-      throw new CoeError(
-        'NOT_FOUND',
-        `There is no ${number === undefined ? 'such change request' : changeId(number)}.`,
-      );
     return change;
   }
 
