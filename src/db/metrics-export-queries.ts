@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { MetricsWindow, TeamRowFacts } from '../ports/metrics.ts';
+import { nextAuditOnVersion } from './next-audit-sql.ts';
 
 export async function teamRows(db: Pick<PrismaClient, '$queryRaw'>, window: MetricsWindow): Promise<TeamRowFacts[]> {
   const { from, to } = window;
@@ -30,14 +31,11 @@ export async function teamRows(db: Pick<PrismaClient, '$queryRaw'>, window: Metr
       FROM sop_release r CROSS JOIN LATERAL unnest(r.team_ids) AS target(id)
         LEFT JOIN release_ack a ON a.release_id = r.id AND a.team_id = target.id
           AND a.at <= r.published_at + interval '14 days'
-        -- As in the scorecard: the team's first audit on that version after its Deployed, before the window's end.
-        LEFT JOIN LATERAL (
-          SELECT NOT run.breach AS passed FROM audit_run run JOIN audit_plan pl ON pl.number = run.plan_number
-          WHERE a.at IS NOT NULL AND run.team_id = target.id AND pl.sop_key = r.sop_key
-            AND run.breach IS NOT NULL AND run.sop_major = r.major AND run.sop_minor = r.minor
-            AND run.recorded_at > a.at AND run.recorded_at < ${to}
-          ORDER BY run.recorded_at, run.id LIMIT 1
-        ) next ON true
+        -- The same next audit as the scorecard counts (next-audit-sql.ts).
+        LEFT JOIN LATERAL ${nextAuditOnVersion(
+          { team: 'target.id', sopKey: 'r.sop_key', major: 'r.major', minor: 'r.minor', deployedAt: 'a.at' },
+          to,
+        )} next ON true
       WHERE r.published_at + interval '14 days' >= ${from} AND r.published_at + interval '14 days' < ${to}
       GROUP BY target.id
     )

@@ -23,6 +23,7 @@ import type {
 } from '../ports/metrics.ts';
 import { clarity } from './metrics-clarity-query.ts';
 import { teamRows } from './metrics-export-queries.ts';
+import { nextAuditOnVersion } from './next-audit-sql.ts';
 
 /** What one figure's queries need; the scorecard runs them in a transaction of its own. */
 type Db = Pick<PrismaClient, '$queryRaw'>;
@@ -286,13 +287,10 @@ async function adoption(db: Db, p: Params): Promise<AdoptionFacts> {
       count(t.deployed_at)::int AS "deployedIn14", count(next.passed)::int AS "audited",
       count(*) FILTER (WHERE next.passed)::int AS "passed", coalesce(sum(sizes.members), 0)::int AS "people"
     FROM target t LEFT JOIN sizes ON sizes.team_id = t.team_id
-      LEFT JOIN LATERAL (
-        SELECT NOT run.breach AS passed FROM audit_run run JOIN audit_plan pl ON pl.number = run.plan_number
-        WHERE t.deployed_at IS NOT NULL AND run.team_id = t.team_id AND pl.sop_key = t.sop_key
-          AND run.breach IS NOT NULL AND run.sop_major = t.major AND run.sop_minor = t.minor
-          AND run.recorded_at > t.deployed_at AND run.recorded_at < ${p.to}
-        ORDER BY run.recorded_at, run.id LIMIT 1
-      ) next ON true
+      LEFT JOIN LATERAL ${nextAuditOnVersion(
+        { team: 't.team_id', sopKey: 't.sop_key', major: 't.major', minor: 't.minor', deployedAt: 't.deployed_at' },
+        p.to,
+      )} next ON true
     GROUP BY t.id, t.sop_key, t.major, t.minor, t.published_at
     ORDER BY t.published_at, t.id`;
   return { releases };

@@ -108,9 +108,14 @@ export type TeamCatchUp = Required<Pick<ReleaseView, 'since'>> & Pick<ReleaseVie
  * Per target team that skipped a version (the newest version it said it deployed is older than the one this release
  * replaces): the versions in between, and what the text changed since its version, so its announcement covers every
  * change since the version it works to. Teams that never deployed, or deployed the version before, are not in it:
- * their announcement says what changed since the previous version.
+ * their announcement says what changed since the previous version. `teamIds`: only these of the release's teams (the
+ * one that pressed Deployed).
  */
-export async function catchUps(repos: Repositories, release: SopRelease): Promise<Map<number, TeamCatchUp>> {
+export async function catchUps(
+  repos: Repositories,
+  release: SopRelease,
+  teamIds: readonly number[] = release.teamIds,
+): Promise<Map<number, TeamCatchUp>> {
   const found = new Map<number, TeamCatchUp>();
   const deployed = await repos.sops.deployedVersions(release.sopKey, release);
   if (deployed.size === 0) return found;
@@ -119,8 +124,9 @@ export async function catchUps(repos: Repositories, release: SopRelease): Promis
   const [previous] = older;
   if (!previous) return found;
   const now = await repos.sopTexts.get(release.sopKey, release);
-  const texts = new Map<string, string>();
-  for (const teamId of release.teamIds) {
+  // One text change per version teams work to, however many teams work to it.
+  const changes = new Map<string, ReleaseTextChange>();
+  for (const teamId of teamIds) {
     const worksTo = deployed.get(teamId);
     if (!worksTo || compareVersions(worksTo, previous) >= 0) continue;
     const skipped = older
@@ -130,9 +136,13 @@ export async function catchUps(repos: Repositories, release: SopRelease): Promis
     const catchUp: TeamCatchUp = { since: { worksTo, skipped } };
     if (now) {
       const key = versionText(worksTo);
-      const then = texts.get(key) ?? (await repos.sopTexts.get(release.sopKey, worksTo))?.text ?? '';
-      texts.set(key, then);
-      catchUp.text = releaseTextChange(worksTo, then, now.text);
+      let change = changes.get(key);
+      if (!change) {
+        const then = (await repos.sopTexts.get(release.sopKey, worksTo))?.text ?? '';
+        change = releaseTextChange(worksTo, then, now.text);
+        changes.set(key, change);
+      }
+      catchUp.text = change;
     }
     found.set(teamId, catchUp);
   }

@@ -312,7 +312,7 @@ export class ReleaseService {
       const textChange = await announcedText(repos, release);
       const view: ReleaseView = { ...(await releaseView(repos, release)), ...(textChange ? { text: textChange } : {}) };
       const deployed = { by: person.displayName, at: this.clock.now() };
-      const forTeam: ReleaseView = { ...view, ...(await catchUps(repos, release)).get(team.id) };
+      const forTeam: ReleaseView = { ...view, ...(await catchUps(repos, release, [team.id])).get(team.id) };
       for (const channel of await repos.teams.channels([team.id])) {
         const key = announcementKey(release.id, channel.platform, channel.channelId);
         if (!(await repos.outbox.has(key))) continue;

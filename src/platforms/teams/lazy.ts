@@ -10,31 +10,19 @@ import type { TeamsPlatform } from './index.ts';
 export interface LazyTeams {
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void>;
   sender: MessageSender;
-  /** Whether botbuilder has been loaded (for tests and the start-up log). */
-  readonly loaded: boolean;
 }
 
 export function lazyTeams(load: () => Promise<TeamsPlatform>): LazyTeams {
   let platform: Promise<TeamsPlatform> | undefined;
-  let loaded = false;
   const get = () => {
-    platform ??= load().then(
-      (ready) => {
-        loaded = true;
-        return ready;
-      },
-      (error: unknown) => {
-        // A failed load is tried again with the next request instead of being kept for good.
-        platform = undefined;
-        throw error;
-      },
-    );
+    platform ??= load().catch((error: unknown) => {
+      // A failed load is tried again with the next request instead of being kept for good.
+      platform = undefined;
+      throw error;
+    });
     return platform;
   };
   return {
-    get loaded() {
-      return loaded;
-    },
     handle: async (req, res, body) => (await get()).handle(req, res, body),
     // Teams' sender has no `findDelivered` nor a per-channel pace; this one has neither, so the outbox treats both
     // alike.
