@@ -97,6 +97,8 @@ export interface PeopleRepository {
 export interface ReviewChannelRepository {
   set(platform: Platform, channelId: string): Promise<void>;
   get(platform: Platform): Promise<string | undefined>;
+  /** Every platform's review channel, in one read. */
+  all(): Promise<Map<Platform, string>>;
 }
 
 export interface EventLog {

@@ -3,7 +3,7 @@
  * and the recurring-pattern alerts they raise. Each works inside the caller's transaction.
  */
 import type { Frequency, Impact } from '../domain/friction.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { FrictionReport, FrictionRepository, NewFrictionReport, RecurringPatternRepository } from '../ports.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -15,6 +15,51 @@ function toReport(row: FrictionRow): FrictionReport {
   return { ...rest, frequency: frequency as Frequency, impact: impact as Impact };
 }
 
+interface InsertedRow {
+  number: number;
+  submission_key: string;
+  created_at: Date;
+}
+
+/** One INSERT with one array per column (not one parameter per cell), numbered in the order given. */
+function insertReports(reports: readonly NewFrictionReport[], onConflict: Prisma.Sql): Prisma.Sql {
+  const column = <K extends keyof NewFrictionReport>(key: K) => reports.map((r) => r[key]);
+  return Prisma.sql`
+    INSERT INTO friction_report (kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
+                                 source_link, reporter_person_id, submission_key, claim_token, status_changed_at)
+    SELECT kind::"FrictionKind", title, description, team, tool, tool_key, frequency, impact, related_sop,
+           source_link, reporter_person_id, submission_key, claim_token, status_changed_at
+    FROM unnest(${column('kind')}::text[], ${column('title')}::text[], ${column('description')}::text[],
+                ${column('team')}::text[], ${column('tool')}::text[], ${column('toolKey')}::text[],
+                ${column('frequency')}::text[], ${column('impact')}::text[], ${column('relatedSop')}::text[],
+                ${column('sourceLink')}::text[], ${column('reporterPersonId')}::int[],
+                ${column('submissionKey')}::text[], ${column('claimToken')}::text[],
+                ${reports.map((r) => r.statusChangedAt.toISOString())}::timestamptz[])
+      WITH ORDINALITY AS r(kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
+                           source_link, reporter_person_id, submission_key, claim_token, status_changed_at, n)
+    ORDER BY n
+    ${onConflict}
+    RETURNING number, submission_key, created_at`;
+}
+
+/** A report just stored: what was given, and what the database set. */
+function newReport({ submissionKey: _key, ...report }: NewFrictionReport, row: InsertedRow): FrictionReport {
+  return {
+    ...report,
+    number: row.number,
+    status: 'new',
+    ownerPersonId: null,
+    rootCause: null,
+    declineLane: null,
+    declineReason: null,
+    declineStandard: null,
+    duplicateOf: null,
+    plusOnes: 0,
+    version: 1,
+    createdAt: row.created_at,
+  };
+}
+
 export function frictionRepository(tx: Tx): FrictionRepository {
   const OPEN = ['new', 'triaged', 'analysing'] as const;
   return {
@@ -23,42 +68,38 @@ export function frictionRepository(tx: Tx): FrictionRepository {
     },
     async createMany(reports) {
       if (reports.length === 0) return [];
-      const column = <K extends keyof NewFrictionReport>(key: K) => reports.map((r) => r[key]);
-      // One statement with one array per column (not one parameter per cell): numbered in the order given.
-      const rows = await tx.$queryRaw<{ number: number; submission_key: string; created_at: Date }[]>`
-        INSERT INTO friction_report (kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
-                                     source_link, reporter_person_id, submission_key, claim_token, status_changed_at)
-        SELECT kind::"FrictionKind", title, description, team, tool, tool_key, frequency, impact, related_sop,
-               source_link, reporter_person_id, submission_key, claim_token, status_changed_at
-        FROM unnest(${column('kind')}::text[], ${column('title')}::text[], ${column('description')}::text[],
-                    ${column('team')}::text[], ${column('tool')}::text[], ${column('toolKey')}::text[],
-                    ${column('frequency')}::text[], ${column('impact')}::text[], ${column('relatedSop')}::text[],
-                    ${column('sourceLink')}::text[], ${column('reporterPersonId')}::int[],
-                    ${column('submissionKey')}::text[], ${column('claimToken')}::text[],
-                    ${reports.map((r) => r.statusChangedAt.toISOString())}::timestamptz[])
-          WITH ORDINALITY AS r(kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
-                               source_link, reporter_person_id, submission_key, claim_token, status_changed_at, n)
-        ORDER BY n
-        RETURNING number, submission_key, created_at`;
+      const rows = await tx.$queryRaw<InsertedRow[]>`${insertReports(reports, Prisma.empty)}`;
       const stored = new Map(rows.map((row) => [row.submission_key, row]));
-      return reports.map(({ submissionKey, ...report }) => {
-        const row = stored.get(submissionKey);
-        if (!row) throw new Error(`friction report ${submissionKey} was not stored`);
-        return {
-          ...report,
-          number: row.number,
-          status: 'new',
-          ownerPersonId: null,
-          rootCause: null,
-          declineLane: null,
-          declineReason: null,
-          declineStandard: null,
-          duplicateOf: null,
-          plusOnes: 0,
-          version: 1,
-          createdAt: row.created_at,
-        };
+      return reports.map((report) => {
+        const row = stored.get(report.submissionKey);
+        if (!row) throw new Error(`friction report ${report.submissionKey} was not stored`);
+        return newReport(report, row);
       });
+    },
+    async createNew(reports) {
+      if (reports.length === 0) return { created: new Map(), before: new Map() };
+      // One statement: the unique index, not a read first, tells a new submission from a repeat. The outer SELECT
+      // sees the table as it was before the INSERT, so it finds exactly the reports stored earlier.
+      const rows = await tx.$queryRaw<(InsertedRow & { created: boolean })[]>`
+        WITH inserted AS (${insertReports(reports, Prisma.sql`ON CONFLICT (submission_key) DO NOTHING`)})
+        SELECT number, submission_key, created_at, true AS created FROM inserted
+        UNION ALL
+        SELECT number, submission_key, created_at, false FROM friction_report
+        WHERE submission_key = ANY(${reports.map((r) => r.submissionKey)}::text[])`;
+      const made = new Map(rows.filter((row) => row.created).map((row) => [row.submission_key, row]));
+      const created = new Map<string, FrictionReport>();
+      for (const report of reports) {
+        const row = made.get(report.submissionKey);
+        if (row) created.set(report.submissionKey, newReport(report, row));
+      }
+      const earlier = rows.filter((row) => !row.created).map((row) => row.number);
+      const before = new Map<string, FrictionReport>();
+      // A repeated submission is rare (a retry, a double click): only then is the earlier report read in full.
+      if (earlier.length > 0) {
+        const found = await tx.frictionReport.findMany({ where: { number: { in: earlier } } });
+        for (const row of found) before.set(row.submissionKey, toReport(row));
+      }
+      return { created, before };
     },
     async get(number) {
       const row = await tx.frictionReport.findUnique({ where: { number } });
@@ -72,10 +113,6 @@ export function frictionRepository(tx: Tx): FrictionRepository {
     async bySubmissionKey(key) {
       const row = await tx.frictionReport.findUnique({ where: { submissionKey: key } });
       return row ? toReport(row) : undefined;
-    },
-    async bySubmissionKeys(keys) {
-      const rows = await tx.frictionReport.findMany({ where: { submissionKey: { in: [...keys] } } });
-      return new Map(rows.map((row) => [row.submissionKey, toReport(row)]));
     },
     async update(number, changes) {
       return toReport(

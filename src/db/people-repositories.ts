@@ -2,11 +2,20 @@
  * The Prisma repository of people: who is behind a platform identity, their layer, usual team and name. Works inside
  * the caller's transaction.
  */
-import { type Layer, type Person, type PersonRef, PLATFORMS } from '../domain/people.ts';
+import type { Layer, Person, PersonRef, Platform } from '../domain/people.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { PeopleRepository } from '../ports.ts';
 
 type Tx = Prisma.TransactionClient;
+
+interface FoundIdentity {
+  platform: Platform;
+  externalId: string;
+  id: number;
+  layer: Layer;
+  displayName: string | null;
+  lastTeam: string | null;
+}
 
 export function peopleRepository(tx: Tx): PeopleRepository {
   return {
@@ -44,16 +53,10 @@ export function peopleRepository(tx: Tx): PeopleRepository {
         });
       }
       if (wanted.size === 0) return [];
-      const found = await tx.platformIdentity.findMany({
-        where: {
-          OR: PLATFORMS.map((platform) => ({
-            platform,
-            externalId: { in: [...wanted.values()].filter((r) => r.platform === platform).map((r) => r.externalId) },
-          })),
-        },
-        include: { person: true },
-      });
-      const people = new Map(found.map((f) => [keyOf(f), f.person]));
+      const found = await identitiesWithPeople(tx, [...wanted.values()]);
+      const people = new Map<string, Person & { lastTeam: string | null }>(
+        found.map(({ platform, externalId, ...person }) => [keyOf({ platform, externalId }), person]),
+      );
       for (const [key, ref] of wanted) {
         const person = people.get(key);
         if (!person) {
@@ -82,12 +85,9 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       await tx.person.update({ where: { id: personId }, data: { layer } });
     },
     async find(ref: PersonRef) {
-      const found = await tx.platformIdentity.findUnique({
-        where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
-        include: { person: true },
-      });
+      const [found] = await identitiesWithPeople(tx, [ref]);
       if (!found) return undefined;
-      const { id, layer, displayName, lastTeam } = found.person;
+      const { id, layer, displayName, lastTeam } = found;
       return { id, layer, displayName, lastTeam };
     },
     async get(personId: number) {
@@ -120,6 +120,16 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
     },
   };
+}
+
+/** The identities asked for that exist, each with its person: one statement (Prisma's `include` would be two). */
+function identitiesWithPeople(tx: Tx, refs: readonly PersonRef[]): Promise<FoundIdentity[]> {
+  return tx.$queryRaw<FoundIdentity[]>`
+    SELECT i.platform::text AS platform, i.external_id AS "externalId",
+           p.id, p.layer::text AS layer, p.display_name AS "displayName", p.last_team AS "lastTeam"
+    FROM platform_identity i JOIN person p ON p.id = i.person_id
+    WHERE (i.platform::text, i.external_id) IN (
+      SELECT * FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[]))`;
 }
 
 /** The name to keep: the platform's display name when it gives one; a handle only where there is no name yet. */

@@ -95,6 +95,10 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
       async get(platform: Platform) {
         return (await tx.reviewChannel.findUnique({ where: { platform } }))?.channelId;
       },
+      async all() {
+        const rows = await tx.reviewChannel.findMany({ select: { platform: true, channelId: true } });
+        return new Map(rows.map((r) => [r.platform, r.channelId]));
+      },
     },
     events: {
       async record(change) {

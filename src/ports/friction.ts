@@ -71,12 +71,18 @@ export interface FrictionRepository {
   create(report: NewFrictionReport): Promise<FrictionReport>;
   /** Stores many reports in one statement; returns them in the order given. */
   createMany(reports: readonly NewFrictionReport[]): Promise<FrictionReport[]>;
+  /**
+   * Stores the reports whose submission key is new, in one statement; a key stored before is left alone. Returns, by
+   * submission key, the reports made now (in the order given) and the ones stored before (a retry, a double click).
+   * A key another transaction is storing at this very moment may be in neither.
+   */
+  createNew(
+    reports: readonly NewFrictionReport[],
+  ): Promise<{ created: Map<string, FrictionReport>; before: Map<string, FrictionReport> }>;
   get(number: number): Promise<FrictionReport | undefined>;
   /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */
   getForUpdate(number: number): Promise<FrictionReport | undefined>;
   bySubmissionKey(key: string): Promise<FrictionReport | undefined>;
-  /** The reports these submissions already made, by submission key. */
-  bySubmissionKeys(keys: readonly string[]): Promise<Map<string, FrictionReport>>;
   /** Applies the changes and bumps the version. */
   update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
   /** Open reports (new, triaged, analysing), oldest first, other than `except`. */

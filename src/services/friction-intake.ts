@@ -132,20 +132,19 @@ export class FrictionIntake {
   }
 
   // No `once` here: a failed validation must not use up the key (the person fixes the form and submits again); the
-  // report's unique submission key catches a repeat instead.
+  // report's unique submission key catches a repeat instead, when it is stored.
   private async storeGroup(
     repos: Repositories,
     items: Submission[],
     usual: Map<string, string>,
   ): Promise<SubmitResult[]> {
     const results: (SubmitResult | undefined)[] = items.map(() => undefined);
-    const stored = await repos.friction.bySubmissionKeys(items.map((i) => i.request.key));
     const teams = await repos.teams.names();
     const accepted: Accepted[] = [];
     const firstOfKey = new Map<string, number>();
     for (const [index, submission] of items.entries()) {
       const key = submission.request.key;
-      if (stored.has(key) || firstOfKey.has(key)) continue;
+      if (firstOfKey.has(key)) continue;
       const checked = validateFriction(submission.raw, teams);
       if (!checked.ok) results[index] = checked;
       else {
@@ -154,8 +153,12 @@ export class FrictionIntake {
       }
     }
     const channels = await reviewChannels(repos);
-    for (const report of await this.create(repos, accepted, channels)) stored.set(report.submissionKey, report);
-    await this.rememberTeams(repos, accepted, usual);
+    const { created, stored } = await this.create(repos, accepted, channels);
+    await this.rememberTeams(
+      repos,
+      accepted.filter((a) => created.has(a.submission.request.key)),
+      usual,
+    );
     const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length)).map((o) => ({
       ...o,
       likeness: likeness(o),
@@ -163,18 +166,22 @@ export class FrictionIntake {
     return items.map((item, index) => {
       const report = stored.get(item.request.key);
       const result = results[index] ?? (report && this.confirmation(report, open, channels.size > 0));
+      // Another replica storing the same submission at this very moment: the retry on its own finds its report.
       if (!result) throw new Error(`friction intake: submission ${item.request.key} has no outcome`);
       return result;
     });
   }
 
-  /** Stores the accepted submissions, queues their review messages and any recurring-pattern alert they raise. */
+  /**
+   * Stores the accepted submissions that are new, queues their review messages and any recurring-pattern alert they
+   * raise. Returns every accepted submission's report by key (made now or before), and the keys made now.
+   */
   private async create(
     repos: Repositories,
     accepted: Accepted[],
     channels: Map<Platform, string>,
-  ): Promise<(FrictionReport & { submissionKey: string })[]> {
-    if (accepted.length === 0) return [];
+  ): Promise<{ stored: Map<string, FrictionReport>; created: Set<string> }> {
+    if (accepted.length === 0) return { stored: new Map(), created: new Set() };
     const named = accepted.filter((a) => !a.input.anonymous);
     const people = await repos.people.identifyMany(named.map((a) => a.submission.request.actor));
     for (const [i, a] of named.entries()) a.reporter = people[i];
@@ -195,9 +202,13 @@ export class FrictionIntake {
       claimToken: this.newToken(),
       statusChangedAt: now,
     }));
-    const reports = await repos.friction.createMany(rows);
+    const { created, before } = await repos.friction.createNew(rows);
+    const stored = new Map([...before, ...created]);
+    if (created.size === 0) return { stored, created: new Set() };
+    const reporters = new Map(accepted.map((a) => [a.submission.request.key, a.reporter]));
+    const made = [...created].map(([key, report]) => ({ report, reporter: reporters.get(key) }));
     await repos.events.recordMany(
-      reports.map((report) => ({
+      made.map(({ report }) => ({
         actorPersonId: report.reporterPersonId,
         subject: frictionId(report.number),
         action: 'friction.submitted',
@@ -205,11 +216,11 @@ export class FrictionIntake {
       })),
     );
     await repos.outbox.enqueueMany(
-      reports.flatMap((report, i) => {
+      made.flatMap(({ report, reporter }) => {
         const view = {
           ...report,
           anonymous: report.reporterPersonId === null,
-          reporterName: accepted[i]?.reporter?.displayName ?? null,
+          reporterName: reporter?.displayName ?? null,
           ownerName: null,
         };
         const body = reviewMessage(view);
@@ -222,8 +233,12 @@ export class FrictionIntake {
         }));
       }),
     );
-    await this.alertOnRecurrence(repos, reports, channels);
-    return reports.map((report, i) => ({ ...report, submissionKey: rows[i]?.submissionKey ?? '' }));
+    await this.alertOnRecurrence(
+      repos,
+      made.map((m) => m.report),
+      channels,
+    );
+    return { stored, created: new Set(created.keys()) };
   }
 
   /** The team each named reporter chose becomes their usual one (an anonymous report names nobody's). */

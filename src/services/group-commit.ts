@@ -32,13 +32,11 @@ export class GroupCommit<I, O> {
   }
 
   private async drain(): Promise<void> {
-    (globalThis as unknown as { __groups?: number[] }).__groups ??= [];
     this.running = true;
     // Items sent in the same turn of the event loop (one socket's requests read together) share the first group.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.maxGroup);
-      (globalThis as unknown as { __groups: number[] }).__groups.push(group.length);
       let outcomes: Outcome<O>[];
       try {
         outcomes = await this.commit(group.map((w) => w.item));

@@ -15,9 +15,11 @@ export function reviewKey(subject: string, platform: string): string {
 
 /** The CoE's review channel on each platform that has one. */
 export async function reviewChannels(repos: Repositories): Promise<Map<Platform, string>> {
+  const all = await repos.reviewChannels.all();
+  // In the platforms' own order, whatever order the database gave.
   const channels = new Map<Platform, string>();
   for (const platform of PLATFORMS) {
-    const channelId = await repos.reviewChannels.get(platform);
+    const channelId = all.get(platform);
     if (channelId) channels.set(platform, channelId);
   }
   return channels;
@@ -25,19 +27,16 @@ export async function reviewChannels(repos: Repositories): Promise<Map<Platform,
 
 /** Posts the review message on every platform whose review channel is set; returns whether any was. */
 export async function postReview(repos: Repositories, subject: string, body: Message): Promise<boolean> {
-  let posted = false;
-  for (const platform of PLATFORMS) {
-    const channelId = await repos.reviewChannels.get(platform);
-    if (!channelId) continue;
+  const channels = await reviewChannels(repos);
+  for (const [platform, channelId] of channels) {
     await repos.outbox.enqueue({
       key: reviewKey(subject, platform),
       platform,
       target: { kind: 'channel', channelId },
       body,
     });
-    posted = true;
   }
-  return posted;
+  return channels.size > 0;
 }
 
 /** Replaces the review message's content wherever it was posted; `version` makes each new content a new key. */

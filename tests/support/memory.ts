@@ -458,6 +458,9 @@ export class MemoryStore implements Store {
         async get(platform) {
           return t.reviewChannels.get(platform);
         },
+        async all() {
+          return new Map(t.reviewChannels);
+        },
       },
       events,
       outbox: {
@@ -579,13 +582,17 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       for (const report of reports) created.push(await repository.create(report));
       return created;
     },
-    async bySubmissionKeys(keys) {
-      const found = new Map<string, FrictionReport>();
-      for (const key of keys) {
-        const report = await repository.bySubmissionKey(key);
-        if (report) found.set(key, report);
+    async createNew(reports) {
+      const before = new Map<string, FrictionReport>();
+      for (const { submissionKey } of reports) {
+        const report = await repository.bySubmissionKey(submissionKey);
+        if (report) before.set(submissionKey, report);
       }
-      return found;
+      const created = new Map<string, FrictionReport>();
+      for (const report of reports) {
+        if (!before.has(report.submissionKey)) created.set(report.submissionKey, await repository.create(report));
+      }
+      return { created, before };
     },
     async openSummaries(limit) {
       return (await repository.open({ limit })).map(({ number, title, tool, plusOnes }) => ({
