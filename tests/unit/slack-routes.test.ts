@@ -71,8 +71,8 @@ const command = (name: string) => ({
   text: '',
   response_url: 'https://hooks.slack.test/commands/1',
 });
-const press = (actionId: string, type = 'block_actions') => ({
-  type,
+const press = (actionId: string) => ({
+  type: 'block_actions',
   user,
   channel: { id: 'C1' },
   trigger_id: 't1',

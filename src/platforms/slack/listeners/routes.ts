@@ -80,6 +80,7 @@ export class SlackRoutes {
   /** A global or message shortcut, by its type and `callback_id`: what `app.shortcut({ callback_id, type })` matched. */
   shortcut<T extends ShortcutType>(on: { callback_id: string; type: T }, handler: ShortcutHandler<T>): void {
     if (this.shortcuts.size === 0) {
+      // No constraint: global and message shortcuts alike come here, and the key tells them apart.
       this.app.shortcut({}, (args) =>
         route(this.shortcuts, shortcutKey(args.shortcut.type, args.shortcut.callback_id), args),
       );
@@ -100,7 +101,7 @@ export class SlackRoutes {
 
 const shortcutKey = (type: string, callbackId: string) => `${type} ${callbackId}`;
 
-/** Two handlers for one id would both run on every such request: a mistake, said at start-up. */
+/** Two handlers for one id (Bolt ran both; a Map would keep the last) are a mistake, said at start-up. */
 function add<H>(routes: Map<string, H>, surface: string, id: string, handler: H): void {
   if (routes.has(id)) throw new Error(`slack: two handlers for the ${surface} "${id}"`);
   routes.set(id, handler);
@@ -110,7 +111,7 @@ function add<H>(routes: Map<string, H>, surface: string, id: string, handler: H)
  * Runs the handler for `id` with Bolt's arguments, and returns its promise so that a failure reaches `app.error`.
  * An id nobody handles returns without acking, as when no Bolt listener matched.
  */
-function route<A>(routes: Map<string, Middleware<A>>, id: string | undefined, args: Parameters<Middleware<A>>[0]) {
-  const handler = id === undefined ? undefined : routes.get(id);
+function route<A>(routes: Map<string, Middleware<A>>, id: string, args: Parameters<Middleware<A>>[0]) {
+  const handler = routes.get(id);
   return handler ? handler(args) : Promise.resolve();
 }
