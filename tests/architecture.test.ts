@@ -1,6 +1,7 @@
 /**
  * The layering rules of ARCHITECTURE.md, checked over the source text: `domain/` and `services/` stay free of
- * platforms, the database and schedulers, and `domain/` depends on nothing outside itself.
+ * platforms, the database and schedulers, `domain/` depends on nothing outside itself, and no module imports itself
+ * through others (an import circle).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -74,6 +75,52 @@ function violations(dir: string): string[] {
   );
 }
 
+/** Each file's imports of other files in `files` (relative specifiers, type-only ones included). */
+function importGraph(files: string[]): Map<string, string[]> {
+  const known = new Set(files);
+  return new Map(
+    files.map((file) => [
+      file,
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((s) => s.startsWith('.'))
+        .map((s) => resolve(dirname(file), s))
+        .filter((target) => known.has(target)),
+    ]),
+  );
+}
+
+/** A circle of files told from its alphabetically first, which it ends with again: the same whatever the walk. */
+function fromFirst(ring: string[]): string[] {
+  const start = ring.indexOf([...ring].sort()[0] ?? '');
+  const told = [...ring.slice(start), ...ring.slice(0, start)];
+  return [...told, told[0] ?? ''];
+}
+
+/** The import circles of `graph`, each as the files around it, the first again at the end. */
+function circles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push(fromFirst(path.slice(path.indexOf(next))));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return found;
+}
+
+/**
+ * Circles there are, to be untied by the work that next touches them (then taken off here). The Teams cards' chart
+ * takes the `CardElement` type from cards.ts, which imports the chart: a circle of types only, harmless at run time.
+ */
+const KNOWN_CIRCLES = ['platforms/teams/cards.ts → platforms/teams/cards/chart.ts → platforms/teams/cards.ts'];
+
 describe('architecture', () => {
   it.each(['domain', 'services'])('src/%s imports no platform, database or scheduler code', (layer) => {
     const files = sourceFiles(join(SRC, layer));
@@ -88,6 +135,12 @@ describe('architecture', () => {
         .map((s) => `${relative(ROOT, file)} imports ${s}`),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('src has no import circles but the one known (src/generated is not ours)', () => {
+    const files = sourceFiles(SRC).filter((file) => !inside(file, join(SRC, 'generated')));
+    const found = circles(importGraph(files)).map((circle) => circle.map((f) => relative(SRC, f)).join(' → '));
+    expect(found).toEqual(KNOWN_CIRCLES);
   });
 
   describe('the scanner itself', () => {
@@ -143,6 +196,18 @@ describe('architecture', () => {
         const text = 'see https://example.com/db';
       `;
       expect(scan(service, source)).toEqual([]);
+    });
+
+    it('finds an import circle, and not a shared import', () => {
+      const graph = new Map([
+        ['a', ['b', 'd']],
+        ['b', ['c']],
+        ['c', ['a', 'd']],
+        ['d', []],
+      ]);
+      expect(circles(graph)).toEqual([['a', 'b', 'c', 'a']]);
+      expect(circles(new Map([...graph, ['a', ['d']], ['d', ['b']], ['c', ['d']]]))).toEqual([['b', 'c', 'd', 'b']]);
+      expect(circles(new Map([...graph, ['c', ['d']]]))).toEqual([]);
     });
 
     it('keeps the domain to itself', () => {

@@ -2,7 +2,6 @@
  * The friction buttons: Triage and the buttons that open a decision form on the review message, and "+1 instead"
  * in the confirmation modal.
  */
-import type { App } from '@slack/bolt';
 import { frictionId, parseFrictionId } from '../../../domain/friction.ts';
 import { ACTIONS } from '../ids.ts';
 import { actorOf, blockAction } from '../payloads.ts';
@@ -11,6 +10,7 @@ import { frictionMessageView } from '../views/friction-form.ts';
 import { registerFormButton, registerPressButton } from './buttons.ts';
 import { attempt, type ListenerDeps } from './deps.ts';
 import { recordOf } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The review message's buttons that open a form first, by the decision they lead to. */
 const FORM_BUTTONS: [FormDecision, string][] = [
@@ -20,9 +20,9 @@ const FORM_BUTTONS: [FormDecision, string][] = [
 
 const reportOf = (value: string) => recordOf(value, parseFrictionId);
 
-export function registerActions(app: App, deps: ListenerDeps): void {
+export function registerActions(routes: SlackRoutes, deps: ListenerDeps): void {
   // Triage: decided on the press. A double click presses with the same message, button and person: one decision.
-  registerPressButton(app, deps, ACTIONS.triage, (press) =>
+  registerPressButton(routes, deps, ACTIONS.triage, (press) =>
     deps.friction.decide({ actor: press.actor, key: press.key }, 'triage', reportOf(press.value)),
   );
 
@@ -30,7 +30,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // a form of its own (decline.ts).
   for (const [decision, actionId] of FORM_BUTTONS) {
     registerFormButton(
-      app,
+      routes,
       deps,
       actionId,
       async (press) => {
@@ -46,7 +46,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   }
 
   // "+1 FR-4 instead", in the confirmation modal: the answer replaces the modal's content.
-  app.action({ type: 'block_actions', action_id: ACTIONS.plusOneInstead }, async ({ ack, body, client }) => {
+  routes.action(ACTIONS.plusOneInstead, async ({ ack, body, client }) => {
     await ack();
     const parsed = blockAction.safeParse(body);
     const view = parsed.success ? parsed.data.view : undefined;

@@ -2,7 +2,6 @@
  * Audits in Slack: the plan form `/coe audit plan` opens and its submission, the same form filled for `/coe audit
  * change AUD-2`, and the "Record results" button in the owner's direct message with the results form behind it.
  */
-import type { App } from '@slack/bolt';
 import { resultFields } from '../../../domain/audit.ts';
 import type { PersonRef } from '../../../domain/people.ts';
 import { AUDIT_BUTTONS, AUDIT_PLAN_BLOCKS, VIEWS } from '../ids.ts';
@@ -16,6 +15,7 @@ import {
 import { registerFormButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The owner picked in the form, with the name Slack shows for them (looked up before the listener, `names.ts`). */
 function ownerRef(deps: ListenerDeps, owner: string | undefined): PersonRef | undefined {
@@ -24,8 +24,8 @@ function ownerRef(deps: ListenerDeps, owner: string | undefined): PersonRef | un
   return { platform: 'slack', externalId: owner, ...(displayName ? { displayName } : {}) };
 }
 
-export function registerAudits(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerAudits(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.auditPlanForm,
     blocks: AUDIT_PLAN_BLOCKS,
     fallbackBlock: AUDIT_PLAN_BLOCKS.schedule,
@@ -35,7 +35,7 @@ export function registerAudits(app: App, deps: ListenerDeps): void {
   });
 
   // `audit change AUD-2`: the plan's form, filled; the standard is not in it (it stays).
-  registerForm(app, deps, {
+  registerForm(routes, deps, {
     callbackId: VIEWS.auditChangeForm,
     blocks: AUDIT_PLAN_BLOCKS,
     fallbackBlock: AUDIT_PLAN_BLOCKS.schedule,
@@ -49,14 +49,14 @@ export function registerAudits(app: App, deps: ListenerDeps): void {
 
   // Only the plan's owner or a CoE member gets the form; anyone else is told privately.
   registerFormButton(
-    app,
+    routes,
     deps,
     AUDIT_BUTTONS.record,
     (press) => deps.audits.resultsForm(press.actor, press.value),
     (audit) => auditResultsFormView(audit),
   );
 
-  registerForm(app, deps, {
+  registerForm(routes, deps, {
     callbackId: VIEWS.auditResultsForm,
     fallbackBlock: resultFields(0).passed,
     // No `blocks`: the core names the inputs as this form does (`item2.variance`).

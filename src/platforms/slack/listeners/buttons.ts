@@ -2,20 +2,20 @@
  * The two kinds of message buttons we have: one that is decided on the press (one service call, its answer told
  * privately to the presser), and one that opens a form first.
  */
-import type { App } from '@slack/bolt';
 import type { ModalView } from '@slack/web-api';
 import type { Message } from '../../../domain/message.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { type Press, readPress } from './interactions.ts';
 import { openFormFromButton } from './open-form.ts';
+import type { SlackRoutes } from './routes.ts';
 
 export function registerPressButton(
-  app: App,
+  routes: SlackRoutes,
   deps: ListenerDeps,
   actionId: string,
   handle: (press: Press) => Promise<Message>,
 ): void {
-  app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, client, respond }) => {
+  routes.action(actionId, async ({ ack, body, client, respond }) => {
     await ack();
     const press = readPress(body, deps, respond);
     if (!press) return;
@@ -30,13 +30,13 @@ export function registerPressButton(
 }
 
 export function registerFormButton<T>(
-  app: App,
+  routes: SlackRoutes,
   deps: ListenerDeps,
   actionId: string,
   load: (press: Press) => Promise<T>,
   view: (options: T, press: Press) => ModalView,
 ): void {
-  app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, client, respond }) => {
+  routes.action(actionId, async ({ ack, body, client, respond }) => {
     await ack();
     const press = readPress(body, deps, respond);
     if (!press) return;

@@ -2,7 +2,6 @@
  * Change requests in Slack: the form `/change-request` opens, the review message's Approve / Request changes /
  * Reject, the reason forms behind the last two, and "Revise and resubmit" in the requester's direct message.
  */
-import type { App } from '@slack/bolt';
 import { changeId, parseChangeId } from '../../../domain/change.ts';
 import { CHANGE_BUTTONS, CHANGE_FORM_BLOCKS, VIEWS } from '../ids.ts';
 import { readChangeForm, readChangeFormMetadata } from '../payloads.ts';
@@ -12,6 +11,7 @@ import { registerFormButton, registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerDecisionForm, registerForm } from './forms.ts';
 import { recordOf } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The buttons that open a reason form first, by the decision they lead to. */
 const REASON_BUTTONS: [ChangeFormDecision, string][] = [
@@ -21,8 +21,8 @@ const REASON_BUTTONS: [ChangeFormDecision, string][] = [
 
 const changeOf = (value: string) => recordOf(value, parseChangeId);
 
-export function registerChangeRequests(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerChangeRequests(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.changeForm,
     fallbackBlock: CHANGE_FORM_BLOCKS.title,
     // A form without standards to pick (or constraints) has no such input: the error goes where it can be fixed.
@@ -37,7 +37,7 @@ export function registerChangeRequests(app: App, deps: ListenerDeps): void {
   });
 
   // Approve: decided on the press; a double click is one decision (same message, button and person).
-  registerPressButton(app, deps, CHANGE_BUTTONS.approve, (press) =>
+  registerPressButton(routes, deps, CHANGE_BUTTONS.approve, (press) =>
     deps.changes.decide({ actor: press.actor, key: press.key }, 'approve', changeId(changeOf(press.value))),
   );
 
@@ -45,7 +45,7 @@ export function registerChangeRequests(app: App, deps: ListenerDeps): void {
   for (const [decision, actionId] of REASON_BUTTONS) {
     const form = CHANGE_DECISION_FORMS[decision];
     registerFormButton(
-      app,
+      routes,
       deps,
       actionId,
       async (press) => {
@@ -56,7 +56,7 @@ export function registerChangeRequests(app: App, deps: ListenerDeps): void {
       (number, press) =>
         decisionFormView(form, changeId(number), { number, ...(press.channel ? { channel: press.channel } : {}) }),
     );
-    registerDecisionForm(app, deps, form, {
+    registerDecisionForm(routes, deps, form, {
       check: (_number, reason) => deps.changes.checkReason(decision, reason),
       decide: (request, number, reason) => deps.changes.decide(request, decision, changeId(number), reason),
     });
@@ -64,7 +64,7 @@ export function registerChangeRequests(app: App, deps: ListenerDeps): void {
 
   // "Revise and resubmit": the form again, with what the requester wrote, for the request sent back to them.
   registerFormButton(
-    app,
+    routes,
     deps,
     CHANGE_BUTTONS.revise,
     async (press) => {

@@ -2,7 +2,6 @@
  * The slash commands: `/coe …` (every text command, and `release`, `training assign` and `audit plan`, which open
  * their forms), `/friction [text]` and `/change-request [text]`.
  */
-import type { App } from '@slack/bolt';
 import { parseCoeCommand } from '../../../domain/coe-command.ts';
 import { exportSentMessage } from '../../../domain/metrics-export.ts';
 import { answer } from '../../../services/answer.ts';
@@ -20,6 +19,7 @@ import { trainingFormView } from '../views/training-form.ts';
 import { attempt, type ListenerDeps } from './deps.ts';
 import { openFormFromCommand } from './open-form.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
+import type { SlackRoutes } from './routes.ts';
 
 const INCOMPLETE = 'That command arrived incomplete, so I did nothing. Please try again.';
 
@@ -27,8 +27,8 @@ const INCOMPLETE = 'That command arrived incomplete, so I did nothing. Please tr
 const channelNameOf = (name: string | undefined) =>
   name && !['privategroup', 'directmessage'].includes(name) ? { channelName: name } : {};
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command(SLASH_COMMANDS.coe, async ({ command, ack, client, respond }) => {
+export function registerCommands(routes: SlackRoutes, deps: ListenerDeps): void {
+  routes.command(SLASH_COMMANDS.coe, async ({ command, ack, client, respond }) => {
     const parsed = slashCommand.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: INCOMPLETE });
@@ -117,7 +117,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   });
 
   // `/friction [text]`: the form opens on the trigger; nothing is stored until it is submitted.
-  app.command(SLASH_COMMANDS.friction, async ({ command, ack, client, respond }) => {
+  routes.command(SLASH_COMMANDS.friction, async ({ command, ack, client, respond }) => {
     const parsed = slashCommand.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: INCOMPLETE });
@@ -138,7 +138,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   });
 
   // `/change-request [text]`: workers are pointed to /friction instead of getting a form; nothing is stored yet.
-  app.command(SLASH_COMMANDS.changeRequest, async ({ command, ack, client, respond }) => {
+  routes.command(SLASH_COMMANDS.changeRequest, async ({ command, ack, client, respond }) => {
     const parsed = slashCommand.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: INCOMPLETE });

@@ -3,7 +3,6 @@
  * submission is checked inline (each problem under its input, nothing stored) before the decision is taken and its
  * outcome told privately where the review message is.
  */
-import type { App } from '@slack/bolt';
 import { frictionId, parseFrictionId } from '../../../domain/friction.ts';
 import type { DecisionInput } from '../../../services/friction.ts';
 import { ACTIONS, VIEWS } from '../ids.ts';
@@ -13,6 +12,7 @@ import { DECLINE_BLOCKS, declineFormView } from '../views/decline-form.ts';
 import { registerFormButton } from './buttons.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { recordOf, submissionKey } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** Slack shows an input's error under it; keep it readable. */
 const ERROR_TEXT_MAX = 1000;
@@ -29,10 +29,10 @@ function readDecline(values: FormState): DecisionInput {
   return input;
 }
 
-export function registerDecline(app: App, deps: ListenerDeps): void {
+export function registerDecline(routes: SlackRoutes, deps: ListenerDeps): void {
   // Only a CoE member gets the form; the decision is taken when it is submitted.
   registerFormButton(
-    app,
+    routes,
     deps,
     ACTIONS.decline,
     async (press) => {
@@ -43,7 +43,7 @@ export function registerDecline(app: App, deps: ListenerDeps): void {
       declineFormView(frictionId(number), { number, ...(press.channel ? { channel: press.channel } : {}) }),
   );
 
-  app.view(VIEWS.decideDecline, async ({ ack, body, client }) => {
+  routes.view(VIEWS.decideDecline, async ({ ack, body, client }) => {
     const parsed = viewSubmission.safeParse(body);
     const metadata = parsed.success ? readDecisionMetadata(parsed.data.view.private_metadata) : undefined;
     if (!parsed.success || !metadata) {

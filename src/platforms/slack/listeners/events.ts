@@ -1,11 +1,11 @@
-import type { App } from '@slack/bolt';
 import { appHomeOpened } from '../payloads.ts';
 import { homeView } from '../views/home.ts';
 import { attempt, type ListenerDeps } from './deps.ts';
+import type { SlackRoutes } from './routes.ts';
 
-export function registerEvents(app: App, deps: ListenerDeps): void {
+export function registerEvents(routes: SlackRoutes, deps: ListenerDeps): void {
   // App Home: published afresh on every opening (a retried event publishes the same view again, which is harmless).
-  app.event('app_home_opened', async ({ event, client }) => {
+  routes.event('app_home_opened', async ({ event, client }) => {
     const parsed = appHomeOpened.safeParse(event);
     if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
     const actor = { platform: 'slack' as const, externalId: parsed.data.user };

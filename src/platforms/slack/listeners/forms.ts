@@ -4,7 +4,6 @@
  * the form. A decision form (one input: a reason, a root cause): checked inline, then the decision is taken and its
  * outcome told privately where the review message is.
  */
-import type { App } from '@slack/bolt';
 import type { ModalView } from '@slack/web-api';
 import type { Message } from '../../../domain/message.ts';
 import {
@@ -19,6 +18,7 @@ import { plainWithCommands } from '../render.ts';
 import type { DecisionForm } from '../views/decision-form.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { submissionKey } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** Slack shows an input's error under it; keep it readable. */
 const ERROR_TEXT_MAX = 1000;
@@ -55,11 +55,11 @@ export interface FormSpec<T, R extends FormResult = FormResult> {
 }
 
 export function registerForm<T, R extends FormResult = FormResult>(
-  app: App,
+  routes: SlackRoutes,
   deps: ListenerDeps,
   spec: FormSpec<T, R>,
 ): void {
-  app.view(spec.callbackId, async ({ ack, body }) => {
+  routes.view(spec.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmission.safeParse(body);
     const input = parsed.success ? spec.read(parsed.data.view) : undefined;
     if (!parsed.success || input === undefined) {
@@ -110,8 +110,13 @@ export interface DecisionSpec {
   decide: (request: InteractionRequest, number: number, input: string | undefined) => Promise<Message>;
 }
 
-export function registerDecisionForm(app: App, deps: ListenerDeps, form: DecisionForm, spec: DecisionSpec): void {
-  app.view(form.callbackId, async ({ ack, body, client }) => {
+export function registerDecisionForm(
+  routes: SlackRoutes,
+  deps: ListenerDeps,
+  form: DecisionForm,
+  spec: DecisionSpec,
+): void {
+  routes.view(form.callbackId, async ({ ack, body, client }) => {
     const parsed = viewSubmission.safeParse(body);
     const metadata = parsed.success ? readDecisionMetadata(parsed.data.view.private_metadata) : undefined;
     if (!parsed.success || !metadata) {

@@ -1,14 +1,14 @@
 /**
  * "More commands" under the help: the whole list for the person who pressed it, in place of the short one.
  */
-import type { App } from '@slack/bolt';
 import { HELP_BUTTONS } from '../ids.ts';
 import { renderMessage } from '../render.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { readPress } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
-export function registerHelp(app: App, deps: ListenerDeps): void {
-  app.action({ type: 'block_actions', action_id: HELP_BUTTONS.more }, async ({ ack, body, client, respond }) => {
+export function registerHelp(routes: SlackRoutes, deps: ListenerDeps): void {
+  routes.action(HELP_BUTTONS.more, async ({ ack, body, client, respond }) => {
     await ack();
     const press = readPress(body, deps, respond);
     if (!press) return;

@@ -1,6 +1,7 @@
 /**
  * Registers every Slack listener, by surface (commands, shortcuts, modals, buttons, events) and by capability
- * (friction, change requests, releases, training, audits, stale nudges, help).
+ * (friction, change requests, releases, training, audits, stale nudges, help): each against our routes, which give
+ * Bolt one listener per surface and pick the handler by id (`routes.ts`).
  */
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions.ts';
@@ -13,6 +14,7 @@ import { registerEvents } from './events.ts';
 import { registerHelp } from './help.ts';
 import { registerNudges } from './nudges.ts';
 import { registerReleases } from './releases.ts';
+import { SlackRoutes } from './routes.ts';
 import { registerShortcuts } from './shortcuts.ts';
 import { registerSopFind } from './sop-find.ts';
 import { registerSops } from './sops.ts';
@@ -21,18 +23,19 @@ import { registerViews } from './views.ts';
 
 /** Every Slack surface the app answers on: slash commands, shortcuts, modals, buttons, events. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerCommands(app, deps);
-  registerShortcuts(app, deps);
-  registerViews(app, deps);
-  registerActions(app, deps);
-  registerDecline(app, deps);
-  registerChangeRequests(app, deps);
-  registerReleases(app, deps);
-  registerTrainings(app, deps);
-  registerAudits(app, deps);
-  registerSops(app, deps);
-  registerSopFind(app, deps);
-  registerNudges(app, deps);
-  registerHelp(app, deps);
-  registerEvents(app, deps);
+  const routes = new SlackRoutes(app);
+  registerCommands(routes, deps);
+  registerShortcuts(routes, deps);
+  registerViews(routes, deps);
+  registerActions(routes, deps);
+  registerDecline(routes, deps);
+  registerChangeRequests(routes, deps);
+  registerReleases(routes, deps);
+  registerTrainings(routes, deps);
+  registerAudits(routes, deps);
+  registerSops(routes, deps);
+  registerSopFind(routes, deps);
+  registerNudges(routes, deps);
+  registerHelp(routes, deps);
+  registerEvents(routes, deps);
 }

@@ -2,13 +2,13 @@
  * "Snooze a week" on the nudges about friction reports that wait too long (in the CoE channel, or to a report's
  * owner): one service call, answered privately.
  */
-import type { App } from '@slack/bolt';
 import { NUDGE_BUTTONS } from '../ids.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
+import type { SlackRoutes } from './routes.ts';
 
-export function registerNudges(app: App, deps: ListenerDeps): void {
-  registerPressButton(app, deps, NUDGE_BUTTONS.snooze, (press) =>
+export function registerNudges(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerPressButton(routes, deps, NUDGE_BUTTONS.snooze, (press) =>
     deps.nudges.snooze({ actor: press.actor }, press.value),
   );
 }

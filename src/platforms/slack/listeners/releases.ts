@@ -3,7 +3,6 @@
  * my team" button on the announcements in team channels. The form shows the next version's text; when what it would
  * publish is no longer what it showed (other changes picked, a conflict to settle), it comes back, updated in place.
  */
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { RELEASE_BUTTONS, RELEASE_FORM_BLOCKS, VIEWS } from '../ids.ts';
 import { readReleaseForm } from '../payloads.ts';
@@ -11,6 +10,7 @@ import { releaseFormView, releaseMessageView } from '../views/release-form.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The form's `private_metadata`: the fingerprint of the text it showed (`releaseFormMetadata`). */
 const metadata = z.object({ previewed: z.string().max(40).optional() });
@@ -25,8 +25,8 @@ function previewedOf(text: string): string | undefined {
   }
 }
 
-export function registerReleases(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerReleases(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.releaseForm,
     fallbackBlock: RELEASE_FORM_BLOCKS.changes,
     // Without any team the form has no team input: "add teams first" is said under the changes.
@@ -44,7 +44,7 @@ export function registerReleases(app: App, deps: ListenerDeps): void {
   });
 
   // "Deployed in my team": counted once per team however often it is pressed; the answer is private.
-  registerPressButton(app, deps, RELEASE_BUTTONS.deployed, (press) =>
+  registerPressButton(routes, deps, RELEASE_BUTTONS.deployed, (press) =>
     deps.releases.acknowledge({ actor: press.actor, key: press.key }, press.value),
   );
 }

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { LIMITS } from '../../../domain/friction.ts';
 import { MESSAGE_SHORTCUTS } from '../ids.ts';
@@ -6,13 +5,14 @@ import { readableText } from '../mentions.ts';
 import { actorOf, messageShortcut } from '../payloads.ts';
 import type { ListenerDeps } from './deps.ts';
 import { FORM_DID_NOT_OPEN, openFrictionForm } from './open-friction-form.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The permalink may not eat the trigger's 3 seconds: after this, the report goes without a link. */
 const PERMALINK_WAIT_MS = 1000;
 
-export function registerShortcuts(app: App, deps: ListenerDeps): void {
+export function registerShortcuts(routes: SlackRoutes, deps: ListenerDeps): void {
   // "Report friction" on a message: the form, pre-filled with the message's text and a link back to it.
-  app.shortcut(
+  routes.shortcut(
     { callback_id: MESSAGE_SHORTCUTS.reportFriction, type: 'message_action' },
     async ({ ack, body, client, respond }) => {
       await ack();

@@ -4,12 +4,12 @@
  * bot may not post (a private channel or a conversation it is not in), it says privately how to invite it and posts
  * nothing.
  */
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { message } from '../../../domain/message.ts';
 import { SOP_BUTTONS } from '../ids.ts';
 import { attempt, type ListenerDeps, tellPrivately } from './deps.ts';
 import { readPress } from './interactions.ts';
+import type { SlackRoutes } from './routes.ts';
 
 export const NOT_IN_CHANNEL = message(
   'I am not in this conversation, so I cannot post the card here. Add me with `/invite @CoE`, then press Share in channel again.',
@@ -39,8 +39,8 @@ export async function botCanPost(client: WebClient, channel: string): Promise<bo
   }
 }
 
-export function registerSopFind(app: App, deps: ListenerDeps): void {
-  app.action({ type: 'block_actions', action_id: SOP_BUTTONS.share }, async ({ ack, body, client, respond }) => {
+export function registerSopFind(routes: SlackRoutes, deps: ListenerDeps): void {
+  routes.action(SOP_BUTTONS.share, async ({ ack, body, client, respond }) => {
     await ack();
     const press = readPress(body, deps, respond);
     if (!press) return;

@@ -2,13 +2,13 @@
  * Standards' texts in Slack (issue 11): the form `/coe sop new` opens, and "Show more" under a page of a standard's
  * text or of a diff, answered privately with the next page.
  */
-import type { App } from '@slack/bolt';
 import { SOP_BUTTONS, SOP_FORM_BLOCKS, SOP_TEXT_PARTS, VIEWS } from '../ids.ts';
 import { type FormState, formValue } from '../payloads.ts';
 import { sopMessageView } from '../views/sop-form.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
+import type { SlackRoutes } from './routes.ts';
 
 /** The form as the core takes it: the text's boxes joined, and the Slack user picked as owner, if any. */
 function readSopForm(values: FormState): { raw: Record<string, unknown>; owner: string | undefined } {
@@ -25,8 +25,8 @@ function readSopForm(values: FormState): { raw: Record<string, unknown>; owner: 
   };
 }
 
-export function registerSops(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerSops(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.sopForm,
     fallbackBlock: SOP_FORM_BLOCKS.key,
     blocks: SOP_FORM_BLOCKS,
@@ -37,5 +37,5 @@ export function registerSops(app: App, deps: ListenerDeps): void {
   });
 
   // Anyone may read on; the next page is theirs alone, like the first.
-  registerPressButton(app, deps, SOP_BUTTONS.more, (press) => deps.sopTexts.more(press.value));
+  registerPressButton(routes, deps, SOP_BUTTONS.more, (press) => deps.sopTexts.more(press.value));
 }

@@ -2,16 +2,16 @@
  * Training in Slack: the form `/coe training assign` opens, its submission, and the "Mark complete" and "Snooze 1
  * day" buttons on the announcements in team channels and on the reminders in direct messages.
  */
-import type { App } from '@slack/bolt';
 import { TRAINING_BUTTONS, TRAINING_FORM_BLOCKS, VIEWS } from '../ids.ts';
 import { readTrainingForm } from '../payloads.ts';
 import { trainingMessageView } from '../views/training-form.ts';
 import { registerPressButton } from './buttons.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerForm } from './forms.ts';
+import type { SlackRoutes } from './routes.ts';
 
-export function registerTrainings(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerTrainings(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.trainingForm,
     fallbackBlock: TRAINING_FORM_BLOCKS.title,
     // Without teams (or standards) the form has no such input: "pick teams or layers" goes under the layers.
@@ -23,10 +23,10 @@ export function registerTrainings(app: App, deps: ListenerDeps): void {
   });
 
   // Each person's own assignment only; the answer is private, wherever the button was pressed.
-  registerPressButton(app, deps, TRAINING_BUTTONS.complete, (press) =>
+  registerPressButton(routes, deps, TRAINING_BUTTONS.complete, (press) =>
     deps.trainings.complete({ actor: press.actor, key: press.key }, press.value),
   );
-  registerPressButton(app, deps, TRAINING_BUTTONS.snooze, (press) =>
+  registerPressButton(routes, deps, TRAINING_BUTTONS.snooze, (press) =>
     deps.trainings.snooze({ actor: press.actor, key: press.key }, press.value),
   );
 }

@@ -1,16 +1,16 @@
 /**
  * The friction modals' submissions: the report form, and the decision forms behind the review message's buttons.
  */
-import type { App } from '@slack/bolt';
 import { FRICTION_FORM_BLOCKS, VIEWS } from '../ids.ts';
 import { readFrictionForm, readFrictionFormMetadata } from '../payloads.ts';
 import { DECISION_FORMS, type FormDecision } from '../views/decision-form.ts';
 import { frictionMessageView } from '../views/friction-form.ts';
 import type { ListenerDeps } from './deps.ts';
 import { registerDecisionForm, registerForm } from './forms.ts';
+import type { SlackRoutes } from './routes.ts';
 
-export function registerViews(app: App, deps: ListenerDeps): void {
-  registerForm(app, deps, {
+export function registerViews(routes: SlackRoutes, deps: ListenerDeps): void {
+  registerForm(routes, deps, {
     callbackId: VIEWS.frictionForm,
     blocks: FRICTION_FORM_BLOCKS,
     // A bad link (only ever from the message shortcut) has no input of its own: say it under "what happened".
@@ -27,7 +27,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   for (const decision of Object.keys(DECISION_FORMS) as FormDecision[]) {
     const form = DECISION_FORMS[decision];
     const inputOf = (value: string | undefined) => (value === undefined ? {} : { [form.field]: value });
-    registerDecisionForm(app, deps, form, {
+    registerDecisionForm(routes, deps, form, {
       check: async (number, value) =>
         Object.values(await deps.friction.checkDecisionInput(decision, number, inputOf(value))).find(Boolean),
       decide: (request, number, value) => deps.friction.decide(request, decision, number, inputOf(value)),
