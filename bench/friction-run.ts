@@ -4,7 +4,8 @@
  *
  *   1. warm-up (not measured): each user sends `/friction` twice (bursts; a bot opens a form for each) and submits
  *      the form once — JIT, keep-alive sockets, the database's first writes;
- *   2. idle RSS of the process and its tree, IDLE_MS after the warm-up;
+ *   2. the RSS of the process AFTER_WARMUP_MS after the warm-up, and of the process and its tree once idle (IDLE_MS:
+ *      V8 gives back the young generation it grew under load only after ~30 s without work);
  *   3. `/friction` in 10 bursts of USERS at once (after each, until the bot opened every form of it), and for a bot
  *      the lag from the command to the fake seeing views.open;
  *   4. the storm (bench/friction-storm.ts): 1,000 submissions, USERS in flight, beside a few `/friction` senders;
@@ -33,7 +34,8 @@ const WARMUP_COMMANDS = 2;
 const WARMUP_SUBMISSIONS = 1;
 const BURSTS = 10;
 export const STORM_SUBMISSIONS = 1_000;
-const IDLE_MS = 5_000;
+const AFTER_WARMUP_MS = 5_000;
+const IDLE_MS = 40_000;
 /** The pause after each burst, once its follow-up work is done. */
 const SETTLE_MS = 100;
 const VIEWS_WAIT_MS = 15_000;
@@ -116,7 +118,9 @@ async function measure(run: Run): Promise<RunResult> {
   const forms = formsOf(run);
   await warmUpSubmissions(run, forms);
 
-  await sleep(IDLE_MS);
+  await sleep(AFTER_WARMUP_MS);
+  const afterWarmUp = await treeRss(running.pid);
+  await sleep(IDLE_MS - AFTER_WARMUP_MS);
   const idle = await treeRss(running.pid);
   const logsBefore = running.logs().length;
 
@@ -162,6 +166,7 @@ async function measure(run: Run): Promise<RunResult> {
     stormCommandP99: stats(storm.commands).p99,
     stormCommands: storm.commands.length,
     viewsOpenP99: run.bot ? stats(lags).p99 : Number.NaN,
+    afterWarmUpRss: afterWarmUp.process,
     idleRss: idle.process,
     idleTree: idle.tree,
     idleProcesses: idle.processes,
