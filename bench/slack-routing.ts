@@ -31,7 +31,7 @@ const services = {
 
 const fake = await FakeSlackApi.start();
 try {
-  const slack = createSlackPlatform(
+  const slack = await createSlackPlatform(
     { botToken: 'xoxb-bench', signingSecret: 'bench', apiUrl: fake.url },
     services,
     quiet,

@@ -155,7 +155,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let slack: SlackPlatform | undefined;
   if (config.slack && slackModule) {
     const { createSlackPlatform } = await slackModule;
-    slack = createSlackPlatform(config.slack, core, log);
+    slack = await createSlackPlatform(config.slack, core, log);
     senders.slack = slack.sender;
     await slack.start();
     log.info(config.slack.appToken ? 'slack: on, Socket Mode' : `slack: on, events at ${url}/slack/events`);

@@ -21,7 +21,7 @@ export default async function setup() {
     return file;
   };
   process.env.COE_PGLITE_EMPTY_TEMPLATE = await dump('empty.tar');
-  const db = wrapPglite(pglite);
+  const db = await wrapPglite(pglite);
   await migrate(db);
   process.env.COE_PGLITE_TEMPLATE = await dump('migrated.tar');
   await db.close();

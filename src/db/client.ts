@@ -6,10 +6,8 @@ import { constants } from 'node:fs';
 import { access, mkdir, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PgliteWorker } from './pglite-remote.ts';
 import type { PgliteWorkerData } from './pglite-worker.ts';
@@ -49,6 +47,8 @@ const POOL_MAX = 10;
 /** `dataDir: undefined` opens an in-memory PGlite (tests, scratch databases). */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
+    // Loaded only for Postgres (the embedded database's adapter lives on its worker thread).
+    const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
     // The pool is made here, not inside the adapter, so that its state can be read; the adapter still ends it.
     const pool = new pg.Pool({ connectionString: target.url, max: POOL_MAX });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
@@ -140,7 +140,8 @@ export async function openPgliteWorker(
 }
 
 /** PGlite on the calling thread: for tools that hold the PGlite object itself (dumps in the test set-up). */
-export function wrapPglite(pglite: PGlite): Database {
+export async function wrapPglite(pglite: PGlite): Promise<Database> {
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   // The adapter bundles its own copy of the driver-adapter types; the runtime contract is the same.
   const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter: adapterFactory as unknown as PrismaPGlite });

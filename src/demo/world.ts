@@ -49,7 +49,7 @@ export async function openFreshDatabase(dataDir: string): Promise<Database> {
     }
   }
   await mkdir(dataDir, { recursive: true });
-  const db = wrapPglite(await PGlite.create(dataDir));
+  const db = await wrapPglite(await PGlite.create(dataDir));
   try {
     if (await holdsData(db)) throw new DemoRefusal(`${dataDir} holds an organisation's data already.`);
     await migrate(db);

@@ -46,7 +46,7 @@ export async function seedDataDir(dataDir: string): Promise<void> {
   const template = process.env.COE_PGLITE_TEMPLATE;
   let db: Database;
   if (template) {
-    db = wrapPglite(await PGlite.create(dataDir, { loadDataDir: new Blob([await readFile(template)]) }));
+    db = await wrapPglite(await PGlite.create(dataDir, { loadDataDir: new Blob([await readFile(template)]) }));
   } else {
     db = await openDatabase({ kind: 'pglite', dataDir });
     await migrate(db);

@@ -49,7 +49,7 @@ export async function emptyScratchDatabase(): Promise<Database> {
   })();
   const pglite = await scratchPglite;
   await pglite.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  const db = wrapPglite(pglite);
+  const db = await wrapPglite(pglite);
   return { ...db, close: () => db.prisma.$disconnect() };
 }
 

@@ -15,7 +15,6 @@ import type { SlackServices } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
 import { nameEveryone, SlackNames } from './names.ts';
 import { SlackSender } from './sender.ts';
-import { SlackSocketReceiver } from './socket-receiver.ts';
 
 export interface SlackPlatform {
   app: App;
@@ -36,11 +35,11 @@ export interface PinoLike {
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export function createSlackPlatform(
+export async function createSlackPlatform(
   config: NonNullable<Config['slack']>,
   services: SlackServices,
   log: PinoLike,
-): SlackPlatform {
+): Promise<SlackPlatform> {
   const logger = boltLogger(log);
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -48,8 +47,9 @@ export function createSlackPlatform(
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
   };
   const http = config.appToken ? undefined : new SlackHttpReceiver(config.signingSecret ?? '', log);
+  // Socket Mode's client (with the undici HTTP client it brings) is loaded only when it is used (see bolt.ts).
   const socket = config.appToken
-    ? new SlackSocketReceiver({
+    ? new (await import('./socket-receiver.ts')).SlackSocketReceiver({
         appToken: config.appToken,
         logger,
         log,
