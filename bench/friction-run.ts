@@ -4,13 +4,15 @@
  *
  *   1. warm-up (not measured): each user sends `/friction` twice (bursts; a bot opens a form for each) and submits
  *      the form once — JIT, keep-alive sockets, the database's first writes;
- *   2. the RSS of the process AFTER_WARMUP_MS after the warm-up, and of the process and its tree once idle (IDLE_MS:
- *      V8 gives back the young generation it grew under load only after ~30 s without work);
+ *   2. the RSS of the process AFTER_WARMUP_MS after the warm-up;
  *   3. `/friction` in 10 bursts of USERS at once (after each, until the bot opened every form of it), and for a bot
  *      the lag from the command to the fake seeing views.open;
  *   4. the storm (bench/friction-storm.ts): 1,000 submissions, USERS in flight, beside a few `/friction` senders;
  *      the RSS sampled every 50 ms for its peak;
- *   5. the stop, then for a bot the reports its database holds (one per submission, warm-up included).
+ *   5. idle: the RSS of the process and its tree IDLE_MS after the storm (V8 gives back the young generation it
+ *      grew under load only after ~30 s without work; measured after the storm, so that the bursts and the storm meet
+ *      a process as warm as the warm-up left it);
+ *   6. the stop, then for a bot the reports its database holds (one per submission, warm-up included).
  *
  * The forms: each user's submissions all fill the view the bot opened for that user's first warm-up `/friction`
  * (its blocks, callback_id and private_metadata, as Slack sends them back), each with a view id and hash of its own.
@@ -120,8 +122,6 @@ async function measure(run: Run): Promise<RunResult> {
 
   await sleep(AFTER_WARMUP_MS);
   const afterWarmUp = await treeRss(running.pid);
-  await sleep(IDLE_MS - AFTER_WARMUP_MS);
-  const idle = await treeRss(running.pid);
   const logsBefore = running.logs().length;
 
   const sentAt = new Map<string, number>();
@@ -143,6 +143,8 @@ async function measure(run: Run): Promise<RunResult> {
   run.confirmed += storm.confirmed;
   for (const report of storm.reports) run.reports.add(report);
   const logLines = running.logs().length - logsBefore;
+  await sleep(IDLE_MS);
+  const idle = await treeRss(running.pid);
 
   const { stored } = await running.stop();
   const submit = stats(storm.latencies);

@@ -197,7 +197,7 @@ const LINES: Line[] = [
       () => 1,
       true,
     ),
-    target: '40 s after the warm-up: ≤ 380 MB embedded, ≤ 150 MB Postgres',
+    target: '40 s after the storm: ≤ 380 MB embedded, ≤ 150 MB Postgres',
   },
   {
     metric: 'idle RSS, process tree',
