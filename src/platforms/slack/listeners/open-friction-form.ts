@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { PersonRef } from '../../../domain/people.ts';
 import { type FrictionPrefill, frictionFormView } from '../views/friction-form.ts';
+import { afterAcks } from './after-acks.ts';
 import type { ListenerDeps } from './deps.ts';
 
 /**
@@ -14,9 +15,9 @@ export async function openFrictionForm(
   request: { triggerId: string; actor: PersonRef; prefill: FrictionPrefill; sourceLink?: string | undefined },
 ): Promise<boolean> {
   try {
-    // The ack is out; let the acks of requests already waiting go out too before this one's reads (a burst of
-    // commands would otherwise wait for each other's form work). The trigger's 3 s leave room for one turn.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The ack is out; the acks of requests already waiting go out before this one's form work (the trigger's 3 s
+    // leave room for that).
+    await afterAcks();
     const defaults = await deps.friction.formDefaults(request.actor);
     await client.views.open({
       trigger_id: request.triggerId,
