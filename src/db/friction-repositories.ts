@@ -4,14 +4,20 @@
  */
 import type { Frequency, Impact } from '../domain/friction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { FrictionReport, FrictionRepository, NewFrictionReport, RecurringPatternRepository } from '../ports.ts';
+import type {
+  FrictionReport,
+  FrictionRepository,
+  NewFrictionReport,
+  OpenReportSummary,
+  RecurringPatternRepository,
+} from '../ports.ts';
 
 type Tx = Prisma.TransactionClient;
 
 type FrictionRow = Awaited<ReturnType<Tx['frictionReport']['findUniqueOrThrow']>>;
 
 function toReport(row: FrictionRow): FrictionReport {
-  const { submissionKey: _key, updatedAt: _updated, frequency, impact, ...rest } = row;
+  const { submissionKey: _key, titleWords: _words, updatedAt: _updated, frequency, impact, ...rest } = row;
   return { ...rest, frequency: frequency as Frequency, impact: impact as Impact };
 }
 
@@ -26,24 +32,32 @@ function insertReports(reports: readonly NewFrictionReport[], onConflict: Prisma
   const column = <K extends keyof NewFrictionReport>(key: K) => reports.map((r) => r[key]);
   return Prisma.sql`
     INSERT INTO friction_report (kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
-                                 source_link, reporter_person_id, submission_key, claim_token, status_changed_at)
+                                 source_link, reporter_person_id, submission_key, claim_token, status_changed_at,
+                                 title_words)
     SELECT kind::"FrictionKind", title, description, team, tool, tool_key, frequency, impact, related_sop,
-           source_link, reporter_person_id, submission_key, claim_token, status_changed_at
+           source_link, reporter_person_id, submission_key, claim_token, status_changed_at,
+           -- One text[] per report, passed as its JSON: Postgres has no arrays of arrays of different lengths.
+           ARRAY(SELECT jsonb_array_elements_text(title_words::jsonb))
     FROM unnest(${column('kind')}::text[], ${column('title')}::text[], ${column('description')}::text[],
                 ${column('team')}::text[], ${column('tool')}::text[], ${column('toolKey')}::text[],
                 ${column('frequency')}::text[], ${column('impact')}::text[], ${column('relatedSop')}::text[],
                 ${column('sourceLink')}::text[], ${column('reporterPersonId')}::int[],
                 ${column('submissionKey')}::text[], ${column('claimToken')}::text[],
-                ${reports.map((r) => r.statusChangedAt.toISOString())}::timestamptz[])
+                ${reports.map((r) => r.statusChangedAt.toISOString())}::timestamptz[],
+                ${reports.map((r) => JSON.stringify(r.titleWords))}::text[])
       WITH ORDINALITY AS r(kind, title, description, team, tool, tool_key, frequency, impact, related_sop,
-                           source_link, reporter_person_id, submission_key, claim_token, status_changed_at, n)
+                           source_link, reporter_person_id, submission_key, claim_token, status_changed_at,
+                           title_words, n)
     ORDER BY n
     ${onConflict}
     RETURNING number, submission_key, created_at`;
 }
 
 /** A report just stored: what was given, and what the database set. */
-function newReport({ submissionKey: _key, ...report }: NewFrictionReport, row: InsertedRow): FrictionReport {
+function newReport(
+  { submissionKey: _key, titleWords: _words, ...report }: NewFrictionReport,
+  row: InsertedRow,
+): FrictionReport {
   return {
     ...report,
     number: row.number,
@@ -127,13 +141,16 @@ export function frictionRepository(tx: Tx): FrictionRepository {
       });
       return rows.map(toReport);
     },
-    async openSummaries(limit) {
-      return tx.frictionReport.findMany({
-        where: { status: { in: [...OPEN] } },
-        orderBy: { number: 'asc' },
-        take: limit,
-        select: { number: true, title: true, tool: true, plusOnes: true },
-      });
+    async openSummaries(limit, near) {
+      // The oldest open reports, then only those sharing a tool or a title word with the new ones (a report stored
+      // before its words were kept has none, and is always sent): a handful of rows instead of hundreds.
+      return tx.$queryRaw<OpenReportSummary[]>`
+        SELECT number, title, tool, plus_ones AS "plusOnes"
+        FROM (SELECT number, title, tool, plus_ones, tool_key, title_words FROM friction_report
+              WHERE status IN ('new', 'triaged', 'analysing') ORDER BY number LIMIT ${limit}) AS oldest
+        WHERE tool_key = ANY(${[...near.toolKeys]}::text[]) OR title_words && ${[...near.words]}::text[]
+           OR cardinality(title_words) = 0
+        ORDER BY number`;
     },
     async aboutTool(toolKey, since) {
       const rows = await tx.frictionReport.findMany({

@@ -50,7 +50,11 @@ export type NewFrictionReport = Omit<
   | 'plusOnes'
   | 'version'
   | 'createdAt'
-> & { submissionKey: string };
+> & {
+  submissionKey: string;
+  /** The title's meaningful words (`likeness`), kept so "looks similar" can ask for the reports near a new one. */
+  titleWords: string[];
+};
 
 export type FrictionChanges = Partial<
   Pick<
@@ -87,8 +91,14 @@ export interface FrictionRepository {
   update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
   /** Open reports (new, triaged, analysing), oldest first, other than `except`. */
   open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
-  /** The first `limit` open reports, oldest first, as much as a "looks similar" offer needs. */
-  openSummaries(limit: number): Promise<OpenReportSummary[]>;
+  /**
+   * Of the first `limit` open reports, oldest first, the ones that may look like a report with one of these tool keys
+   * or title words (as much as a "looks similar" offer needs): a superset of those `alike` finds, never fewer.
+   */
+  openSummaries(
+    limit: number,
+    near: { toolKeys: readonly string[]; words: readonly string[] },
+  ): Promise<OpenReportSummary[]>;
   /** Reports about one tool or process created since a time, any status. */
   aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
   /** Reports in one of these statuses whose status has not changed since `before`, oldest first. */

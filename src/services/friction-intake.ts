@@ -159,7 +159,14 @@ export class FrictionIntake {
       accepted.filter((a) => created.has(a.submission.request.key)),
       usual,
     );
-    const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length)).map((o) => ({
+    // Only the open reports that share a tool or a title word with this group's come back: the others cannot look
+    // alike (`alike` needs one or the other).
+    const mine = [...stored.values()].map(likeness);
+    const near = {
+      toolKeys: [...new Set(mine.map((m) => m.toolKey))],
+      words: [...new Set(mine.flatMap((m) => [...m.words]))],
+    };
+    const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length, near)).map((o) => ({
       ...o,
       likeness: likeness(o),
     }));
@@ -193,6 +200,7 @@ export class FrictionIntake {
       team: input.team ?? null,
       tool: input.tool,
       toolKey: toolKey(input.tool),
+      titleWords: [...likeness(input).words],
       frequency: input.frequency,
       impact: input.impact,
       relatedSop: input.relatedSop ?? null,

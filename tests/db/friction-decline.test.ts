@@ -68,6 +68,7 @@ describe('friction decline lanes in the database', () => {
         team: null,
         tool: 'Scanner',
         toolKey: 'scanner',
+        titleWords: ['scanner', 'dies'],
         frequency: 'daily',
         impact: 'high',
         relatedSop: null,

@@ -14,6 +14,7 @@ const report = (over: Partial<NewFrictionReport> = {}): NewFrictionReport => ({
   team: null,
   tool: 'Inventory scanner',
   toolKey: 'inventory scanner',
+  titleWords: ['scanner', 'dies', '30', 'minutes'],
   frequency: 'daily',
   impact: 'high',
   relatedSop: null,
@@ -162,9 +163,32 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(await store.transaction((r) => r.friction.get(four?.number ?? 0))).toEqual(four);
     expect([...before].map(([key, m]) => [key, m.number, m.title])).toEqual([['g-2', 2, 'two']]);
     expect(await store.transaction((r) => r.friction.createNew([]))).toEqual({ created: new Map(), before: new Map() });
-    expect(await store.transaction((r) => r.friction.openSummaries(1))).toEqual([
+    const near = { toolKeys: ['inventory scanner'], words: [] };
+    expect(await store.transaction((r) => r.friction.openSummaries(1, near))).toEqual([
       { number: 1, title: 'one', tool: 'Inventory scanner', plusOnes: 0 },
     ]);
+  });
+
+  it('"looks similar" asks only for the oldest open reports that share a tool or a title word', async () => {
+    await store.transaction((r) =>
+      r.friction.createMany([
+        report({ title: 'Scanner freezes', tool: 'Scanner', toolKey: 'scanner', titleWords: ['scanner', 'freezes'] }),
+        report({ title: 'Label jams', tool: 'Printer', toolKey: 'printer', titleWords: ['label', 'jams'] }),
+        // Stored before the words were kept: always sent, the service decides.
+        report({ title: 'Old one', tool: 'Wiki', toolKey: 'wiki', titleWords: [] }),
+        report({ title: 'Wiki search', tool: 'Wiki', toolKey: 'wiki', titleWords: ['wiki', 'search'] }),
+        report({ title: 'Freezes again', tool: 'Handheld', toolKey: 'handheld', titleWords: ['freezes', 'again'] }),
+      ]),
+    );
+    await store.transaction((r) => r.friction.update(1, { status: 'declined' }));
+    const numbers = async (limit: number, near: { toolKeys: string[]; words: string[] }) =>
+      (await store.transaction((r) => r.friction.openSummaries(limit, near))).map((o) => o.number);
+    // Report 1 is no longer open; 2 shares nothing; 3 has no words kept; 4 shares the tool; 5 shares "freezes".
+    expect(await numbers(10, { toolKeys: ['wiki'], words: ['freezes'] })).toEqual([3, 4, 5]);
+    expect(await numbers(10, { toolKeys: ['printer'], words: [] })).toEqual([2, 3]);
+    expect(await numbers(10, { toolKeys: [], words: ['nothing'] })).toEqual([3]);
+    // The window is the oldest open reports (2, 3, 4), filtered after.
+    expect(await numbers(3, { toolKeys: [], words: ['freezes', 'search'] })).toEqual([3, 4]);
   });
 
   it('identifies many people at once: one person per identity, new ones created, names kept current', async () => {

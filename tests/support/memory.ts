@@ -594,7 +594,7 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       }
       return { created, before };
     },
-    async openSummaries(limit) {
+    async openSummaries(limit, _near) {
       return (await repository.open({ limit })).map(({ number, title, tool, plusOnes }) => ({
         number,
         title,
@@ -607,8 +607,10 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
         throw new Error('Unique constraint failed on the fields: (`submission_key`)');
       }
       const now = clock.now();
+      // The title's words serve the database's "near" filter; this fake hands every open report to the service.
+      const { titleWords: _words, ...fields } = report;
       const created: StoredFrictionReport = {
-        ...structuredClone(report),
+        ...structuredClone(fields),
         number: seq.friction++,
         status: 'new',
         ownerPersonId: null,
