@@ -55,7 +55,12 @@ export class PgliteWorker {
 
   /** Starts PGlite in a worker thread; resolves once it is open, rejects with PGlite's own error otherwise. */
   static async start(data: PgliteWorkerData): Promise<PgliteWorker> {
-    const worker = new Worker(workerFile(), { workerData: data });
+    const worker = new Worker(workerFile(), {
+      workerData: data,
+      // The worker's own JavaScript only passes queries and results on (PGlite's memory is WebAssembly's, apart):
+      // a young generation of 8 MB instead of V8's 32 MB serves it, and keeps ~25 MB less resident.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: { ready?: boolean; error?: WorkerError }) => {
         if (message.ready === undefined) return;
