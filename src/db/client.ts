@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
 import { PgliteWorker } from './pglite-remote.ts';
 import type { PgliteWorkerData } from './pglite-worker.ts';
 
@@ -48,11 +48,7 @@ const POOL_MAX = 10;
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     // Loaded only for Postgres (the embedded database's adapter lives on its worker thread).
-    const [{ PrismaPg }, { default: pg }, { PrismaClient }] = await Promise.all([
-      import('@prisma/adapter-pg'),
-      import('pg'),
-      loadPrisma(),
-    ]);
+    const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
     // The pool is made here, not inside the adapter, so that its state can be read; the adapter still ends it.
     const pool = new pg.Pool({ connectionString: target.url, max: POOL_MAX });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
@@ -122,10 +118,6 @@ export async function openPgliteWorker(
   data: Omit<PgliteWorkerData, 'settings'> & { settings?: string[] },
 ): Promise<Database> {
   const starting = PgliteWorker.start({ settings: EMBEDDED_SETTINGS, ...data });
-  starting.catch(() => {}); // awaited below, once Prisma is loaded
-  // Prisma's client is loaded once the worker is on its way: PGlite's start (most of the embedded database's) runs
-  // meanwhile on its own thread.
-  const { PrismaClient } = await loadPrisma();
   const factory = PgliteWorker.factoryOnceStarted(starting);
   const prisma = new PrismaClient({ adapter: factory as unknown as PrismaPGlite });
   // Prisma compiles its query compiler (WebAssembly) on this thread while PGlite starts on the worker's: the two
@@ -149,7 +141,7 @@ export async function openPgliteWorker(
 
 /** PGlite on the calling thread: for tools that hold the PGlite object itself (dumps in the test set-up). */
 export async function wrapPglite(pglite: PGlite): Promise<Database> {
-  const [{ PrismaPGlite }, { PrismaClient }] = await Promise.all([import('pglite-prisma-adapter'), loadPrisma()]);
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   // The adapter bundles its own copy of the driver-adapter types; the runtime contract is the same.
   const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter: adapterFactory as unknown as PrismaPGlite });
@@ -164,9 +156,6 @@ export async function wrapPglite(pglite: PGlite): Promise<Database> {
     },
   };
 }
-
-/** Prisma's generated client: loaded when a database is opened, not with this module (it is most of its weight). */
-const loadPrisma = () => import('../generated/prisma/client.ts');
 
 /** Wraps a factory so that every connection it opened can be disposed of afterwards. */
 function disposable(factory: SqlMigrationAwareDriverAdapterFactory) {
