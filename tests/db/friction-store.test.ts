@@ -4,6 +4,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PrismaStore } from '../../src/db/store.ts';
 import type { NewFrictionReport } from '../../src/ports.ts';
+import { FrictionService } from '../../src/services/friction.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
 
 let submissions = 0;
@@ -189,6 +190,36 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(await numbers(10, { toolKeys: [], words: ['nothing'] })).toEqual([3]);
     // The window is the oldest open reports (2, 3, 4), filtered after.
     expect(await numbers(3, { toolKeys: [], words: ['freezes', 'search'] })).toEqual([3, 4]);
+  });
+
+  it('two replicas storing the same submissions at the same moment: one report each, both told its number', async () => {
+    const clock = { now: () => new Date() };
+    const replica = () =>
+      new FrictionService(
+        new PrismaStore(db.prisma),
+        clock,
+        { recurrenceThreshold: 3, recurrenceWindowDays: 14 },
+        () => 'claim-token-123456',
+      );
+    const [a, b] = [replica(), replica()];
+    const form = (i: number) => ({
+      kind: 'tool_friction',
+      title: `Label printer ${i} jams`,
+      description: 'It jams on every tenth label.',
+      tool: `Printer ${i}`,
+      frequency: 'daily',
+      impact: 'high',
+    });
+    const send = (service: FrictionService, i: number) =>
+      service.submit({ actor: { platform: 'slack', externalId: `U${i}` }, key: `slack:view:V${i}:h1` }, form(i));
+    // Each submission sent to both replicas at once (Slack's retry reaching another replica), ten of them together.
+    const answers = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [send(a, i), send(b, i)]));
+    const numbers = answers.map((answer) => (answer.ok ? answer.number : Number.NaN));
+    for (let i = 0; i < 10; i++) expect(numbers[2 * i]).toBe(numbers[2 * i + 1]);
+    expect(new Set(numbers).size).toBe(10);
+    const stored = await db.prisma.frictionReport.findMany({ select: { number: true, submissionKey: true } });
+    expect(stored.map((r) => r.number).sort((x, y) => x - y)).toEqual([...new Set(numbers)].sort((x, y) => x - y));
+    expect(await db.prisma.event.count({ where: { action: 'friction.submitted' } })).toBe(10);
   });
 
   it('identifies many people at once: one person per identity, new ones created, names kept current', async () => {
