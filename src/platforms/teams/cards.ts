@@ -12,9 +12,10 @@ import {
 } from '../../domain/message.ts';
 import { chartElements } from './cards/chart.ts';
 import { documentElements } from './cards/document.ts';
+import type { CardElement } from './cards/element.ts';
 import { CHANGE_REQUEST_COMMAND, FRICTION_COMMAND } from './ids.ts';
 
-export type CardElement = Record<string, unknown>;
+export type { CardElement } from './cards/element.ts';
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';

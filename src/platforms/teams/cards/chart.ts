@@ -10,7 +10,7 @@
  * under the chart names those cells, and the fallback writes "too few to show" in their place.
  */
 import { type Chart, formatChartValue, gapText, hiddenCells } from '../../../domain/chart.ts';
-import type { CardElement } from '../cards.ts';
+import type { CardElement } from './element.ts';
 
 /** Chart values keep two decimals at most: enough to read, and no float noise in the card. */
 const point = (value: number) => Math.round(value * 100) / 100;
