@@ -16,9 +16,9 @@ import { isActive } from '../domain/constraint.ts';
 import { CoeError } from '../domain/errors.ts';
 import { frictionId } from '../domain/friction.ts';
 import type { Message } from '../domain/message.ts';
-import { PLATFORMS } from '../domain/people.ts';
 import type { ChangeRequest, Repositories } from '../ports.ts';
 import { proposalView } from './change-text.ts';
+import { reviewChannels } from './review-thread.ts';
 
 export type ChangeSubmitResult =
   | { ok: false; errors: ChangeFieldErrors }
@@ -70,8 +70,7 @@ export async function checkChangeForm(
 
 /** What the requester is told once their request is stored. */
 export async function changeSubmitted(repos: Repositories, change: ChangeRequest): Promise<ChangeSubmitResult> {
-  let reviewChannel = false;
-  for (const platform of PLATFORMS) reviewChannel ||= (await repos.reviewChannels.get(platform)) !== undefined;
+  const reviewChannel = (await reviewChannels(repos)).size > 0;
   return {
     ok: true,
     number: change.number,

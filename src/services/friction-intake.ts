@@ -12,7 +12,6 @@ import {
   frictionId,
   type Likeness,
   likeness,
-  toolKey,
   validateFriction,
 } from '../domain/friction.ts';
 import { confirmationMessage, recurringPatternMessage, reviewMessage } from '../domain/friction-messages.ts';
@@ -161,10 +160,10 @@ export class FrictionIntake {
     );
     // Only the open reports that share a tool or a title word with this group's come back: the others cannot look
     // alike (`alike` needs one or the other).
-    const mine = [...stored.values()].map(likeness);
+    const mine = new Map([...stored].map(([key, report]) => [key, likeness(report)]));
     const near = {
-      toolKeys: [...new Set(mine.map((m) => m.toolKey))],
-      words: [...new Set(mine.flatMap((m) => [...m.words]))],
+      toolKeys: [...new Set([...mine.values()].map((m) => m.toolKey))],
+      words: [...new Set([...mine.values()].flatMap((m) => [...m.words]))],
     };
     const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length, near)).map((o) => ({
       ...o,
@@ -172,7 +171,8 @@ export class FrictionIntake {
     }));
     return items.map((item, index) => {
       const report = stored.get(item.request.key);
-      const result = results[index] ?? (report && this.confirmation(report, open, channels.size > 0));
+      const like = mine.get(item.request.key);
+      const result = results[index] ?? (report && like && this.confirmation(report, like, open, channels.size > 0));
       // Another replica storing the same submission at this very moment: the retry on its own finds its report.
       if (!result) throw new Error(`friction intake: submission ${item.request.key} has no outcome`);
       return result;
@@ -193,23 +193,26 @@ export class FrictionIntake {
     const people = await repos.people.identifyMany(named.map((a) => a.submission.request.actor));
     for (const [i, a] of named.entries()) a.reporter = people[i];
     const now = this.clock.now();
-    const rows: NewFrictionReport[] = accepted.map(({ submission, input, reporter }) => ({
-      kind: input.kind,
-      title: input.title,
-      description: input.description,
-      team: input.team ?? null,
-      tool: input.tool,
-      toolKey: toolKey(input.tool),
-      titleWords: [...likeness(input).words],
-      frequency: input.frequency,
-      impact: input.impact,
-      relatedSop: input.relatedSop ?? null,
-      sourceLink: input.sourceLink ?? null,
-      reporterPersonId: reporter?.id ?? null,
-      submissionKey: submission.request.key,
-      claimToken: this.newToken(),
-      statusChangedAt: now,
-    }));
+    const rows: NewFrictionReport[] = accepted.map(({ submission, input, reporter }) => {
+      const { toolKey, words } = likeness(input);
+      return {
+        kind: input.kind,
+        title: input.title,
+        description: input.description,
+        team: input.team ?? null,
+        tool: input.tool,
+        toolKey,
+        titleWords: [...words],
+        frequency: input.frequency,
+        impact: input.impact,
+        relatedSop: input.relatedSop ?? null,
+        sourceLink: input.sourceLink ?? null,
+        reporterPersonId: reporter?.id ?? null,
+        submissionKey: submission.request.key,
+        claimToken: this.newToken(),
+        statusChangedAt: now,
+      };
+    });
     const { created, before } = await repos.friction.createNew(rows);
     const stored = new Map([...before, ...created]);
     if (created.size === 0) return { stored, created: new Set() };
@@ -291,10 +294,10 @@ export class FrictionIntake {
 
   private confirmation(
     report: FrictionReport,
+    mine: Likeness,
     open: (OpenReportSummary & { likeness: Likeness })[],
     reviewChannel: boolean,
   ): SubmitResult {
-    const mine = likeness(report);
     const similar = open
       .filter((other) => other.number !== report.number)
       .slice(0, SIMILAR_SCAN)
