@@ -147,7 +147,7 @@ export function frictionRepository(tx: Tx): FrictionRepository {
       return tx.$queryRaw<OpenReportSummary[]>`
         SELECT number, title, tool, plus_ones AS "plusOnes"
         FROM (SELECT number, title, tool, plus_ones, tool_key, title_words FROM friction_report
-              WHERE status = ANY(${[...OPEN]}::"FrictionStatus"[]) ORDER BY number LIMIT ${limit}) AS oldest
+              WHERE status::text = ANY(${[...OPEN]}::text[]) ORDER BY number LIMIT ${limit}) AS oldest
         WHERE tool_key = ANY(${[...near.toolKeys]}::text[]) OR title_words && ${[...near.words]}::text[]
            OR cardinality(title_words) = 0
         ORDER BY number`;
