@@ -2,15 +2,9 @@
  * The Prisma repositories of friction intake: reports (one at a time, or a group of submissions in a few statements)
  * and the recurring-pattern alerts they raise. Each works inside the caller's transaction.
  */
-import type { Frequency, Impact } from '../domain/friction.ts';
+import { type Frequency, type Impact, OPEN_STATUSES } from '../domain/friction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type {
-  FrictionReport,
-  FrictionRepository,
-  NewFrictionReport,
-  OpenReportSummary,
-  RecurringPatternRepository,
-} from '../ports.ts';
+import type { FrictionReport, FrictionRepository, NewFrictionReport, RecurringPatternRepository } from '../ports.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -74,8 +68,15 @@ function newReport(
   };
 }
 
+/**
+ * The open reports, written as the predicate of `friction_report_open_number_idx` (the planner uses a partial index
+ * only for a query that states its condition): constants, not a parameter.
+ */
+export const IS_OPEN = Prisma.raw(`status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+
+type SummaryTuple = [number, string, string, number, string, string[]];
+
 export function frictionRepository(tx: Tx): FrictionRepository {
-  const OPEN = ['new', 'triaged', 'analysing'] as const;
   return {
     async create(report) {
       return toReport(await tx.frictionReport.create({ data: report }));
@@ -135,7 +136,7 @@ export function frictionRepository(tx: Tx): FrictionRepository {
     },
     async open(options = {}) {
       const rows = await tx.frictionReport.findMany({
-        where: { status: { in: [...OPEN] }, ...(options.except ? { number: { not: options.except } } : {}) },
+        where: { status: { in: [...OPEN_STATUSES] }, ...(options.except ? { number: { not: options.except } } : {}) },
         orderBy: { number: 'asc' },
         ...(options.limit ? { take: options.limit } : {}),
       });
@@ -143,14 +144,22 @@ export function frictionRepository(tx: Tx): FrictionRepository {
     },
     async openSummaries(limit, near) {
       // The oldest open reports, then only those sharing a tool or a title word with the new ones (a report stored
-      // before its words were kept has none, and is always sent): a handful of rows instead of hundreds.
-      return tx.$queryRaw<OpenReportSummary[]>`
-        SELECT number, title, tool, plus_ones AS "plusOnes"
+      // before its words were kept has none, and is always sent). They come as one JSON value, not a row each: a
+      // few hundred rows cost more to pass through the driver and Prisma than to find.
+      const [found] = await tx.$queryRaw<{ open: SummaryTuple[] | null }[]>`
+        SELECT json_agg(json_build_array(number, title, tool, plus_ones, tool_key, title_words) ORDER BY number) AS open
         FROM (SELECT number, title, tool, plus_ones, tool_key, title_words FROM friction_report
-              WHERE status::text = ANY(${[...OPEN]}::text[]) ORDER BY number LIMIT ${limit}) AS oldest
+              WHERE ${IS_OPEN} ORDER BY number LIMIT ${limit}) AS oldest
         WHERE tool_key = ANY(${[...near.toolKeys]}::text[]) OR title_words && ${[...near.words]}::text[]
-           OR cardinality(title_words) = 0
-        ORDER BY number`;
+           OR cardinality(title_words) = 0`;
+      return (found?.open ?? []).map(([number, title, tool, plusOnes, toolKey, titleWords]) => ({
+        number,
+        title,
+        tool,
+        plusOnes,
+        toolKey,
+        titleWords,
+      }));
     },
     async aboutTool(toolKey, since) {
       const rows = await tx.frictionReport.findMany({

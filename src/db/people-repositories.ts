@@ -127,9 +127,9 @@ function identitiesWithPeople(tx: Tx, refs: readonly PersonRef[]): Promise<Found
   return tx.$queryRaw<FoundIdentity[]>`
     SELECT i.platform::text AS platform, i.external_id AS "externalId",
            p.id, p.layer::text AS layer, p.display_name AS "displayName", p.last_team AS "lastTeam"
-    FROM platform_identity i JOIN person p ON p.id = i.person_id
-    WHERE (i.platform::text, i.external_id) IN (
-      SELECT * FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[]))`;
+    FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[]) AS w(platform, external_id)
+    JOIN platform_identity i ON i.platform = w.platform::"Platform" AND i.external_id = w.external_id
+    JOIN person p ON p.id = i.person_id`;
 }
 
 /** The name to keep: the platform's display name when it gives one; a handle only where there is no name yet. */

@@ -58,8 +58,9 @@ export const STATUS_LABELS: Record<FrictionStatus, string> = {
   declined: 'Declined',
   duplicate: 'Duplicate',
 };
-const OPEN: readonly FrictionStatus[] = ['new', 'triaged', 'analysing'];
-export const isOpen = (status: FrictionStatus) => OPEN.includes(status);
+/** The statuses of a report still in the loop (the database keeps an index of exactly these reports). */
+export const OPEN_STATUSES = ['new', 'triaged', 'analysing'] as const satisfies readonly FrictionStatus[];
+export const isOpen = (status: FrictionStatus) => (OPEN_STATUSES as readonly FrictionStatus[]).includes(status);
 
 /** Field limits: what the forms enforce and what the review message can show within Slack's and Teams' limits. */
 export const LIMITS = {
@@ -184,6 +185,14 @@ export interface Likeness {
 
 export function likeness(report: { tool: string; title: string }): Likeness {
   return { toolKey: toolKey(report.tool), words: words(report.title) };
+}
+
+/** The likeness of a stored report from what was kept with it; from its title for a report stored before its words were. */
+export function keptLikeness(report: { toolKey: string; titleWords: readonly string[]; title: string }): Likeness {
+  return {
+    toolKey: report.toolKey,
+    words: report.titleWords.length > 0 ? new Set(report.titleWords) : words(report.title),
+  };
 }
 
 /** A report "looks like" another when it is about the same tool or process, or its title is close. */

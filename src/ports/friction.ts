@@ -109,7 +109,10 @@ export interface FrictionRepository {
   supporters(number: number): Promise<number[]>;
 }
 
-export type OpenReportSummary = Pick<FrictionReport, 'number' | 'title' | 'tool' | 'plusOnes'>;
+/** `titleWords` is empty for a report stored before its words were kept. */
+export type OpenReportSummary = Pick<FrictionReport, 'number' | 'title' | 'tool' | 'plusOnes' | 'toolKey'> & {
+  titleWords: string[];
+};
 
 export interface RecurringPatternRepository {
   /**

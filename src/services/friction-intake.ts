@@ -10,6 +10,7 @@ import {
   type FieldErrors,
   type FrictionInput,
   frictionId,
+  keptLikeness,
   type Likeness,
   likeness,
   validateFriction,
@@ -167,7 +168,7 @@ export class FrictionIntake {
     };
     const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length, near)).map((o) => ({
       ...o,
-      likeness: likeness(o),
+      likeness: keptLikeness(o),
     }));
     return items.map((item, index) => {
       const report = stored.get(item.request.key);
@@ -298,12 +299,15 @@ export class FrictionIntake {
     open: (OpenReportSummary & { likeness: Likeness })[],
     reviewChannel: boolean,
   ): SubmitResult {
-    const similar = open
-      .filter((other) => other.number !== report.number)
-      .slice(0, SIMILAR_SCAN)
-      .filter((other) => other.number < report.number && alike(mine, other.likeness))
-      .slice(-SIMILAR_OFFERS)
-      .reverse();
+    // The newest alike reports older than this one, among the first SIMILAR_SCAN open reports other than it (`open` is
+    // in number order: the older ones come first, so this one never shifts them).
+    const similar: OpenReportSummary[] = [];
+    let end = open.findIndex((other) => other.number >= report.number);
+    end = Math.min(SIMILAR_SCAN, end === -1 ? open.length : end);
+    for (let i = end - 1; i >= 0 && similar.length < SIMILAR_OFFERS; i--) {
+      const other = open[i] as (typeof open)[number];
+      if (alike(mine, other.likeness)) similar.push(other);
+    }
     return {
       ok: true,
       number: report.number,

@@ -2,7 +2,9 @@
  * The friction repositories on PGlite and real Postgres: numbering, locking, lists, supporters and the pattern lock.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IS_OPEN } from '../../src/db/friction-repositories.ts';
 import { PrismaStore } from '../../src/db/store.ts';
+import { FRICTION_STATUSES, OPEN_STATUSES } from '../../src/domain/friction.ts';
 import type { NewFrictionReport } from '../../src/ports.ts';
 import { FrictionService } from '../../src/services/friction.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
@@ -166,7 +168,14 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(await store.transaction((r) => r.friction.createNew([]))).toEqual({ created: new Map(), before: new Map() });
     const near = { toolKeys: ['inventory scanner'], words: [] };
     expect(await store.transaction((r) => r.friction.openSummaries(1, near))).toEqual([
-      { number: 1, title: 'one', tool: 'Inventory scanner', plusOnes: 0 },
+      {
+        number: 1,
+        title: 'one',
+        tool: 'Inventory scanner',
+        plusOnes: 0,
+        toolKey: 'inventory scanner',
+        titleWords: ['scanner', 'dies', '30', 'minutes'],
+      },
     ]);
   });
 
@@ -190,6 +199,21 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(await numbers(10, { toolKeys: [], words: ['nothing'] })).toEqual([3]);
     // The window is the oldest open reports (2, 3, 4), filtered after.
     expect(await numbers(3, { toolKeys: [], words: ['freezes', 'search'] })).toEqual([3, 4]);
+  });
+
+  it('the open reports\' index holds exactly the open statuses, and the "looks similar" read can use it', async () => {
+    const [index] = await db.prisma.$queryRaw<{ indexdef: string }[]>`
+      SELECT indexdef FROM pg_indexes WHERE indexname = 'friction_report_open_number_idx'`;
+    const listed = FRICTION_STATUSES.filter((status) => index?.indexdef.includes(`'${status}'`));
+    expect(listed).toEqual([...OPEN_STATUSES]);
+    // With the alternatives priced out, a plan over the index exists only if the query states the index's condition.
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      await tx.$executeRaw`SET LOCAL enable_bitmapscan = off`;
+      return tx.$queryRaw<{ 'QUERY PLAN': string }[]>`
+        EXPLAIN SELECT number FROM friction_report WHERE ${IS_OPEN} ORDER BY number LIMIT 5`;
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('friction_report_open_number_idx');
   });
 
   it('two replicas storing the same submissions at the same moment: one report each, both told its number', async () => {

@@ -595,11 +595,14 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       return { created, before };
     },
     async openSummaries(limit, _near) {
-      return (await repository.open({ limit })).map(({ number, title, tool, plusOnes }) => ({
+      // No title words kept here (as for a report stored before they were): the service works them out.
+      return (await repository.open({ limit })).map(({ number, title, tool, plusOnes, toolKey }) => ({
         number,
         title,
         tool,
         plusOnes,
+        toolKey,
+        titleWords: [],
       }));
     },
     async create(report) {
