@@ -15,7 +15,7 @@ import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
 import { exportRoute } from './export-endpoint.ts';
 import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type RequestObserver, type Routes } from './http.ts';
-import { cronRules, staticJobs, syncAuditJobs } from './jobs/index.ts';
+import { cronRules, databaseJobs, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
 import { metricsRoute } from './metrics-endpoint.ts';
@@ -206,6 +206,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   await core.reach.sweep(clock.now());
   await releases.resume();
   for (const job of staticJobs(core, config.schedules)) await scheduler.add(job);
+  for (const job of databaseJobs(database.maintain, config.schedules.databaseMaintenance)) await scheduler.add(job);
   await syncAuditJobs(scheduler, core.audits);
   auditPlansChanged = () => {
     syncAuditJobs(scheduler, core.audits).catch((error: unknown) =>

@@ -108,6 +108,7 @@ const schema = z
     STALE_NUDGE_SCHEDULE: cronExpression('0 10 * * *'),
     METRICS_DIGEST_SCHEDULE: cronExpression('0 9 * * 1'),
     CONSTRAINT_SUMMARY_SCHEDULE: cronExpression('0 9 1 * *'),
+    DATABASE_MAINTENANCE_SCHEDULE: cronExpression('30 3 * * *'),
     STALE_TRIAGE_DAYS: wholeNumber(2, 1, 60, 'working days, e.g. 2'),
     STALE_PROGRESS_DAYS: wholeNumber(10, 1, 120, 'working days, e.g. 10'),
     // Never below 3: a group of two gives each person away to the other.
@@ -224,7 +225,14 @@ export interface Config {
   change: { quorum: number };
   /** Working days and hours in `timeZone`: reminders and nudges go out only then. */
   calendar: WorkCalendar;
-  schedules: { trainingReminders: string; staleNudges: string; metricsDigest: string; constraintSummary: string };
+  schedules: {
+    trainingReminders: string;
+    staleNudges: string;
+    metricsDigest: string;
+    constraintSummary: string;
+    /** The embedded database's VACUUM and ANALYZE (Postgres' autovacuum does it there). */
+    databaseMaintenance: string;
+  };
   training: { maxReminders: number };
   stale: { triageDays: number; progressDays: number };
   /** No team-level figure about fewer than `minGroup` people (DOMAIN.md privacy rules). */
@@ -285,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleNudges: e.STALE_NUDGE_SCHEDULE,
       metricsDigest: e.METRICS_DIGEST_SCHEDULE,
       constraintSummary: e.CONSTRAINT_SUMMARY_SCHEDULE,
+      databaseMaintenance: e.DATABASE_MAINTENANCE_SCHEDULE,
     },
     training: { maxReminders: e.TRAINING_MAX_REMINDERS },
     stale: { triageDays: e.STALE_TRIAGE_DAYS, progressDays: e.STALE_PROGRESS_DAYS },

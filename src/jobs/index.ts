@@ -1,7 +1,7 @@
 /**
  * The bot's scheduled jobs, each one service call: training reminders, nudges about reports that wait too long, the
- * weekly metrics digest, the monthly summary to executives of what serves their constraints, and one job per active
- * audit plan (kept in step with the plans as they are added).
+ * weekly metrics digest, the monthly summary to executives of what serves their constraints, one job per active
+ * audit plan (kept in step with the plans as they are added), and the embedded database's upkeep.
  */
 import cron from 'node-cron';
 import type { AuditService, ScheduleRules } from '../services/audit.ts';
@@ -15,6 +15,7 @@ export const JOB_NAMES = {
   staleNudges: 'stale-nudges',
   metricsDigest: 'metrics-digest',
   constraintSummary: 'constraint-summary',
+  databaseMaintenance: 'database-maintenance',
 } as const;
 
 /** Audit plan jobs are named after their plan. */
@@ -49,6 +50,11 @@ export function staticJobs(
       run: (fireTime) => services.metrics.constraintSummaries(fireTime),
     },
   ];
+}
+
+/** The embedded database's upkeep; none on Postgres, whose autovacuum does it (`Database.maintain`). */
+export function databaseJobs(maintain: (() => Promise<string>) | undefined, schedule: string): Job[] {
+  return maintain ? [{ name: JOB_NAMES.databaseMaintenance, schedule, run: maintain }] : [];
 }
 
 /** One job per active audit plan, firing on the plan's own schedule. */
