@@ -8,7 +8,9 @@ import {
   type FrictionStatus,
   frictionId,
   isOpen,
+  keptLikeness,
   LIMITS,
+  likeness,
   looksAlike,
   parseFrictionId,
   titleSimilarity,
@@ -241,6 +243,17 @@ describe('titleSimilarity and looksAlike', () => {
         { tool: 'Scanner B', title: 'Scanner slow' },
       ),
     ).toBe(false); // 1 of 5 words
+  });
+
+  it('compares a stored report by the words kept with it, or by its title when none were kept', () => {
+    const title = 'Scanner dies after 30 minutes';
+    const fresh = likeness({ tool: 'Scanner A', title });
+    // As stored: the tool key and the words the title had when it was stored.
+    expect(keptLikeness({ toolKey: 'scanner a', titleWords: [...fresh.words], title })).toEqual(fresh);
+    // Stored before the words were kept: worked out from the title.
+    expect(keptLikeness({ toolKey: 'scanner a', titleWords: [], title })).toEqual(fresh);
+    // The kept words are what counts (a title is never edited, so they only differ in this test).
+    expect(keptLikeness({ toolKey: 'scanner a', titleWords: ['printer'], title }).words).toEqual(new Set(['printer']));
   });
 });
 
