@@ -87,7 +87,7 @@ export interface PeopleRepository {
   /** The person's identities, so a message can reach them on the platforms they use. */
   identitiesOf(personId: number): Promise<PersonRef[]>;
   get(personId: number): Promise<(Person & { lastTeam: string | null }) | undefined>;
-  rememberTeam(personId: number, team: string): Promise<void>;
+  rememberTeams(teams: readonly { personId: number; team: string }[]): Promise<void>;
   /** Records the name a platform gives for someone the bot knows; false when it knows nobody by that identity. */
   rename(ref: PersonRef, displayName: string): Promise<boolean>;
   /** Everyone in these layers, by id. */

@@ -57,22 +57,27 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       const people = new Map<string, Person & { lastTeam: string | null }>(
         found.map(({ platform, externalId, ...person }) => [keyOf({ platform, externalId }), person]),
       );
+      // A first day's burst is mostly people the bot has never seen: they are made together, in one statement, and
+      // the names that changed are written together too, rather than a few statements per person.
+      const unknown = [...wanted].filter(([key]) => !people.has(key)).map(([, ref]) => ref);
+      for (const made of await createPeople(tx, unknown)) {
+        const { platform, externalId, ...person } = made;
+        people.set(keyOf({ platform, externalId }), { ...person, lastTeam: null });
+      }
+      const renamed: { id: number; displayName: string }[] = [];
       for (const [key, ref] of wanted) {
-        const person = people.get(key);
-        if (!person) {
-          people.set(
-            key,
-            await tx.person.create({
-              data: {
-                displayName: ref.displayName ?? ref.handle ?? null,
-                identities: { create: { platform: ref.platform, externalId: ref.externalId } },
-              },
-            }),
-          );
-        } else if (betterName(person.displayName, ref) !== person.displayName) {
-          person.displayName = betterName(person.displayName, ref);
-          await tx.person.update({ where: { id: person.id }, data: { displayName: person.displayName } });
+        const person = people.get(key) as Person & { lastTeam: string | null };
+        const name = betterName(person.displayName, ref);
+        if (name !== person.displayName && name !== null) {
+          person.displayName = name;
+          renamed.push({ id: person.id, displayName: name });
         }
+      }
+      if (renamed.length > 0) {
+        await tx.$executeRaw`
+          UPDATE person SET display_name = r.name
+          FROM unnest(${renamed.map((r) => r.id)}::int[], ${renamed.map((r) => r.displayName)}::text[]) AS r(id, name)
+          WHERE person.id = r.id`;
       }
       return refs.map((ref) => {
         const { id, layer, displayName, lastTeam } = people.get(keyOf(ref)) as NonNullable<
@@ -108,8 +113,12 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       });
       return true;
     },
-    async rememberTeam(personId: number, team: string) {
-      await tx.person.update({ where: { id: personId }, data: { lastTeam: team } });
+    async rememberTeams(teams) {
+      if (teams.length === 0) return;
+      await tx.$executeRaw`
+        UPDATE person SET last_team = t.team
+        FROM unnest(${teams.map((t) => t.personId)}::int[], ${teams.map((t) => t.team)}::text[]) AS t(id, team)
+        WHERE person.id = t.id`;
     },
     async withLayers(layers) {
       const rows = await tx.person.findMany({ where: { layer: { in: [...layers] } }, orderBy: { id: 'asc' } });
@@ -130,6 +139,30 @@ function identitiesWithPeople(tx: Tx, refs: readonly PersonRef[]): Promise<Found
     FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[]) AS w(platform, external_id)
     JOIN platform_identity i ON i.platform = w.platform::"Platform" AND i.external_id = w.external_id
     JOIN person p ON p.id = i.person_id`;
+}
+
+/**
+ * New people, each with their identity, in one statement: their ids are drawn first, so both rows of each person are
+ * written from the same line. Answers one row per ref, in no particular order.
+ */
+async function createPeople(
+  tx: Tx,
+  refs: readonly PersonRef[],
+): Promise<{ platform: Platform; externalId: string; id: number; layer: Layer; displayName: string | null }[]> {
+  if (refs.length === 0) return [];
+  return tx.$queryRaw`
+    WITH wanted AS MATERIALIZED (
+      SELECT nextval(pg_get_serial_sequence('person', 'id'))::int AS id, w.platform, w.external_id, w.name
+      FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[],
+                  ${refs.map((r) => r.displayName ?? r.handle ?? null)}::text[]) AS w(platform, external_id, name)),
+    people AS (
+      INSERT INTO person (id, display_name) SELECT id, name FROM wanted
+      RETURNING id, layer::text AS layer, display_name),
+    identities AS (
+      INSERT INTO platform_identity (platform, external_id, person_id)
+      SELECT platform::"Platform", external_id, id FROM wanted)
+    SELECT w.platform, w.external_id AS "externalId", p.id, p.layer, p.display_name AS "displayName"
+    FROM wanted w JOIN people p ON p.id = w.id`;
 }
 
 /** The name to keep: the platform's display name when it gives one; a handle only where there is no name yet. */

@@ -260,10 +260,10 @@ export class FrictionIntake {
       if (!reporter || !input.team) continue;
       chosen.set(reporter.id, { team: input.team, was: reporter.lastTeam, actor: submission.request.actor });
     }
-    for (const [personId, { team, was, actor }] of chosen) {
-      if (team !== was) await repos.people.rememberTeam(personId, team);
-      usual.set(personKey(actor), team);
-    }
+    await repos.people.rememberTeams(
+      [...chosen].filter(([, { team, was }]) => team !== was).map(([personId, { team }]) => ({ personId, team })),
+    );
+    for (const { team, actor } of chosen.values()) usual.set(personKey(actor), team);
   }
 
   private async alertOnRecurrence(

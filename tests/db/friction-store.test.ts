@@ -261,6 +261,25 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(new Set(people.map((p) => p.id)).size).toBe(3);
     expect((await store.transaction((r) => r.people.get(known.id)))?.displayName).toBe('Ada');
     expect(await store.transaction((r) => r.people.identifyMany([]))).toEqual([]);
+
+    // Newcomers are made together (one statement): each with their identity and name, found again afterwards, and
+    // someone made later still gets a new id.
+    const refs = [
+      { platform: 'slack', externalId: 'N1', displayName: 'Nia' },
+      { platform: 'teams', externalId: 'N2', handle: 'noor' },
+      { platform: 'slack', externalId: 'N3' },
+    ] as const;
+    const newcomers = await store.transaction((r) => r.people.identifyMany(refs));
+    expect(newcomers.map((p) => [p.layer, p.displayName, p.lastTeam])).toEqual([
+      ['worker', 'Nia', null],
+      ['worker', 'noor', null],
+      ['worker', null, null],
+    ]);
+    for (const [i, ref] of refs.entries()) {
+      expect((await store.transaction((r) => r.people.find(ref)))?.id).toBe(newcomers[i]?.id);
+    }
+    const later = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'N4' }));
+    expect(later.id).toBeGreaterThan(Math.max(...newcomers.map((p) => p.id)));
   });
 
   it('keeps names: a display name wins, a handle only names someone nameless; rename never creates', async () => {
@@ -287,7 +306,21 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
 
   it('remembers the team of a person who reported openly', async () => {
     const person = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U9' }));
-    await store.transaction((r) => r.people.rememberTeam(person.id, 'Warehouse'));
+    const other = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U8' }));
+    const bystander = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U7' }));
+    await store.transaction((r) =>
+      r.people.rememberTeams([
+        { personId: person.id, team: 'Warehouse' },
+        { personId: other.id, team: 'Night Shift' },
+      ]),
+    );
+    await store.transaction((r) => r.people.rememberTeams([]));
+    const teamOf = async (id: number) => (await store.transaction((r) => r.people.get(id)))?.lastTeam;
+    expect([await teamOf(person.id), await teamOf(other.id), await teamOf(bystander.id)]).toEqual([
+      'Warehouse',
+      'Night Shift',
+      null,
+    ]);
     expect(await store.transaction((r) => r.people.find({ platform: 'slack', externalId: 'U9' }))).toMatchObject({
       lastTeam: 'Warehouse',
     });

@@ -416,10 +416,12 @@ export class MemoryStore implements Store {
         if (found) found.displayName = displayName;
         return found !== undefined;
       },
-      async rememberTeam(personId, team) {
-        const found = person(personId);
-        if (!found) throw new Error(`no person ${personId}`);
-        found.lastTeam = team;
+      async rememberTeams(teams) {
+        for (const { personId, team } of teams) {
+          const found = person(personId);
+          if (!found) throw new Error(`no person ${personId}`);
+          found.lastTeam = team;
+        }
       },
       async withLayers(layers) {
         return [...t.people.values()]
