@@ -18,26 +18,10 @@ interface FoundIdentity {
 }
 
 export function peopleRepository(tx: Tx): PeopleRepository {
-  return {
+  const repository: PeopleRepository = {
     async identify(ref: PersonRef): Promise<Person> {
-      const found = await tx.platformIdentity.findUnique({
-        where: { platform_externalId: { platform: ref.platform, externalId: ref.externalId } },
-        include: { person: true },
-      });
-      if (found) {
-        const { person } = found;
-        const name = betterName(person.displayName, ref);
-        if (name !== person.displayName) {
-          await tx.person.update({ where: { id: person.id }, data: { displayName: name } });
-        }
-        return { id: person.id, layer: person.layer, displayName: name };
-      }
-      const person = await tx.person.create({
-        data: {
-          displayName: ref.displayName ?? ref.handle ?? null,
-          identities: { create: { platform: ref.platform, externalId: ref.externalId } },
-        },
-      });
+      const [person] = await repository.identifyMany([ref]);
+      if (!person) throw new Error(`identify: no person for ${ref.platform}:${ref.externalId}`);
       return { id: person.id, layer: person.layer, displayName: person.displayName };
     },
     async identifyMany(refs) {
@@ -129,6 +113,7 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       return rows.map((r) => ({ platform: r.platform, externalId: r.externalId }));
     },
   };
+  return repository;
 }
 
 /** The identities asked for that exist, each with its person: one statement (Prisma's `include` would be two). */
