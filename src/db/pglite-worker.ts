@@ -38,6 +38,12 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 
 const data = workerData as PgliteWorkerData;
+
+// Between messages this thread's event loop has nothing else to wait on, and Node then blocks the thread until every
+// background task of V8's (WebAssembly compilation, GC) has finished: right after PGlite starts, that held the first
+// query back ~200 ms while Postgres' functions were still being optimised. A timer that never fires keeps the loop
+// busy waiting instead, so a message is taken as soon as it arrives; `terminate()` ends the thread regardless.
+setInterval(() => {}, 2 ** 30);
 const handles = new Map<number, SqlDriverAdapter | Transaction>();
 let nextHandle = 1;
 
