@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { PgliteWorker } from './pglite-remote.ts';
 import type { PgliteWorkerData } from './pglite-worker.ts';
 
@@ -50,11 +50,23 @@ export type DatabaseLoad =
 /** Connections to Postgres per process. */
 const POOL_MAX = 10;
 
+/**
+ * Prisma's client is loaded once a database is being opened, not with this module: the embedded database's worker
+ * starts first, and Prisma (~100 ms of loading) is read while PGlite starts on the worker's thread.
+ */
+async function prismaClient(): Promise<typeof PrismaClient> {
+  return (await import('../generated/prisma/client.ts')).PrismaClient;
+}
+
 /** `dataDir: undefined` opens an in-memory PGlite (tests, scratch databases). */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     // Loaded only for Postgres (the embedded database's adapter lives on its worker thread).
-    const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
+    const [PrismaClient, { PrismaPg }, { default: pg }] = await Promise.all([
+      prismaClient(),
+      import('@prisma/adapter-pg'),
+      import('pg'),
+    ]);
     // The pool is made here, not inside the adapter, so that its state can be read; the adapter still ends it.
     const pool = new pg.Pool({ connectionString: target.url, max: POOL_MAX });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
@@ -124,7 +136,9 @@ export async function openPgliteWorker(
   data: Omit<PgliteWorkerData, 'settings'> & { settings?: string[] },
 ): Promise<Database> {
   const starting = PgliteWorker.start({ settings: EMBEDDED_SETTINGS, ...data });
+  starting.catch(() => {}); // awaited below, once Prisma is loaded
   const factory = PgliteWorker.factoryOnceStarted(starting);
+  const PrismaClient = await prismaClient();
   const prisma = new PrismaClient({ adapter: factory as unknown as PrismaPGlite });
   // Prisma compiles its query compiler (WebAssembly) on this thread while PGlite starts on the worker's: the two
   // overlap instead of following each other.
@@ -158,6 +172,7 @@ export async function wrapPglite(pglite: PGlite): Promise<Database> {
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   // The adapter bundles its own copy of the driver-adapter types; the runtime contract is the same.
   const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const PrismaClient = await prismaClient();
   const prisma = new PrismaClient({ adapter: adapterFactory as unknown as PrismaPGlite });
   return {
     kind: 'pglite',

@@ -93,14 +93,15 @@ export class PgliteWorker {
   }
 
   /**
-   * A factory usable before the worker is up (Prisma can prepare meanwhile): it connects once `starting` resolves, and
-   * fails as it failed.
+   * A factory usable before the worker is up. Its connection is handed out at once and its calls wait for the worker:
+   * Prisma connects before it loads its query compiler, so the compiler is prepared while PGlite starts, not after.
+   * Calls fail as the start failed.
    */
   static factoryOnceStarted(starting: Promise<PgliteWorker>): SqlMigrationAwareDriverAdapterFactory {
     return {
       provider: 'postgres',
       adapterName: ADAPTER_NAME,
-      connect: async () => (await starting).factory().connect(),
+      connect: async () => new DeferredAdapter(starting.then((worker) => worker.factory().connect())),
       connectToShadowDb: async () => (await starting).factory().connectToShadowDb(),
     };
   }
@@ -175,6 +176,56 @@ class RemoteAdapter extends RemoteQueryable implements SqlDriverAdapter {
 
   dispose(): Promise<void> {
     return this.worker.call({ op: 'dispose', target: this.handle });
+  }
+}
+
+/**
+ * What the worker's adapter (pglite-prisma-adapter) says of its connection; Prisma reads it as it connects, before the
+ * worker may be up. A test holds the two equal.
+ */
+export const PGLITE_CONNECTION_INFO = { supportsRelationJoins: true } as const;
+
+/** The connection of `factoryOnceStarted`: every call waits for the worker's own, then goes straight to it. */
+class DeferredAdapter implements SqlDriverAdapter {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = ADAPTER_NAME;
+  private connected: SqlDriverAdapter | undefined;
+
+  constructor(private readonly connecting: Promise<SqlDriverAdapter>) {
+    connecting.then(
+      (adapter) => {
+        this.connected = adapter;
+      },
+      () => {}, // each call that waited rejects with it
+    );
+  }
+
+  private use<T>(call: (adapter: SqlDriverAdapter) => Promise<T>): Promise<T> {
+    return this.connected ? call(this.connected) : this.connecting.then(call);
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.use((adapter) => adapter.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.use((adapter) => adapter.executeRaw(query));
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.use((adapter) => adapter.executeScript(script));
+  }
+
+  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    return this.use((adapter) => adapter.startTransaction(isolationLevel));
+  }
+
+  getConnectionInfo() {
+    return PGLITE_CONNECTION_INFO;
+  }
+
+  dispose(): Promise<void> {
+    return this.use((adapter) => adapter.dispose());
   }
 }
 
