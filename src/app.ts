@@ -14,6 +14,7 @@ import { prismaMetrics } from './db/metrics-queries.ts';
 import { migrate } from './db/migrations.ts';
 import { PrismaOutboxQueue, PrismaStore } from './db/store.ts';
 import { exportRoute } from './export-endpoint.ts';
+import { DEFAULT_HEAP_UPKEEP, heapUpkeep } from './heap-upkeep.ts';
 import { createHttpServer, DEFAULT_HTTP_LIMITS, type HttpLimits, type RequestObserver, type Routes } from './http.ts';
 import { cronRules, databaseJobs, staticJobs, syncAuditJobs } from './jobs/index.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -61,11 +62,15 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
   let routes: Routes = { accepting: false, ready: async () => false };
   // prom-client is loaded while the database opens (below); requests are counted from then on.
   let observeRequest: RequestObserver | undefined;
+  const heap = heapUpkeep(DEFAULT_HEAP_UPKEEP);
   const server = createHttpServer(
     () => routes,
     (error) => log.error({ err: error }, 'http: request failed'),
     { ...DEFAULT_HTTP_LIMITS, ...options.http },
-    (platform, status, seconds) => observeRequest?.(platform, status, seconds),
+    (platform, status, seconds) => {
+      heap.request();
+      observeRequest?.(platform, status, seconds);
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -95,6 +100,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     );
   } catch (error) {
     server.close();
+    heap.stop();
     if (!options.database) await db?.close().catch(() => {});
     throw error;
   }
@@ -231,6 +237,7 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
       // In-flight requests finish (Slack acks within 3 s); anything still open after that is cut.
       await Promise.race([closed, sleep(4000).then(() => server.closeAllConnections())]);
       clearInterval(planWatch);
+      heap.stop();
       await scheduler.stop();
       await deliverer.stop();
       const left = await deliverer.flush(Date.now() + (opts.flushMs ?? 3000));
