@@ -29,7 +29,8 @@ export interface HeapUpkeep {
 export const DEFAULT_HEAP_UPKEEP = { quietMs: 5_000, busyRequests: 200 } as const;
 
 export function heapUpkeep(options: HeapUpkeepOptions): HeapUpkeep {
-  const collect = options.collect ?? fullCollection();
+  // Found on first use: a bot that is never busy leaves V8's flags as they are.
+  const collect = options.collect ?? (() => fullCollection()());
   const now = options.now ?? Date.now;
   let requests = 0;
   let last = now();
@@ -57,9 +58,13 @@ export function heapUpkeep(options: HeapUpkeepOptions): HeapUpkeep {
  * V8's full collection, as `node --expose-gc` offers it, without asking `npm start` for the flag: the flag only adds
  * `gc` to contexts made after it is set, so one is made for it.
  */
+let exposedGc: (() => void) | undefined;
+
 function fullCollection(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  exposedGc ??= (globalThis as { gc?: () => void }).gc;
+  if (!exposedGc) {
+    setFlagsFromString('--expose-gc');
+    exposedGc = runInNewContext('gc') as () => void;
+  }
+  return exposedGc;
 }
