@@ -72,6 +72,8 @@ export async function createSlackPlatform(
     clientOptions,
     // The error handler is told which request failed, so that its person gets a "sorry" at once.
     extendedErrorHandler: true,
+    // No listener keeps conversation state in Bolt (everything lives in the database): no store to consult per request.
+    convoStore: false,
   });
   (http ?? socket)?.dispatcher.speakWith(client);
   const names = new SlackNames(client);

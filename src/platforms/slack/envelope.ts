@@ -118,16 +118,35 @@ export type Parsed = { ok: true; envelope: SlackEnvelope } | { ok: false; error:
 export function parseSlackBody(raw: Buffer, contentType: string): Parsed {
   const text = raw.toString('utf8');
   if (contentType === 'application/json') return parseJson(text, 'the body');
+  const direct = lonePayload(text);
+  if (direct !== undefined) return interaction(direct);
   const form = new URLSearchParams(text);
   const payload = form.get('payload');
-  if (payload !== null) {
-    const parsed = parseJson(payload, 'payload');
-    return parsed.ok && parsed.envelope.kind === 'event'
-      ? { ok: false, error: 'payload is not an interaction' }
-      : parsed;
-  }
+  if (payload !== null) return interaction(payload);
   if (form.get('ssl_check') === '1') return { ok: true, envelope: { kind: 'ssl_check' } };
   return parseCommandObject(Object.fromEntries(form));
+}
+
+/** A form's `payload` field: an interaction (an event belongs in a JSON body, not here). */
+function interaction(payload: string): Parsed {
+  const parsed = parseJson(payload, 'payload');
+  return parsed.ok && parsed.envelope.kind === 'event' ? { ok: false, error: 'payload is not an interaction' } : parsed;
+}
+
+const PAYLOAD = 'payload=';
+
+/**
+ * An interaction's body is one field, `payload=<JSON, form-encoded>`: decoded at once, natively, rather than scanned
+ * character by character as a form (a submitted view is kilobytes: a tenth of the request's parsing). Undefined for
+ * any other body, or one that does not decode; the form parser takes those as they are.
+ */
+function lonePayload(text: string): string | undefined {
+  if (!text.startsWith(PAYLOAD) || text.includes('&')) return undefined;
+  try {
+    return decodeURIComponent(text.slice(PAYLOAD.length).replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 /** An envelope's `payload` as Socket Mode hands it over (already parsed). */

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver } from '@slack/bolt';
 import { mediaType } from '../../http.ts';
-import { isValidSlackRequest } from './bolt.ts';
 import { type DispatchLog, requestMeta, type SlackAnswer, SlackDispatcher } from './dispatcher.ts';
 import { parseSlackBody } from './envelope.ts';
+import { signedBySlack } from './signature.ts';
 
 /** Slack's rule: a request more than 5 minutes from our clock, either way, is refused. */
 const MAX_SKEW_SECONDS = 5 * 60;
@@ -62,12 +62,7 @@ export class SlackHttpReceiver implements Receiver {
     if (!signature || !/^\d{1,12}$/.test(timestamp)) return 'no signature or timestamp';
     const skew = Math.abs(this.now() / 1000 - Number(timestamp));
     if (skew > MAX_SKEW_SECONDS) return `timestamp ${Math.round(skew)} s away from our clock`;
-    const valid = isValidSlackRequest({
-      signingSecret: this.signingSecret,
-      body: raw.toString('utf8'),
-      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) },
-      nowMilliseconds: this.now(),
-    });
+    const valid = signedBySlack(this.signingSecret, timestamp, raw, signature);
     return valid ? undefined : 'bad signature';
   }
 }
