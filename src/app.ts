@@ -131,7 +131,10 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     telemetry,
     ...options.deliverer,
   });
-  const store = new PrismaStore(database.prisma, () => deliverer.poke());
+  const store = new PrismaStore(database.prisma, {
+    afterCommit: () => deliverer.poke(),
+    oneSession: database.kind === 'pglite',
+  });
   const scheduler = new Scheduler({
     runs: new JobRuns(database.prisma),
     timeZone: config.timeZone,

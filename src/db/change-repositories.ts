@@ -15,35 +15,15 @@ import type {
   SopRepository,
   TeamRepository,
 } from '../ports.ts';
+import type { RecentValue } from './recent-value.ts';
 
 type Tx = Prisma.TransactionClient;
 
 /**
- * The team names every friction form offers, kept for a few seconds: `/friction` must open its form without a
- * database round trip under load. A team added through this process is seen at once; one added by another replica
- * within `ttlMs` (and the form's choice is checked again on submit either way).
+ * `cache`: the team names every friction form offers, kept for a few seconds: `/friction` must open its form without a
+ * database round trip under load (the form's choice is checked again on submit either way).
  */
-export class TeamNamesCache {
-  private names: string[] | undefined;
-  private at = 0;
-
-  constructor(private readonly ttlMs = 5000) {}
-
-  get(): string[] | undefined {
-    return this.names && Date.now() - this.at < this.ttlMs ? this.names : undefined;
-  }
-
-  set(names: string[]): void {
-    this.names = names;
-    this.at = Date.now();
-  }
-
-  forget(): void {
-    this.names = undefined;
-  }
-}
-
-export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
+export function teamRepository(tx: Tx, cache?: RecentValue<string[]>): TeamRepository {
   return {
     async names() {
       const cached = cache?.get();
@@ -58,7 +38,6 @@ export function teamRepository(tx: Tx, cache?: TeamNamesCache): TeamRepository {
       const same = await tx.team.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
       if (same) return false;
       await tx.team.create({ data: { name } });
-      // Forgotten at once rather than on commit: a rollback only costs one more read.
       cache?.forget();
       return true;
     },

@@ -196,23 +196,34 @@ export function frictionRepository(tx: Tx): FrictionRepository {
   };
 }
 
-export function patternRepository(tx: Tx): RecurringPatternRepository {
+/**
+ * `locks`: take a lock per tool before reading whether its pattern is due, so that two replicas storing reports about
+ * one tool at once raise one alert, not two. Not needed where transactions run one after another on one session.
+ */
+export function patternRepository(tx: Tx, { locks }: { locks: boolean }): RecurringPatternRepository {
   return {
     async due(toolKeys, since, threshold) {
       const keys = [...new Set(toolKeys)].sort();
       if (keys.length === 0) return new Map();
-      // One lock per tool, taken in a fixed order so two groups of reports never wait on each other in a circle.
-      await tx.$executeRaw`
-        SELECT pg_advisory_xact_lock(hashtext(k))
-        FROM (SELECT k FROM unnest(${keys.map((k) => `pattern:${k}`)}::text[]) AS k ORDER BY k) AS locks`;
+      // One lock per tool, taken in a fixed order so two groups of reports never wait on each other in a circle; in a
+      // statement of its own, so that the read below sees whatever the lock's last holder committed.
+      if (locks) {
+        await tx.$executeRaw`
+          SELECT pg_advisory_xact_lock(hashtext(k))
+          FROM (SELECT k FROM unnest(${keys.map((k) => `pattern:${k}`)}::text[]) AS k ORDER BY k) AS locks`;
+      }
+      // A tool alerted within the window is passed over before its reports are read: a tool people report every day
+      // does not cost a read of all its reports with each new one.
       const rows = await tx.$queryRaw<{ tool_key: string; numbers: number[] }[]>`
-        SELECT r.tool_key, array_agg(r.number ORDER BY r.number) AS numbers
-        FROM friction_report r
-        WHERE r.tool_key = ANY(${keys}::text[]) AND r.created_at >= ${since}
-          AND NOT EXISTS (
-            SELECT 1 FROM recurring_pattern p WHERE p.tool_key = r.tool_key AND p.alerted_at >= ${since})
-        GROUP BY r.tool_key
-        HAVING count(*) >= ${threshold}`;
+        SELECT k.tool_key, recent.numbers
+        FROM unnest(${keys}::text[]) AS k(tool_key)
+        CROSS JOIN LATERAL (
+          SELECT array_agg(r.number ORDER BY r.number) AS numbers
+          FROM friction_report r
+          WHERE r.tool_key = k.tool_key AND r.created_at >= ${since}) AS recent
+        WHERE NOT EXISTS (
+            SELECT 1 FROM recurring_pattern p WHERE p.tool_key = k.tool_key AND p.alerted_at >= ${since})
+          AND cardinality(recent.numbers) >= ${threshold}`;
       return new Map(rows.map((r) => [r.tool_key, r.numbers]));
     },
     async record(pattern) {

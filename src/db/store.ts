@@ -22,12 +22,12 @@ import {
   changeRepository,
   constraintRepository,
   sopRepository,
-  TeamNamesCache,
   teamRepository,
 } from './change-repositories.ts';
 import { changeTextRepository } from './change-text-repository.ts';
 import { frictionRepository, patternRepository } from './friction-repositories.ts';
 import { peopleRepository } from './people-repositories.ts';
+import { RecentValue } from './recent-value.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
 import { sopSearchRepository } from './sop-search-repository.ts';
 import { sopTextRepository } from './sop-text-repository.ts';
@@ -39,17 +39,42 @@ const ENQUEUE_CHUNK = 1000;
 /** Thrown inside a transaction to roll it back when its interaction key was already handled. */
 class Duplicate extends Error {}
 
-export class PrismaStore implements Store {
-  private readonly teamNames = new TeamNamesCache();
+/** What every transaction's repositories share: reads kept for a few seconds, and how the database is used. */
+export interface StoreContext {
+  teamNames: RecentValue<string[]>;
+  reviewChannels: RecentValue<Map<Platform, string>>;
+  /**
+   * Transactions run one after another on one session (the embedded database: PGlite holds its one session for a
+   * whole transaction), so no other writer can come between a read and a write: no advisory locks to take.
+   */
+  oneSession: boolean;
+}
 
-  /** `afterCommit` runs after every committed transaction: the composition root wakes the outbox deliverer there. */
+export interface PrismaStoreOptions {
+  /** Runs after every committed transaction: the composition root wakes the outbox deliverer there. */
+  afterCommit?: () => void;
+  /** See `StoreContext.oneSession`. */
+  oneSession?: boolean;
+}
+
+export class PrismaStore implements Store {
+  private readonly context: StoreContext;
+  private readonly afterCommit: () => void;
+
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly afterCommit: () => void = () => {},
-  ) {}
+    options: PrismaStoreOptions = {},
+  ) {
+    this.afterCommit = options.afterCommit ?? (() => {});
+    this.context = {
+      teamNames: new RecentValue(),
+      reviewChannels: new RecentValue(),
+      oneSession: options.oneSession ?? false,
+    };
+  }
 
   async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    const value = await this.prisma.$transaction((tx) => work(repositories(tx, this.teamNames)), {
+    const value = await this.prisma.$transaction((tx) => work(repositories(tx, this.context)), {
       timeout: 15_000,
       maxWait: 10_000,
     });
@@ -58,7 +83,7 @@ export class PrismaStore implements Store {
   }
 
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return work(repositories(this.prisma, this.teamNames));
+    return work(repositories(this.prisma, this.context));
   }
 
   async once<T>(key: string, work: (repos: Repositories) => Promise<T>) {
@@ -68,7 +93,7 @@ export class PrismaStore implements Store {
           const inserted = await tx.$executeRaw`
             INSERT INTO processed_interaction (key) VALUES (${key}) ON CONFLICT (key) DO NOTHING`;
           if (inserted === 0) throw new Duplicate();
-          return work(repositories(tx, this.teamNames));
+          return work(repositories(tx, this.context));
         },
         { timeout: 15_000, maxWait: 10_000 },
       );
@@ -81,7 +106,17 @@ export class PrismaStore implements Store {
   }
 }
 
-export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
+export function repositories(tx: Tx, context?: StoreContext): Repositories {
+  const channels = context?.reviewChannels;
+  // Every report's review goes to these: kept for a few seconds rather than read by every group of reports.
+  const allChannels = async () => {
+    const cached = channels?.get();
+    if (cached) return new Map(cached);
+    const rows = await tx.reviewChannel.findMany({ select: { platform: true, channelId: true } });
+    const all = new Map(rows.map((r) => [r.platform, r.channelId]));
+    channels?.set(all);
+    return new Map(all);
+  };
   return {
     people: peopleRepository(tx),
     reviewChannels: {
@@ -91,14 +126,10 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
           create: { platform, channelId },
           update: { channelId, setAt: new Date() },
         });
+        channels?.forget();
       },
-      async get(platform: Platform) {
-        return (await tx.reviewChannel.findUnique({ where: { platform } }))?.channelId;
-      },
-      async all() {
-        const rows = await tx.reviewChannel.findMany({ select: { platform: true, channelId: true } });
-        return new Map(rows.map((r) => [r.platform, r.channelId]));
-      },
+      get: async (platform: Platform) => (await allChannels()).get(platform),
+      all: allChannels,
     },
     events: {
       async record(change) {
@@ -117,8 +148,8 @@ export function repositories(tx: Tx, teamNames?: TeamNamesCache): Repositories {
     },
     outbox: outboxWriter(tx),
     friction: frictionRepository(tx),
-    patterns: patternRepository(tx),
-    teams: teamRepository(tx, teamNames),
+    patterns: patternRepository(tx, { locks: !context?.oneSession }),
+    teams: teamRepository(tx, context?.teamNames),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
     sopTexts: sopTextRepository(tx),

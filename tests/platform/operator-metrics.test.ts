@@ -108,7 +108,7 @@ describe.each(databaseKinds())('GET /metrics (%s)', (kind: DatabaseKind) => {
     const { metrics: before } = await scrape();
     slack.failNext('chat.postMessage', { status: 500 });
     const key = `metrics-delivery-${randomUUID()}`;
-    await new PrismaStore(db.prisma, () => bot.deliverer.poke()).transaction((repos) =>
+    await new PrismaStore(db.prisma, { afterCommit: () => bot.deliverer.poke() }).transaction((repos) =>
       repos.outbox.enqueue({
         key,
         platform: 'slack',
