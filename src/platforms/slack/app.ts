@@ -14,6 +14,7 @@ import { SlackHttpReceiver } from './http-receiver.ts';
 import type { SlackServices } from './listeners/deps.ts';
 import { registerListeners } from './listeners/index.ts';
 import { nameEveryone, SlackNames } from './names.ts';
+import { nodeHttpFetch } from './node-fetch.ts';
 import { SlackSender } from './sender.ts';
 
 export interface SlackPlatform {
@@ -41,8 +42,10 @@ export async function createSlackPlatform(
   log: PinoLike,
 ): Promise<SlackPlatform> {
   const logger = boltLogger(log);
+  const fetch = nodeHttpFetch();
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    fetch,
     // Interactive calls (views.open within 3 s of a trigger) cannot wait long; the outbox retries everything else.
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
   };
@@ -62,6 +65,7 @@ export async function createSlackPlatform(
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
+    fetch,
     logger,
   });
   const identity = new SlackIdentity(client, config.botToken);
