@@ -10,6 +10,7 @@ import type { App, Receiver } from '@slack/bolt';
 import { mediaType } from '../../http.ts';
 import { type DispatchLog, requestMeta, type SlackAnswer, SlackDispatcher } from './dispatcher.ts';
 import { parseSlackBody } from './envelope.ts';
+import { requestArrived } from './listeners/after-acks.ts';
 import { signedBySlack } from './signature.ts';
 
 /** Slack's rule: a request more than 5 minutes from our clock, either way, is refused. */
@@ -35,6 +36,7 @@ export class SlackHttpReceiver implements Receiver {
   async stop(): Promise<void> {}
 
   async handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
+    requestArrived();
     const requestId = randomUUID().slice(0, 8);
     const signature = header(req, 'x-slack-signature');
     const timestamp = header(req, 'x-slack-request-timestamp');

@@ -9,6 +9,7 @@ import type { App, Logger, Receiver } from '@slack/bolt';
 import { SocketModeClient, type SocketModeOptions } from '@slack/socket-mode';
 import { type DispatchLog, requestMeta, SlackDispatcher } from './dispatcher.ts';
 import { classifySlackBody } from './envelope.ts';
+import { requestArrived } from './listeners/after-acks.ts';
 
 export interface SocketReceiverOptions {
   appToken: string;
@@ -65,6 +66,7 @@ export class SlackSocketReceiver implements Receiver {
   }
 
   private async onEnvelope(event: SocketEvent): Promise<void> {
+    requestArrived();
     const requestId = randomUUID().slice(0, 8);
     if (event.envelope_id && !this.dispatcher.seen.first(`envelope:${event.envelope_id}`)) {
       this.log.warn({ requestId }, 'slack: an envelope answered already came again; nothing done');
