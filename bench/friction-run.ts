@@ -21,7 +21,6 @@
  */
 import { FRICTION_FORM_BLOCKS } from '../src/platforms/slack/ids.ts';
 import { frictionFormView } from '../src/platforms/slack/views/friction-form.ts';
-import { FakeSlackApi } from '../tests/support/fake-slack-api.ts';
 import { type InputValue, viewSubmissionPayload } from '../tests/support/slack-interactions.ts';
 import { interactionBody } from '../tests/support/slack-request.ts';
 import { sleep, stats } from './common.ts';
@@ -29,6 +28,7 @@ import { postgresCpuMs, treeCpuMs } from './cpu.ts';
 import { runStorm, type Verdict } from './friction-storm.ts';
 import type { Summary } from './friction-table.ts';
 import { treeRss, withPeakRss } from './memory.ts';
+import { SlackApiProcess } from './slack-api-process.ts';
 import { type Answer, frictionCommand, openTarget, post, runUsers, type Target, USERS, userId } from './slack-load.ts';
 import { type Running, startTarget, type TargetKind } from './targets.ts';
 
@@ -51,7 +51,7 @@ export interface RunResult {
 }
 
 export async function measureTarget(kind: TargetKind, round: number): Promise<RunResult> {
-  const fake = await FakeSlackApi.start();
+  const fake = await SlackApiProcess.start();
   try {
     const running = await startTarget(kind, fake.url);
     const target = openTarget(running.baseUrl);
@@ -83,7 +83,7 @@ class Run {
     round: number,
     readonly running: Running,
     readonly target: Target,
-    readonly fake: FakeSlackApi,
+    readonly fake: SlackApiProcess,
   ) {
     this.bot = kind !== 'bare';
     this.tag = `${kind.slice(0, 1).toUpperCase()}${round}`;
@@ -117,7 +117,7 @@ class Run {
 async function measure(run: Run): Promise<RunResult> {
   const { running, target } = run;
   await runUsers('warm-up', WARMUP_COMMANDS, run.command('warm'), run.settle);
-  const forms = formsOf(run);
+  const forms = await formsOf(run);
   await warmUpSubmissions(run, forms);
 
   await sleep(AFTER_WARMUP_MS);
@@ -126,7 +126,7 @@ async function measure(run: Run): Promise<RunResult> {
 
   const sentAt = new Map<string, number>();
   const bursts = await runUsers('bursts', BURSTS, run.command('burst', sentAt), run.settle);
-  const lags = run.bot ? viewsOpenLags(run.fake, sentAt) : [];
+  const lags = run.bot ? await viewsOpenLags(run.fake, sentAt) : [];
 
   const submissions = stormBodies(run, forms);
   const cpuBefore = await Promise.all([treeCpuMs(running.pid), run.kind === 'postgres' ? postgresCpuMs() : 0]);
@@ -184,13 +184,15 @@ async function measure(run: Run): Promise<RunResult> {
 }
 
 /** Each user's form: the view the bot opened on their first warm-up trigger; for the bare app, the same form. */
-function formsOf(run: Run): Json[] {
+async function formsOf(run: Run): Promise<Json[]> {
   const users = Array.from({ length: USERS }, (_, user) => user);
   if (!run.bot) {
     const form = frictionFormView({ teams: [] }) as unknown as Json;
     return users.map(() => form);
   }
-  const byTrigger = new Map(run.fake.calls('views.open').map((call) => [String(call.args.trigger_id), call.args.view]));
+  const byTrigger = new Map(
+    (await run.fake.calls('views.open')).map((call) => [String(call.args.trigger_id), call.args.view]),
+  );
   return users.map((user) => {
     const view = byTrigger.get(run.trigger('warm', user, 0));
     if (!view) throw new Error(`the bot opened no form for ${run.trigger('warm', user, 0)}`);
@@ -262,8 +264,8 @@ const judgeBareAnswer = (answer: Answer): Verdict =>
   answer.status === 200 ? { ok: true } : { ok: false, why: `answered ${answer.status}: ${answer.text.slice(0, 200)}` };
 
 /** Command sent → the fake sees views.open on its trigger, for every measured command. */
-function viewsOpenLags(fake: FakeSlackApi, sentAt: Map<string, number>): number[] {
-  const openedAt = new Map(fake.calls('views.open').map((call) => [String(call.args.trigger_id), call.at]));
+async function viewsOpenLags(fake: SlackApiProcess, sentAt: Map<string, number>): Promise<number[]> {
+  const openedAt = new Map((await fake.calls('views.open')).map((call) => [String(call.args.trigger_id), call.at]));
   return [...sentAt].map(([trigger, at]) => {
     const opened = openedAt.get(trigger);
     if (opened === undefined) throw new Error(`the bot opened no form for ${trigger}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- friction`: the friction path under load, side by side in one run, over signed HTTP exactly as
- * Slack sends it, against a fake Slack Web API in this process:
+ * Slack sends it, against a fake Slack Web API in a process of its own (bench/slack-api-process.ts):
  *
  *   bare Bolt        bench/bare-bolt.ts, which only acks: what Bolt itself costs (the yardstick);
  *   bot, embedded    the bot spawned as `npm start` runs it (the compiled build) on a new DATA_DIR (PGlite);
