@@ -147,9 +147,11 @@ export class OutboxDeliverer {
         this.o.logger?.error({ err: error }, 'outbox: could not claim messages; will retry');
       }
       if (handled > 0 || this.pokedWhileBusy || !this.running) continue;
-      // Back when a pause ends, not a whole poll later: what it held is due at once.
+      // Back when a pause ends, not a whole poll later: what it held is due at once. A pause that ended after the
+      // claim skipped its platform is still here (pauses are forgotten at the next claim): its rows go at once too,
+      // rather than a whole poll later.
       const now = this.o.clock.now().getTime();
-      const resume = Math.min(...[...this.pausedUntil.values()].filter((until) => until > now));
+      const resume = Math.min(...this.pausedUntil.values());
       const wait = Math.max(10, Math.min(this.o.pollMs, resume - now));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
@@ -244,10 +246,11 @@ export class OutboxDeliverer {
     return this.o.queue.release(row.id, this.o.worker, at, row.inDoubt, note);
   }
 
-  /** The platforms a 429 holds right now: their rows are not even claimed meanwhile. */
+  /** The platforms a 429 holds right now: their rows are not even claimed meanwhile. Forgets the pauses that ended. */
   private paused(): Platform[] {
     const now = this.o.clock.now().getTime();
-    return [...this.pausedUntil].filter(([, until]) => until > now).map(([platform]) => platform);
+    for (const [platform, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(platform);
+    return [...this.pausedUntil.keys()];
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<void> {
