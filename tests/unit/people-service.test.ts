@@ -35,6 +35,27 @@ describe('PeopleService.noteName', () => {
     expect(memory.people).toHaveLength(1);
   });
 
+  it('asks about someone it does not know once in 30 s, not on every request; names them once they are known', async () => {
+    const memory = new MemoryStore();
+    const store = counting(memory);
+    let now = 0;
+    const people = new PeopleService(store, () => now);
+    const ref = { platform: 'slack' as const, externalId: 'U9', displayName: 'Robin Vale' };
+
+    await people.noteName(ref);
+    now = 29_000;
+    await people.noteName(ref);
+    expect(store.transactions).toBe(1);
+    expect(memory.people).toEqual([]);
+
+    // Known now (a report made them), under another name: after the window the platform's name is written.
+    await memory.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U9', handle: 'robin' }));
+    now = 30_000;
+    await people.noteName(ref);
+    expect(store.transactions).toBe(2);
+    expect(memory.people.map((p) => p.displayName)).toEqual(['Robin Vale']);
+  });
+
   it('a handle names only someone with no name yet; a display name always wins', async () => {
     const memory = new MemoryStore();
     const ref = { platform: 'slack' as const, externalId: 'U1' };
