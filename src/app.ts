@@ -51,6 +51,11 @@ export interface Bot {
   teams?: TeamsPlatform;
   scheduler: Scheduler;
   services: Services;
+  /**
+   * Forgets what it keeps from the database for a few seconds (review channels, team names, whom it named): for when
+   * the database changed behind its back, as a restore or a test's reset does.
+   */
+  forgetCached(): void;
   /** Stops taking requests, finishes what is in flight, flushes the outbox as far as it can, closes the database. */
   stop(options?: { flushMs?: number }): Promise<void>;
 }
@@ -254,7 +259,11 @@ export async function startBot(config: Config, options: StartOptions): Promise<B
     return stopping;
   };
 
-  return { url, db: database, deliverer, slack, teams, scheduler, services: core, stop };
+  const forgetCached = () => {
+    store.forgetCached();
+    core.people.forget();
+  };
+  return { url, db: database, deliverer, slack, teams, scheduler, services: core, forgetCached, stop };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

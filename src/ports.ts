@@ -96,8 +96,11 @@ export interface PeopleRepository {
 
 export interface ReviewChannelRepository {
   set(platform: Platform, channelId: string): Promise<void>;
+  /** As read within the last few seconds (a message on its way there). */
   get(platform: Platform): Promise<string | undefined>;
-  /** Every platform's review channel, in one read. */
+  /** As the database holds it now: for a decision that writes (set it? move it?). */
+  current(platform: Platform): Promise<string | undefined>;
+  /** Every platform's review channel, in one read (as `get`). */
   all(): Promise<Map<Platform, string>>;
 }
 

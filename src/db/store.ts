@@ -82,6 +82,15 @@ export class PrismaStore implements Store {
     return value;
   }
 
+  /**
+   * Drops the reads kept for a few seconds. For when the database changed behind this process's back (a restore, a
+   * test's reset): a replica's own changes forget them already.
+   */
+  forgetCached(): void {
+    this.context.teamNames.forget();
+    this.context.reviewChannels.forget();
+  }
+
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return work(repositories(this.prisma, this.context));
   }
@@ -129,6 +138,10 @@ export function repositories(tx: Tx, context?: StoreContext): Repositories {
         channels?.forget();
       },
       get: async (platform: Platform) => (await allChannels()).get(platform),
+      async current(platform: Platform) {
+        const row = await tx.reviewChannel.findUnique({ where: { platform }, select: { channelId: true } });
+        return row?.channelId;
+      },
       all: allChannels,
     },
     events: {

@@ -221,7 +221,7 @@ export class CoeAdminService {
   /** Registers a review channel named in the configuration (COE_SLACK_CHANNEL_ID) when none is set yet. */
   async bootstrapReviewChannel(platform: Platform, channelId: string): Promise<void> {
     await this.store.transaction(async (repos) => {
-      if (await repos.reviewChannels.get(platform)) return;
+      if (await repos.reviewChannels.current(platform)) return;
       await repos.reviewChannels.set(platform, channelId);
       await repos.events.record({
         actorPersonId: null,

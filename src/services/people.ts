@@ -40,4 +40,10 @@ export class PeopleService {
     }
     this.written.set(key, name);
   }
+
+  /** Forgets whom it named and whom it did not know (the database changed behind its back). */
+  forget(): void {
+    this.written.clear();
+    this.unknown.clear();
+  }
 }

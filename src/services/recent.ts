@@ -11,6 +11,10 @@ export class RecentMap<K, V> {
     return this.entries.get(key);
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Stores the entry as the newest; the oldest one goes when there are more than `max`. */
   set(key: K, value: V): void {
     this.entries.delete(key);

@@ -25,7 +25,7 @@ export async function setReviewChannel(
 ): Promise<'set' | 'moved' | 'same'> {
   const { platform } = change.actor;
   const { channelId } = change;
-  const previous = await repos.reviewChannels.get(platform);
+  const previous = await repos.reviewChannels.current(platform);
   if (previous === channelId) return 'same';
   await repos.reviewChannels.set(platform, channelId);
   await repos.events.record({

@@ -4,6 +4,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PrismaOutboxQueue, PrismaStore } from '../../src/db/store.ts';
 import type { OutboundMessage } from '../../src/ports.ts';
+import { setReviewChannel } from '../../src/services/review-channel.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
 
 const post = (key: string, channelId = 'C1'): OutboundMessage => ({
@@ -43,6 +44,31 @@ describe.each(databaseKinds())('the database store (%s)', (kind: DatabaseKind) =
     expect(await db.prisma.person.count()).toBe(1);
     const retried = await store.once('k2', (repos) => repos.people.identify({ platform: 'slack', externalId: 'U3' }));
     expect(retried.duplicate).toBe(false);
+  });
+
+  it('keeps review channels for a few seconds, but decides on what the database holds now', async () => {
+    const other = new PrismaStore(db.prisma); // another replica
+    await store.transaction((r) => r.reviewChannels.set('slack', 'C1'));
+    expect(await store.read((r) => r.reviewChannels.get('slack'))).toBe('C1');
+    await other.transaction((r) => r.reviewChannels.set('slack', 'C2'));
+
+    // A message on its way may go where the channel was a moment ago; a command that moves it back must not be told
+    // it is already there.
+    expect(await store.read((r) => r.reviewChannels.get('slack'))).toBe('C1');
+    expect(await store.read((r) => r.reviewChannels.current('slack'))).toBe('C2');
+    const coe = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'UCOE' }));
+    const change = { actor: { platform: 'slack' as const, externalId: 'UCOE' }, key: 'k-setup', channelId: 'C1' };
+    expect(await store.transaction((r) => setReviewChannel(r, coe, change))).toBe('moved');
+    expect(await db.prisma.reviewChannel.findUnique({ where: { platform: 'slack' } })).toMatchObject({
+      channelId: 'C1',
+    });
+
+    // Behind its back (a restore): forgotten on request.
+    expect(await other.read((r) => r.reviewChannels.get('slack'))).toBe('C1');
+    await db.prisma.reviewChannel.deleteMany();
+    expect(await other.read((r) => r.reviewChannels.get('slack'))).toBe('C1');
+    other.forgetCached();
+    expect(await other.read((r) => r.reviewChannels.get('slack'))).toBeUndefined();
   });
 
   it('keeps one person per platform identity and remembers their latest name', async () => {

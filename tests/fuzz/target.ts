@@ -71,6 +71,7 @@ export class FuzzTarget {
   async reset(): Promise<void> {
     await this.settle();
     await this.db.reset();
+    this.bot.forgetCached();
     this.slack.reset();
     this.connector.reset();
     for (const p of [TEAMS_COE, TEAMS_WORKER]) this.connector.addMember({ ...p });

@@ -64,6 +64,7 @@ describe.each(databaseKinds())('names in Slack (%s)', (kind: DatabaseKind) => {
   });
   beforeEach(async () => {
     await db.reset();
+    bot.forgetCached();
     slack.reset();
     for (const u of [CORA, OTTO, MIKE, NORA, OWEN]) {
       slack.setUser({ id: u.id, name: u.name, real_name: u.realName, display_name: u.name });

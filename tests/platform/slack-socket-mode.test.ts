@@ -52,6 +52,7 @@ describe('Slack over Socket Mode (pglite)', () => {
   });
   beforeEach(async () => {
     await db.reset();
+    bot.forgetCached();
     slack.reset();
   });
 

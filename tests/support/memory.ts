@@ -460,6 +460,9 @@ export class MemoryStore implements Store {
         async get(platform) {
           return t.reviewChannels.get(platform);
         },
+        async current(platform) {
+          return t.reviewChannels.get(platform);
+        },
         async all() {
           return new Map(t.reviewChannels);
         },

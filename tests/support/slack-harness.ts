@@ -228,6 +228,7 @@ export function slackStory(kind: DatabaseKind, options: SlackStoryOptions) {
   });
   beforeEach(async () => {
     await story.db.reset();
+    story.bot.forgetCached();
     story.slack.reset();
     // What COE_MEMBERS did at start-up, again after the reset.
     await story.db.prisma.person.create({

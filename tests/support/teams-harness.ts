@@ -278,7 +278,9 @@ export function teamsStory(kind: DatabaseKind, options: TeamsStoryOptions) {
     if (options.botPerTest) {
       await start();
     } else {
-      // One bot for the file: what start-up did for COE_MEMBERS, again on the emptied database.
+      // One bot for the file: nothing it kept from the last test's data, and what start-up did for COE_MEMBERS, again
+      // on the emptied database.
+      story.bot.forgetCached();
       await story.bot.services.admin.bootstrapCoeMembers(
         options.coe.map((p) => ({ platform: 'teams', externalId: p.aadObjectId })),
       );
