@@ -89,7 +89,7 @@ function report(
   const posts = fake.calls('chat.postMessage');
   const limited = posts.filter((c) => c.fault?.status === 429);
   const serverErrors = posts.filter((c) => c.fault?.status === 500).length;
-  const bound = pausedAtLeast(limited);
+  const { bound, lastPauseEnd } = pausedAtLeast(limited);
   const { progress, replies } = reviewChannelView(fake);
   const seenBeforeDone = progress.filter((c) => c.at <= lastAt).length;
   const last = String(progress.at(-1)?.args.text ?? '(none)');
@@ -112,6 +112,13 @@ function report(
     value: bound > 0 ? `${over}${(total / bound).toFixed(2)}×` : 'n/a',
     note: 'how far above the time the platform had to be held',
   });
+  if (complete && bound > 0) {
+    rows.push({
+      metric: 'sending outside the pauses',
+      value: ms(total - bound),
+      note: `the rest of the total: posts between the pauses, and ${ms(Math.max(0, lastAt - lastPauseEnd))} after the last one ended (retries of 500s among them)`,
+    });
+  }
   rows.push({
     metric: 'channels delivered / lost / dup',
     value: `${counts.delivered} / ${counts.lost} / ${counts.duplicated}`,
@@ -141,8 +148,11 @@ function report(
   });
 }
 
-/** The length of the union of [answered, answered + Retry-After] over the 429s: overlapping pauses count once. */
-function pausedAtLeast(limited: readonly SlackCall[]): number {
+/**
+ * The length of the union of [answered, answered + Retry-After] over the 429s (overlapping pauses count once), and
+ * when the last of them ended.
+ */
+function pausedAtLeast(limited: readonly SlackCall[]): { bound: number; lastPauseEnd: number } {
   const spans = limited
     .map((c) => {
       const from = c.answeredAt ?? c.at;
@@ -156,7 +166,7 @@ function pausedAtLeast(limited: readonly SlackCall[]): number {
     sum += to - Math.max(from, end);
     end = to;
   }
-  return sum;
+  return { bound: sum, lastPauseEnd: end };
 }
 
 /** Polls `done` until it holds (true) or `deadline` passes (false). */

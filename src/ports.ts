@@ -46,6 +46,26 @@ export type OutboxTarget =
   | { kind: 'dm'; externalId: string }
   | { kind: 'update'; of: string };
 
+/**
+ * Messages to one channel, to one person or updating one message go out one after another, in order: their lane. The
+ * outbox's claim (SQL) computes the same string, so a lane busy in this process can be left out of a claim.
+ */
+export function laneOf(platform: Platform, target: OutboxTarget): string {
+  const where =
+    target.kind === 'channel'
+      ? target.channelId
+      : target.kind === 'dm'
+        ? `dm:${target.externalId}`
+        : `update:${target.of}`;
+  return `${platform}:${where}`;
+}
+
+/** What a claim leaves where it is: platforms a rate limit holds, lanes this process is still sending on. */
+export interface ClaimSkip {
+  platforms?: readonly Platform[];
+  lanes?: readonly string[];
+}
+
 export interface OutboundMessage {
   /** Idempotency key: the same key is written, and sent, once. */
   key: string;
@@ -307,9 +327,9 @@ export interface OutboxQueue {
   /**
    * Takes up to `limit` due rows for `worker`, for `leaseMs`; rows whose lease ran out come back as in doubt. Rows of
    * a fan-out (a `batch`) come after the others, so a release to hundreds of channels never delays a confirmation or
-   * a review update; rows of the platforms in `skip` (paused by a rate limit) are left where they are.
+   * a review update. Rows of the platforms and lanes in `skip` are left where they are.
    */
-  claim(worker: string, limit: number, leaseMs: number, skip?: readonly Platform[]): Promise<OutboxRow[]>;
+  claim(worker: string, limit: number, leaseMs: number, skip?: ClaimSkip): Promise<OutboxRow[]>;
   /**
    * Puts a claimed row back, untried, until `at` (its platform is paused, the message it refers to is not sent yet,
    * the process is stopping): it does not count as an attempt, and a row in doubt stays in doubt. `note` says why,

@@ -7,6 +7,7 @@ import type { Message } from '../domain/message.ts';
 import type { Platform } from '../domain/people.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type {
+  ClaimSkip,
   MessageRef,
   OutboundMessage,
   OutboxQueue,
@@ -276,15 +277,20 @@ interface ClaimedRow {
 export class PrismaOutboxQueue implements OutboxQueue {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async claim(worker: string, limit: number, leaseMs: number, skip: readonly Platform[] = []): Promise<OutboxRow[]> {
+  async claim(worker: string, limit: number, leaseMs: number, skip: ClaimSkip = {}): Promise<OutboxRow[]> {
     const now = new Date();
     const until = new Date(now.getTime() + leaseMs);
+    // The lane as `laneOf` (ports.ts) spells it.
     const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
       WITH due AS (
         SELECT id, status AS was FROM outbox_message
         WHERE ((status = 'pending' AND next_attempt_at <= ${now})
            OR (status = 'sending' AND locked_until < ${now}))
-          AND platform::text <> ALL(${[...skip]}::text[])
+          AND platform::text <> ALL(${[...(skip.platforms ?? [])]}::text[])
+          AND platform::text || ':' || CASE target->>'kind'
+                WHEN 'channel' THEN target->>'channelId'
+                WHEN 'dm' THEN 'dm:' || (target->>'externalId')
+                ELSE 'update:' || (target->>'of') END <> ALL(${[...(skip.lanes ?? [])]}::text[])
         ORDER BY (batch IS NOT NULL), id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED

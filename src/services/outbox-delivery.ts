@@ -9,6 +9,7 @@ import { NO_TELEMETRY, type Telemetry } from '../ports/telemetry.ts';
 import {
   type Clock,
   DeliveryError,
+  laneOf,
   type MessageRef,
   type MessageSender,
   type OutboxQueue,
@@ -29,8 +30,9 @@ export interface DelivererOptions {
   /** Unique per process: the lease owner. */
   worker: string;
   logger?: DeliveryLogger;
+  /** Rows one claim takes at most; a lane at work takes the room of one. */
   batchSize?: number;
-  /** Messages in flight at once. */
+  /** Lanes (channels, people) sent to at once. */
   concurrency?: number;
   leaseMs?: number;
   /** How often to look for work that another replica queued or that became due. */
@@ -44,12 +46,19 @@ export interface DelivererOptions {
 }
 
 const SECOND = 1000;
+const FIRST_BACKOFF_MS = 250;
 
 export class OutboxDeliverer {
   private readonly o: Required<Omit<DelivererOptions, 'logger' | 'onSettled'>> &
     Pick<DelivererOptions, 'logger' | 'onSettled'>;
   private readonly pausedUntil = new Map<Platform, number>();
+  /** When the rows this process put back for a retry are due: it looks again then, not at the next poll. */
+  private retriesDueAt: number[] = [];
   private readonly lastSentToChannel = new Map<string, number>();
+  /** The lanes this process is sending on, each working through its rows in order; claims leave their rows alone. */
+  private readonly lanesAtWork = new Map<string, Promise<void>>();
+  private lanesSending = 0;
+  private readonly waitingForASlot: (() => void)[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -111,47 +120,92 @@ export class OutboxDeliverer {
   }
 
   /**
-   * One pass: claims due rows and delivers them. Returns how many rows it handled. A claimed batch may hold many rows
+   * One pass: claims due rows and delivers them. Returns how many rows it claimed. A claimed batch may hold many rows
    * to one channel, sent a second apart: once `going()` turns false (a stop, a deadline) the rows not started yet are
    * put back at once, for this or another process, instead of holding the stop for the whole batch.
    */
   async deliverDue(going: () => boolean = () => true): Promise<number> {
-    const rows = await this.o.queue.claim(this.o.worker, this.o.batchSize, this.o.leaseMs, this.paused());
-    if (rows.length === 0) return 0;
-    // Rows to one channel keep their order; different channels go out in parallel.
+    const claimed = await this.claimAndSend(this.room(), going);
+    await Promise.all(this.lanesAtWork.values());
+    return claimed;
+  }
+
+  /**
+   * Claims as many due rows as there is room for and sends them, lane by lane, without waiting for them: a lane that
+   * waits (a second between messages to one channel, a slow answer) holds only itself, never the rows behind it in
+   * other lanes. Its own later rows are left in the outbox until it is done, so each lane keeps its order.
+   */
+  private async claimAndSend(room: number, going: () => boolean): Promise<number> {
+    if (room <= 0) return 0;
+    const rows = await this.o.queue.claim(this.o.worker, room, this.o.leaseMs, {
+      platforms: this.paused(),
+      lanes: [...this.lanesAtWork.keys()],
+    });
     const lanes = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      const lane = laneOf(row);
+      const lane = laneOf(row.platform, row.target);
       lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
     }
-    const queue = [...lanes.values()];
-    const workers = Array.from({ length: Math.min(this.o.concurrency, queue.length) }, async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const row of lane) {
+    for (const [lane, laneRows] of lanes) {
+      const before = this.lanesAtWork.get(lane) ?? Promise.resolve();
+      const work = before
+        .then(() => this.sendLane(laneRows, going))
+        .finally(() => {
+          if (this.lanesAtWork.get(lane) === work) this.lanesAtWork.delete(lane);
+          // Room for half a batch, or nothing left in flight: time for the next claim.
+          if (this.room() >= this.o.batchSize / 2) this.poke();
+        });
+      this.lanesAtWork.set(lane, work);
+    }
+    return rows.length;
+  }
+
+  /**
+   * How many more rows a claim may take: a batch, less one for each lane at work. A lane counts once however many rows
+   * it holds, so a burst of messages to one channel (sent a second apart) leaves room for everybody else's.
+   */
+  private room(): number {
+    return this.o.batchSize - this.lanesAtWork.size;
+  }
+
+  private async sendLane(rows: readonly OutboxRow[], going: () => boolean): Promise<void> {
+    if (this.lanesSending >= this.o.concurrency)
+      await new Promise<void>((resolve) => this.waitingForASlot.push(resolve));
+    else this.lanesSending++;
+    try {
+      for (const row of rows) {
+        try {
           if (going()) await this.deliver(row);
           else await this.release(row, this.o.clock.now());
+        } catch (error) {
+          // The database failed us mid-way: the row keeps its lease, and comes back in doubt when the lease ends.
+          this.o.logger?.error({ err: error, key: row.key }, 'outbox: could not record a delivery; will look again');
         }
       }
-    });
-    await Promise.all(workers);
-    return rows.length;
+    } finally {
+      const next = this.waitingForASlot.shift();
+      if (next) next();
+      else this.lanesSending--;
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       this.pokedWhileBusy = false;
-      let handled = 0;
+      let full = false;
       try {
-        handled = await this.deliverDue(() => this.running);
+        const room = this.room();
+        full = room > 0 && (await this.claimAndSend(room, () => this.running)) === room;
       } catch (error) {
         this.o.logger?.error({ err: error }, 'outbox: could not claim messages; will retry');
       }
-      if (handled > 0 || this.pokedWhileBusy || !this.running) continue;
-      // Back when a pause ends, not a whole poll later: what it held is due at once. A pause that ended after the
-      // claim skipped its platform is still here (pauses are forgotten at the next claim): its rows go at once too,
-      // rather than a whole poll later.
+      if (!this.running) break;
+      // More may be due right away; otherwise a lane that ends, a poke, a pause that ends or the poll wakes us.
+      if ((full && this.room() > 0) || this.pokedWhileBusy) continue;
+      // Back when a pause ends or a retry is due, not a whole poll later. A pause that ended after the claim skipped
+      // its platform is still here (pauses are forgotten at the next claim): its rows go at once too.
       const now = this.o.clock.now().getTime();
-      const resume = Math.min(...this.pausedUntil.values());
+      const resume = Math.min(...this.pausedUntil.values(), ...this.retriesDueAt);
       const wait = Math.max(10, Math.min(this.o.pollMs, resume - now));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
@@ -162,6 +216,7 @@ export class OutboxDeliverer {
       });
       this.wake = undefined;
     }
+    await Promise.all(this.lanesAtWork.values());
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -175,7 +230,7 @@ export class OutboxDeliverer {
     }
     if (await this.heldByRateLimit(row)) return;
     const spacing = sender.perChannelIntervalMs ?? 0;
-    const lane = laneOf(row);
+    const lane = laneOf(row.platform, row.target);
     const last = this.lastSentToChannel.get(lane) ?? 0;
     if (spacing > 0 && now - last < spacing) await sleep(spacing - (now - last));
 
@@ -246,9 +301,10 @@ export class OutboxDeliverer {
     return this.o.queue.release(row.id, this.o.worker, at, row.inDoubt, note);
   }
 
-  /** The platforms a 429 holds right now: their rows are not even claimed meanwhile. Forgets the pauses that ended. */
+  /** The platforms a 429 holds right now: their rows are not even claimed meanwhile. Forgets pauses and retries past. */
   private paused(): Platform[] {
     const now = this.o.clock.now().getTime();
+    this.retriesDueAt = this.retriesDueAt.filter((at) => at > now);
     for (const [platform, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(platform);
     return [...this.pausedUntil.keys()];
   }
@@ -272,18 +328,16 @@ export class OutboxDeliverer {
       // Slack's limits are per method and workspace: hold the whole platform, like its own SDK does.
       this.pausedUntil.set(row.platform, Math.max(this.pausedUntil.get(row.platform) ?? 0, at));
     } else {
-      const backoff = Math.min(5 * 60 * SECOND, SECOND * 2 ** Math.min(row.attempts - 1, 9));
-      at = now + backoff / 2 + Math.random() * (backoff / 2);
+      // A 500 or a dropped connection is mostly a blip: the first retry comes within a quarter of a second, then
+      // each waits twice as long, up to five minutes.
+      const backoff = Math.min(5 * 60 * SECOND, FIRST_BACKOFF_MS * 2 ** Math.min(row.attempts - 1, 11));
+      at = Math.round(now + backoff / 2 + Math.random() * (backoff / 2));
     }
     this.o.logger?.warn({ key: row.key, kind: e.kind, retryInMs: at - now }, 'outbox: delivery failed; will retry');
     await queue.retryAt(row.id, worker, new Date(at), e.message);
+    this.retriesDueAt.push(at);
     this.o.telemetry.retried(row.platform, e.kind === 'rate-limited' ? 'rate_limited' : 'transient');
   }
-}
-
-function laneOf(row: OutboxRow): string {
-  const t = row.target;
-  return `${row.platform}:${t.kind === 'channel' ? t.channelId : t.kind === 'dm' ? `dm:${t.externalId}` : `update:${t.of}`}`;
 }
 
 function errorText(error: unknown): string {

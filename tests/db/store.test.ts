@@ -3,7 +3,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PrismaOutboxQueue, PrismaStore } from '../../src/db/store.ts';
-import type { OutboundMessage } from '../../src/ports.ts';
+import { laneOf, type OutboundMessage, type OutboxTarget } from '../../src/ports.ts';
 import { setReviewChannel } from '../../src/services/review-channel.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
 
@@ -101,8 +101,28 @@ describe.each(databaseKinds())('the database store (%s)', (kind: DatabaseKind) =
       await r.outbox.enqueue(post('confirm'));
       await r.outbox.enqueue({ ...post('teams'), platform: 'teams', target: { kind: 'channel', channelId: '19:x' } });
     });
-    expect((await queue.claim('w', 10, 60_000, ['slack'])).map((row) => row.key)).toEqual(['teams']);
+    expect((await queue.claim('w', 10, 60_000, { platforms: ['slack'] })).map((row) => row.key)).toEqual(['teams']);
     expect((await queue.claim('w', 2, 60_000)).map((row) => row.key)).toEqual(['confirm', 'ann1']);
+  });
+
+  it('leaves the rows of the lanes in `skip` alone, spelling each lane as laneOf does', async () => {
+    const targets: [string, OutboxTarget][] = [
+      ['ch', { kind: 'channel', channelId: 'C1' }],
+      ['reply', { kind: 'channel', channelId: 'C1', threadOf: 'ch' }],
+      ['dm', { kind: 'dm', externalId: 'U1' }],
+      ['edit', { kind: 'update', of: 'ch' }],
+      ['other', { kind: 'channel', channelId: 'C2' }],
+    ];
+    await store.transaction(async (r) => {
+      for (const [key, target] of targets) await r.outbox.enqueue({ ...post(key), target });
+    });
+    const busy = ['ch', 'dm', 'edit'].map((key) =>
+      laneOf('slack', targets.find(([k]) => k === key)?.[1] as OutboxTarget),
+    );
+    // The reply shares its channel's lane; the same ids on another platform are another lane.
+    const claimed = await queue.claim('w', 10, 60_000, { lanes: [...busy, 'teams:C2'] });
+    expect(claimed.map((row) => row.key)).toEqual(['other']);
+    expect((await queue.claim('w', 10, 60_000)).map((row) => row.key)).toEqual(['ch', 'reply', 'dm', 'edit']);
   });
 
   it('puts a claimed row back untried: no attempt counted, and a row in doubt stays in doubt', async () => {

@@ -128,12 +128,12 @@ describe('Slack failing, then unreachable, then back', () => {
     expect(describeReviewPosts(fake, all)).toBe(exactlyOnce(all));
     for (const n of all) expect(reviewPosts(fake).get(n)?.[0]?.at).toBeGreaterThanOrEqual(backAt);
 
-    // Before that, Slack's 500s were retried with a growing back-off (1 s × 2^(attempt-1), half of it at least).
+    // Before that, Slack's 500s were retried with a growing back-off (0.25 s × 2^(attempt-1), half of it at least).
     for (const n of during500) {
       const attempts = reviewPostAttempts(fake, n).filter((c) => c.faulted);
       expect(attempts.length).toBeGreaterThanOrEqual(2);
       attempts.slice(1).forEach((call, i) => {
-        expect(call.at - (attempts[i]?.at ?? 0), `FR-${n}, retry ${i + 1}`).toBeGreaterThanOrEqual(500 * 2 ** i - 50);
+        expect(call.at - (attempts[i]?.at ?? 0), `FR-${n}, retry ${i + 1}`).toBeGreaterThanOrEqual(125 * 2 ** i - 25);
       });
     }
 

@@ -15,30 +15,32 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiRule } from '../../src/domain/ai-rules.ts';
 import type { NudgeState } from '../../src/domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
-import type {
-  AiRuleRepository,
-  AuditPlan,
-  AuditRun,
-  ChangeRepository,
-  ChangeRequest,
-  ChangeText,
-  Clock,
-  FrictionReport,
-  FrictionRepository,
-  MessageRef,
-  OutboundMessage,
-  OutboxQueue,
-  OutboxRow,
-  Repositories,
-  Sop,
-  SopRelease,
-  SopRepository,
-  SopText,
-  StateChange,
-  Store,
-  TeamChannel,
-  Training,
-  TrainingAssignment,
+import {
+  type AiRuleRepository,
+  type AuditPlan,
+  type AuditRun,
+  type ChangeRepository,
+  type ChangeRequest,
+  type ChangeText,
+  type ClaimSkip,
+  type Clock,
+  type FrictionReport,
+  type FrictionRepository,
+  laneOf,
+  type MessageRef,
+  type OutboundMessage,
+  type OutboxQueue,
+  type OutboxRow,
+  type Repositories,
+  type Sop,
+  type SopRelease,
+  type SopRepository,
+  type SopText,
+  type StateChange,
+  type Store,
+  type TeamChannel,
+  type Training,
+  type TrainingAssignment,
 } from '../../src/ports.ts';
 import { changeTextRepository } from './memory-change-texts.ts';
 import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
@@ -907,14 +909,15 @@ export class MemoryOutboxQueue implements OutboxQueue {
     return row;
   }
 
-  async claim(worker: string, limit: number, leaseMs: number, skip: readonly Platform[] = []): Promise<OutboxRow[]> {
+  async claim(worker: string, limit: number, leaseMs: number, skip: ClaimSkip = {}): Promise<OutboxRow[]> {
     const now = this.clock.now();
     const due = this.rows
       .filter(
         (r) =>
           ((r.status === 'pending' && r.nextAttemptAt <= now) ||
             (r.status === 'sending' && r.lockedUntil !== null && r.lockedUntil < now)) &&
-          !skip.includes(r.platform),
+          !skip.platforms?.includes(r.platform) &&
+          !skip.lanes?.includes(laneOf(r.platform, r.target)),
       )
       // As the SQL: rows of a fan-out after the others, then by id.
       .sort((a, b) => Number(a.batch !== undefined) - Number(b.batch !== undefined) || Number(a.id) - Number(b.id))

@@ -139,6 +139,86 @@ describe('OutboxDeliverer', () => {
     expect(slack.delivered).toHaveLength(4);
   });
 
+  describe('while running', () => {
+    const realClock: Clock = { now: () => new Date() };
+    beforeEach(() => {
+      store = new MemoryStore(realClock);
+      queue = new MemoryOutboxQueue(store.outbox, realClock);
+    });
+
+    it('sends on in other channels while one waits out its spacing', async () => {
+      slack = new ScriptedSender('slack', 600); // a progress message edited once a second, say
+      await enqueue(['p1', toChannel('C0')]);
+      const d = deliverer({ clock: realClock, batchSize: 2, pollMs: 10_000 });
+      await d.deliverDue();
+      // The second edit must wait; announcements to other channels come in behind it, more than one claim's worth.
+      await enqueue(
+        ['p2', toChannel('C0')],
+        ...['a', 'b', 'c', 'd'].map((k, i): [string, OutboxTarget] => [k, toChannel(`C${i + 1}`)]),
+      );
+      d.start();
+      try {
+        await vi.waitFor(() => expect(slack.delivered.map((s) => s.key)).toContain('d'), { timeout: 5_000 });
+        expect(slack.attempts).not.toContain('p2');
+        await vi.waitFor(() => expect(queue.row('p2').status).toBe('sent'), { timeout: 5_000 });
+      } finally {
+        await d.stop();
+      }
+      expect(slack.attempts).toEqual(['p1', 'a', 'b', 'c', 'd', 'p2']);
+    });
+
+    it('leaves room for everybody else while a burst goes to one channel a second apart', async () => {
+      slack = new ScriptedSender('slack', 300);
+      const burst = Array.from({ length: 12 }, (_, i): [string, OutboxTarget] => [`r${i}`, toChannel('C-review')]);
+      await enqueue(...burst, ['confirm', { kind: 'dm', externalId: 'U1' }], ['ann', toChannel('C-team')]);
+      const d = deliverer({ clock: realClock, batchSize: 4, pollMs: 10_000 });
+      d.start();
+      try {
+        await vi.waitFor(
+          () => expect(slack.delivered.map((s) => s.key)).toEqual(expect.arrayContaining(['confirm', 'ann'])),
+          {
+            timeout: 5_000,
+          },
+        );
+      } finally {
+        await d.stop();
+      }
+      // The first claim was the burst's four; the others did not wait for those four to go out, 0.3 s apart.
+      const sent = slack.delivered.map((s) => s.key);
+      expect(sent.slice(0, sent.indexOf('ann') + 1).filter((k) => k.startsWith('r'))).toEqual(['r0']);
+    });
+
+    it("claims none of a channel's rows while it is still sending to it, so its order holds across claims", async () => {
+      slack = new ScriptedSender('slack', 5);
+      const sending = new Set<string>();
+      const send = slack.send.bind(slack);
+      vi.spyOn(slack, 'send').mockImplementation(async (row, parent) => {
+        const lane = row.target.kind === 'channel' ? row.target.channelId : row.key;
+        expect(sending.has(lane)).toBe(false); // one message at a time per channel
+        sending.add(lane);
+        try {
+          return await send(row, parent);
+        } finally {
+          sending.delete(lane);
+        }
+      });
+      const keys = Array.from({ length: 12 }, (_, i) => `m${i}`);
+      await enqueue(...keys.map((k, i): [string, OutboxTarget] => [k, toChannel(i % 3 ? 'C1' : 'C2')]));
+      const d = deliverer({ clock: realClock, batchSize: 4, concurrency: 2, pollMs: 10_000 });
+      d.start();
+      try {
+        await vi.waitFor(() => expect(slack.delivered).toHaveLength(12), { timeout: 5_000 });
+      } finally {
+        await d.stop();
+      }
+      const order = (channel: string) =>
+        slack.delivered.map((s) => s.key).filter((k) => (Number(k.slice(1)) % 3 ? 'C1' : 'C2') === channel);
+      expect(order('C1')).toEqual(keys.filter((_, i) => i % 3));
+      expect(order('C2')).toEqual(keys.filter((_, i) => i % 3 === 0));
+      expect(keys.map((k) => queue.row(k).status)).toEqual(keys.map(() => 'sent'));
+    });
+  });
+
   it('honours Retry-After and holds the whole platform meanwhile', async () => {
     const t0 = clock.now();
     slack.on('s1', rateLimited(1000));
@@ -172,10 +252,10 @@ describe('OutboxDeliverer', () => {
     slack.on('s1', rateLimited(200));
     await enqueue(['s1', toChannel('C1')], ['s2', toChannel('C2')]);
     const claim = queue.claim.bind(queue);
-    vi.spyOn(queue, 'claim').mockImplementation(async (worker, limit, leaseMs, skip = []) => {
+    vi.spyOn(queue, 'claim').mockImplementation(async (worker, limit, leaseMs, skip = {}) => {
       const rows = await claim(worker, limit, leaseMs, skip);
       // A slow claim (a busy database) while Slack is held: the pause ends before it answers.
-      if (skip.includes('slack')) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (skip.platforms?.includes('slack')) await new Promise((resolve) => setTimeout(resolve, 300));
       return rows;
     });
     const d = deliverer({ clock: realClock, concurrency: 1, pollMs: 10_000 });
@@ -188,6 +268,22 @@ describe('OutboxDeliverer', () => {
     } finally {
       await d.stop();
     }
+  });
+
+  it('tries a failed row again when its backoff ends, not at the next poll', async () => {
+    const realClock: Clock = { now: () => new Date() };
+    store = new MemoryStore(realClock);
+    queue = new MemoryOutboxQueue(store.outbox, realClock);
+    slack.on('k', transient());
+    await enqueue(['k', toChannel('C1')]);
+    const d = deliverer({ clock: realClock, pollMs: 60_000 });
+    d.start();
+    try {
+      await vi.waitFor(() => expect(queue.row('k').status).toBe('sent'), { timeout: 5_000 });
+    } finally {
+      await d.stop();
+    }
+    expect(slack.attempts).toEqual(['k', 'k']);
   });
 
   it('backs off exponentially on transient errors, with jitter in the upper half', async () => {
@@ -206,7 +302,7 @@ describe('OutboxDeliverer', () => {
       expect(await d.deliverDue()).toBe(0); // not a millisecond early
       clock.advance(1);
     }
-    expect(delays).toEqual([750, 1500, 3000, 6000]); // 1 s, 2 s, 4 s, 8 s, each at 3/4 with this jitter
+    expect(delays).toEqual([188, 375, 750, 1500]); // 0.25 s, 0.5 s, 1 s, 2 s, each at 3/4 with this jitter
     expect(queue.row('k').lastError).toBe('service_unavailable');
     await d.deliverDue();
     expect(queue.row('k')).toMatchObject({ status: 'sent', attempts: 5, lastError: null });
@@ -219,9 +315,19 @@ describe('OutboxDeliverer', () => {
     await deliverer().deliverDue();
     for (let i = 0; i < 5; i++) {
       const delay = queue.row(`k${i}`).nextAttemptAt.getTime() - clock.now().getTime();
-      expect(delay).toBeGreaterThanOrEqual(500);
-      expect(delay).toBeLessThanOrEqual(1000);
+      expect(delay).toBeGreaterThanOrEqual(125);
+      expect(delay).toBeLessThanOrEqual(250);
     }
+  });
+
+  it('waits five minutes at most between tries, however many failed', async () => {
+    slack.on('k', transient());
+    await enqueue(['k', toChannel('C1')]);
+    queue.row('k').attempts = 40; // the claim makes it the 41st
+    await deliverer().deliverDue();
+    const delay = queue.row('k').nextAttemptAt.getTime() - clock.now().getTime();
+    expect(delay).toBeGreaterThanOrEqual(150_000);
+    expect(delay).toBeLessThanOrEqual(300_000);
   });
 
   it('gives a transiently failing row up after giveUpAfterMs', async () => {
