@@ -63,6 +63,7 @@ export class OutboxDeliverer {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private pokedWhileBusy = false;
+  private roomFreed = false;
 
   constructor(options: DelivererOptions) {
     this.o = {
@@ -85,10 +86,12 @@ export class OutboxDeliverer {
     this.loop = this.run();
   }
 
-  /** New rows were queued: look now instead of at the next poll. */
+  /** New rows were queued: look now (while lanes are at work: once one ends, or at the poll). */
   poke(): void {
     this.pokedWhileBusy = true;
-    this.wake?.();
+    // While lanes are at work the new rows wait for one of them to end, or for the poll: in a storm of reports every
+    // commit pokes, and a claim reads every due row (the busy lane's hundreds too) only to leave them.
+    if (this.lanesAtWork.size === 0) this.wake?.();
   }
 
   /** Stops taking new rows; waits for the messages in flight (claimed rows not started yet are put back). */
@@ -152,8 +155,11 @@ export class OutboxDeliverer {
         .then(() => this.sendLane(laneRows, going))
         .finally(() => {
           if (this.lanesAtWork.get(lane) === work) this.lanesAtWork.delete(lane);
-          // Room for half a batch, or nothing left in flight: time for the next claim.
-          if (this.room() >= this.o.batchSize / 2) this.poke();
+          // Room for half a batch: time for the next claim.
+          if (this.room() >= this.o.batchSize / 2) {
+            this.roomFreed = true;
+            this.wake?.();
+          }
         });
       this.lanesAtWork.set(lane, work);
     }
@@ -192,6 +198,7 @@ export class OutboxDeliverer {
   private async run(): Promise<void> {
     while (this.running) {
       this.pokedWhileBusy = false;
+      this.roomFreed = false;
       let full = false;
       try {
         const room = this.room();
@@ -201,7 +208,7 @@ export class OutboxDeliverer {
       }
       if (!this.running) break;
       // More may be due right away; otherwise a lane that ends, a poke, a pause that ends or the poll wakes us.
-      if ((full && this.room() > 0) || this.pokedWhileBusy) continue;
+      if ((full && this.room() > 0) || this.roomFreed || (this.pokedWhileBusy && this.lanesAtWork.size === 0)) continue;
       // Back when a pause ends or a retry is due, not a whole poll later. A pause that ended after the claim skipped
       // its platform is still here (pauses are forgotten at the next claim): its rows go at once too.
       const now = this.o.clock.now().getTime();

@@ -188,6 +188,29 @@ describe('OutboxDeliverer', () => {
       expect(sent.slice(0, sent.indexOf('ann') + 1).filter((k) => k.startsWith('r'))).toEqual(['r0']);
     });
 
+    it('looks for rows queued while a lane is at work when the lane ends or at the poll, not at every poke', async () => {
+      slack = new ScriptedSender('slack', 400);
+      await enqueue(...Array.from({ length: 6 }, (_, i): [string, OutboxTarget] => [`r${i}`, toChannel('C-review')]));
+      const claims = vi.spyOn(queue, 'claim');
+      const d = deliverer({ clock: realClock, pollMs: 300 });
+      d.start();
+      try {
+        await vi.waitFor(() => expect(slack.attempts).toContain('r1'), { timeout: 5_000 });
+        const before = claims.mock.calls.length;
+        // A storm of commits, each poking: they are not each a claim while the review lane is at work.
+        for (let i = 0; i < 20; i++) {
+          await enqueue([`n${i}`, { kind: 'dm', externalId: `U${i}` }]);
+          d.poke();
+        }
+        expect(claims.mock.calls.length - before).toBeLessThanOrEqual(1);
+        // The poll still finds them, long before the review lane is done (six messages 0.4 s apart).
+        await vi.waitFor(() => expect(queue.row('n19').status).toBe('sent'), { timeout: 1_000 });
+        expect(slack.attempts.filter((k) => k.startsWith('r')).length).toBeLessThan(6);
+      } finally {
+        await d.stop();
+      }
+    });
+
     it("claims none of a channel's rows while it is still sending to it, so its order holds across claims", async () => {
       slack = new ScriptedSender('slack', 5);
       const sending = new Set<string>();
