@@ -34,6 +34,8 @@ function workerFile(): URL {
 export class PgliteWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The connections and transactions opened, numbered here: see the worker's `handle`. */
+  private nextHandle = 1;
   private stopped: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
@@ -83,6 +85,10 @@ export class PgliteWorker {
     return this.pending.size;
   }
 
+  newHandle(): number {
+    return this.nextHandle++;
+  }
+
   call<T>(call: Call): Promise<T> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
@@ -109,11 +115,9 @@ export class PgliteWorker {
   /** The driver adapter factory Prisma and the schema engine use. */
   factory(): SqlMigrationAwareDriverAdapterFactory {
     const connect = async (shadow: boolean) => {
-      const opened = await this.call<{ handle: number; adapterName: string; info?: unknown }>({
-        op: 'connect',
-        shadow,
-      });
-      return new RemoteAdapter(this, opened.handle, opened.adapterName, opened.info);
+      const handle = this.newHandle();
+      const opened = await this.call<{ adapterName: string; info?: unknown }>({ op: 'connect', handle, shadow });
+      return new RemoteAdapter(this, handle, opened.adapterName, opened.info);
     };
     return {
       provider: 'postgres',
@@ -161,13 +165,17 @@ class RemoteAdapter extends RemoteQueryable implements SqlDriverAdapter {
     return this.worker.call({ op: 'script', target: this.handle, script });
   }
 
+  /**
+   * Begins without waiting for the worker's answer: the transaction's first statement goes right behind the `begin`
+   * and waits for it there, so a transaction costs one round trip less between the threads. If it cannot begin, its
+   * statements and its commit fail with that error.
+   */
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const tx = await this.worker.call<{ handle: number; options: TransactionOptions }>({
-      op: 'begin',
-      target: this.handle,
-      ...(isolationLevel ? { isolationLevel } : {}),
-    });
-    return new RemoteTransaction(this.worker, tx.handle, this.adapterName, tx.options);
+    const handle = this.worker.newHandle();
+    this.worker
+      .call({ op: 'begin', target: this.handle, handle, ...(isolationLevel ? { isolationLevel } : {}) })
+      .catch(() => {});
+    return new RemoteTransaction(this.worker, handle, this.adapterName, PGLITE_TRANSACTION_OPTIONS);
   }
 
   getConnectionInfo() {
@@ -184,6 +192,9 @@ class RemoteAdapter extends RemoteQueryable implements SqlDriverAdapter {
  * worker may be up. A test holds the two equal.
  */
 export const PGLITE_CONNECTION_INFO = { supportsRelationJoins: true } as const;
+
+/** What the worker's adapter says of each transaction it begins, known before it has begun; a test holds them equal. */
+export const PGLITE_TRANSACTION_OPTIONS: TransactionOptions = { usePhantomQuery: true };
 
 /** The connection of `factoryOnceStarted`: every call waits for the worker's own, then goes straight to it. */
 class DeferredAdapter implements SqlDriverAdapter {

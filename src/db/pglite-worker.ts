@@ -6,6 +6,8 @@
  *
  * Messages in: `{ id, op, target?, ... }`, where `target` names an adapter or a transaction opened earlier. Out:
  * `{ id, ok: true, value }` or `{ id, ok: false, error }`; first of all `{ ready: true }` or `{ ready: false, error }`.
+ * The main thread numbers the connections and transactions it opens (`handle`), so it can send a transaction's first
+ * statement right behind its `begin` without waiting for the answer: every call on a handle waits here for it to open.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,10 +24,10 @@ export interface PgliteWorkerData {
 }
 
 export type WorkerRequest =
-  | { id: number; op: 'connect'; shadow: boolean }
+  | { id: number; op: 'connect'; handle: number; shadow: boolean }
   | { id: number; op: 'query' | 'execute'; target: number; query: SqlQuery }
   | { id: number; op: 'script'; target: number; script: string }
-  | { id: number; op: 'begin'; target: number; isolationLevel?: string }
+  | { id: number; op: 'begin'; target: number; handle: number; isolationLevel?: string }
   | { id: number; op: 'commit' | 'rollback' | 'dispose'; target: number }
   | { id: number; op: 'close' };
 
@@ -44,8 +46,8 @@ const data = workerData as PgliteWorkerData;
 // query back ~200 ms while Postgres' functions were still being optimised. A timer that never fires keeps the loop
 // busy waiting instead, so a message is taken as soon as it arrives; `terminate()` ends the thread regardless.
 setInterval(() => {}, 2 ** 30);
-const handles = new Map<number, SqlDriverAdapter | Transaction>();
-let nextHandle = 1;
+/** Each handle's connection or transaction as it opens: a failed `begin` fails every call made on its transaction. */
+const handles = new Map<number, Promise<SqlDriverAdapter | Transaction>>();
 
 function describe(error: unknown): WorkerError {
   const e = error as { name?: unknown; cause?: unknown; message?: unknown; code?: unknown };
@@ -58,10 +60,18 @@ function describe(error: unknown): WorkerError {
   };
 }
 
-function handle<T>(target: number): T {
+async function handle<T>(target: number): Promise<T> {
   const found = handles.get(target);
   if (!found) throw new Error(`no open connection or transaction ${target}`);
-  return found as T;
+  return (await found) as T;
+}
+
+/** Keeps what a handle opens, and answers once it is open (or failed to). */
+function open(id: number, opening: Promise<SqlDriverAdapter | Transaction>): Promise<SqlDriverAdapter | Transaction> {
+  // Its failure is told to whoever uses the handle, not reported as unhandled here.
+  opening.catch(() => {});
+  handles.set(id, opening);
+  return opening;
 }
 
 async function start(): Promise<void> {
@@ -75,36 +85,35 @@ async function start(): Promise<void> {
   async function run(request: WorkerRequest): Promise<unknown> {
     switch (request.op) {
       case 'connect': {
-        const adapter = (await (request.shadow
-          ? factory.connectToShadowDb()
-          : factory.connect())) as unknown as SqlDriverAdapter;
-        const id = nextHandle++;
-        handles.set(id, adapter);
-        return { handle: id, adapterName: adapter.adapterName, info: adapter.getConnectionInfo?.() };
+        const connecting = request.shadow ? factory.connectToShadowDb() : factory.connect();
+        const adapter = (await open(request.handle, connecting as Promise<never>)) as SqlDriverAdapter;
+        return { adapterName: adapter.adapterName, info: adapter.getConnectionInfo?.() };
       }
       case 'query':
-        return handle<SqlDriverAdapter>(request.target).queryRaw(request.query);
+        return (await handle<SqlDriverAdapter>(request.target)).queryRaw(request.query);
       case 'execute':
-        return handle<SqlDriverAdapter>(request.target).executeRaw(request.query);
+        return (await handle<SqlDriverAdapter>(request.target)).executeRaw(request.query);
       case 'script':
-        return handle<SqlDriverAdapter>(request.target).executeScript(request.script);
+        return (await handle<SqlDriverAdapter>(request.target)).executeScript(request.script);
       case 'begin': {
-        const adapter = handle<SqlDriverAdapter>(request.target);
-        const tx = await adapter.startTransaction(request.isolationLevel as never);
-        const id = nextHandle++;
-        handles.set(id, tx);
-        return { handle: id, options: tx.options };
+        // Kept at once, before PGlite has begun it: the statements sent right behind this wait for it.
+        const beginning = handle<SqlDriverAdapter>(request.target).then((adapter) =>
+          adapter.startTransaction(request.isolationLevel as never),
+        );
+        const tx = (await open(request.handle, beginning)) as Transaction;
+        return { options: tx.options };
       }
       case 'commit':
       case 'rollback': {
-        const tx = handle<Transaction>(request.target);
+        const ending = handle<Transaction>(request.target);
         handles.delete(request.target);
+        const tx = await ending;
         return request.op === 'commit' ? tx.commit() : tx.rollback();
       }
       case 'dispose': {
-        const adapter = handles.get(request.target) as SqlDriverAdapter | undefined;
+        const disposing = handles.get(request.target) as Promise<SqlDriverAdapter> | undefined;
         handles.delete(request.target);
-        return adapter?.dispose();
+        return (await disposing?.catch(() => undefined))?.dispose();
       }
       case 'close':
         if (!pglite.closed) await pglite.close();
