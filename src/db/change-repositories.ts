@@ -21,24 +21,23 @@ type Tx = Prisma.TransactionClient;
 
 /**
  * `cache`: the team names every friction form offers, kept for a few seconds: `/friction` must open its form without a
- * database round trip under load (the form's choice is checked again on submit either way).
+ * database round trip under load (the form's choice is checked again on submit either way). `alone` as in
+ * `RecentValue.read`.
  */
-export function teamRepository(tx: Tx, cache?: RecentValue<string[]>): TeamRepository {
+export function teamRepository(tx: Tx, cache?: { kept: RecentValue<string[]>; alone: boolean }): TeamRepository {
   return {
     async names() {
-      const cached = cache?.get();
-      if (cached) return [...cached];
-      const names = (
-        await tx.team.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: 'asc' } })
-      ).map((t) => t.name);
-      cache?.set(names);
-      return [...names];
+      const read = async () =>
+        (await tx.team.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: 'asc' } })).map(
+          (t) => t.name,
+        );
+      return [...(cache ? await cache.kept.read(read, { alone: cache.alone }) : await read())];
     },
     async add(name: string) {
       const same = await tx.team.findFirst({ where: { name: { equals: name, mode: 'insensitive' } } });
       if (same) return false;
       await tx.team.create({ data: { name } });
-      cache?.forget();
+      cache?.kept.forget();
       return true;
     },
     async byName(name) {
@@ -55,12 +54,12 @@ export function teamRepository(tx: Tx, cache?: RecentValue<string[]>): TeamRepos
       });
       if (same) return false;
       await tx.team.update({ where: { id: teamId }, data: { name } });
-      cache?.forget();
+      cache?.kept.forget();
       return true;
     },
     async archive(teamId, at) {
       const { count } = await tx.team.updateMany({ where: { id: teamId, archivedAt: null }, data: { archivedAt: at } });
-      cache?.forget();
+      cache?.kept.forget();
       return count > 0;
     },
     async list() {

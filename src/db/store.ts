@@ -93,7 +93,7 @@ export class PrismaStore implements Store {
   }
 
   read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return work(repositories(this.prisma, this.context));
+    return work(repositories(this.prisma, this.context, { inTransaction: false }));
   }
 
   async once<T>(key: string, work: (repos: Repositories) => Promise<T>) {
@@ -116,16 +116,16 @@ export class PrismaStore implements Store {
   }
 }
 
-export function repositories(tx: Tx, context?: StoreContext): Repositories {
+/** `inTransaction`: `tx` is a transaction's, whose reads of the kept values are made alone (`RecentValue.read`). */
+export function repositories(tx: Tx, context?: StoreContext, { inTransaction = true } = {}): Repositories {
   const channels = context?.reviewChannels;
   // Every report's review goes to these: kept for a few seconds rather than read by every group of reports.
   const allChannels = async () => {
-    const cached = channels?.get();
-    if (cached) return new Map(cached);
-    const rows = await tx.reviewChannel.findMany({ select: { platform: true, channelId: true } });
-    const all = new Map(rows.map((r) => [r.platform, r.channelId]));
-    channels?.set(all);
-    return new Map(all);
+    const read = async () => {
+      const rows = await tx.reviewChannel.findMany({ select: { platform: true, channelId: true } });
+      return new Map(rows.map((r) => [r.platform, r.channelId]));
+    };
+    return new Map(channels ? await channels.read(read, { alone: inTransaction }) : await read());
   };
   return {
     people: peopleRepository(tx),
@@ -163,7 +163,7 @@ export function repositories(tx: Tx, context?: StoreContext): Repositories {
     outbox: outboxWriter(tx),
     friction: frictionRepository(tx),
     patterns: patternRepository(tx, { locks: !context?.oneSession }),
-    teams: teamRepository(tx, context?.teamNames),
+    teams: teamRepository(tx, context?.teamNames && { kept: context.teamNames, alone: inTransaction }),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
     sopTexts: sopTextRepository(tx),
