@@ -2,7 +2,7 @@
  * The Prisma repositories of friction intake: reports (one at a time, or a group of submissions in a few statements)
  * and the recurring-pattern alerts they raise. Each works inside the caller's transaction.
  */
-import { type Frequency, type Impact, OPEN_STATUSES } from '../domain/friction.ts';
+import { FRICTION_ID_PREFIX, type Frequency, type Impact, OPEN_STATUSES } from '../domain/friction.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { FrictionReport, FrictionRepository, NewFrictionReport, RecurringPatternRepository } from '../ports.ts';
 
@@ -44,7 +44,7 @@ function insertReports(reports: readonly NewFrictionReport[], onConflict: Prisma
                            title_words, n)
     ORDER BY n
     ${onConflict}
-    RETURNING number, submission_key, created_at`;
+    RETURNING number, submission_key, created_at, reporter_person_id`;
 }
 
 /** A report just stored: what was given, and what the database set. */
@@ -91,12 +91,17 @@ export function frictionRepository(tx: Tx): FrictionRepository {
         return newReport(report, row);
       });
     },
-    async createNew(reports) {
+    async createNew(reports, event) {
       if (reports.length === 0) return { created: new Map(), before: new Map() };
       // One statement: the unique index, not a read first, tells a new submission from a repeat. The outer SELECT
-      // sees the table as it was before the INSERT, so it finds exactly the reports stored earlier.
+      // sees the table as it was before the INSERT, so it finds exactly the reports stored earlier. The new reports'
+      // events go in with them: one round trip less for every group of submissions.
       const rows = await tx.$queryRaw<(InsertedRow & { created: boolean })[]>`
-        WITH inserted AS (${insertReports(reports, Prisma.sql`ON CONFLICT (submission_key) DO NOTHING`)})
+        WITH inserted AS (${insertReports(reports, Prisma.sql`ON CONFLICT (submission_key) DO NOTHING`)}),
+             recorded AS (
+               INSERT INTO event (actor_person_id, subject, action, to_state)
+               SELECT reporter_person_id, ${FRICTION_ID_PREFIX} || number, ${event.action}, ${event.to}
+               FROM inserted ORDER BY number)
         SELECT number, submission_key, created_at, true AS created FROM inserted
         UNION ALL
         SELECT number, submission_key, created_at, false FROM friction_report

@@ -204,7 +204,9 @@ export function looksAlike(a: { tool: string; title: string }, b: { tool: string
   return alike(likeness(a), likeness(b));
 }
 
-export const frictionId = (number: number) => `FR-${number}`;
+/** What a friction report's number is shown behind (`FR-12`); the database writes it too (`createNew`'s events). */
+export const FRICTION_ID_PREFIX = 'FR-';
+export const frictionId = (number: number) => `${FRICTION_ID_PREFIX}${number}`;
 
 /** `FR-12`, `fr-12`, `12` → 12; anything else → undefined. */
 export function parseFrictionId(text: string): number | undefined {

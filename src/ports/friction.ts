@@ -78,10 +78,12 @@ export interface FrictionRepository {
   /**
    * Stores the reports whose submission key is new, in one statement; a key stored before is left alone. Returns, by
    * submission key, the reports made now (in the order given) and the ones stored before (a retry, a double click).
-   * A key another transaction is storing at this very moment may be in neither.
+   * A key another transaction is storing at this very moment may be in neither. Each report made now gets `event`
+   * recorded, in that same statement: its subject the report's id, its actor the reporter.
    */
   createNew(
     reports: readonly NewFrictionReport[],
+    event: { action: string; to: string },
   ): Promise<{ created: Map<string, FrictionReport>; before: Map<string, FrictionReport> }>;
   get(number: number): Promise<FrictionReport | undefined>;
   /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */

@@ -214,19 +214,11 @@ export class FrictionIntake {
         statusChangedAt: now,
       };
     });
-    const { created, before } = await repos.friction.createNew(rows);
+    const { created, before } = await repos.friction.createNew(rows, { action: 'friction.submitted', to: 'new' });
     const stored = new Map([...before, ...created]);
     if (created.size === 0) return { stored, created: new Set() };
     const reporters = new Map(accepted.map((a) => [a.submission.request.key, a.reporter]));
     const made = [...created].map(([key, report]) => ({ report, reporter: reporters.get(key) }));
-    await repos.events.recordMany(
-      made.map(({ report }) => ({
-        actorPersonId: report.reporterPersonId,
-        subject: frictionId(report.number),
-        action: 'friction.submitted',
-        to: 'new',
-      })),
-    );
     await repos.outbox.enqueueMany(
       made.flatMap(({ report, reporter }) => {
         const view = {

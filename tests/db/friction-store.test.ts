@@ -149,13 +149,19 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
         r.friction.createMany([report({ submissionKey: 'g-3' }), report({ submissionKey: 'g-1' })]),
       ),
     ).rejects.toThrow();
-    // createNew: the new keys stored in the order given, the repeated ones found as they were stored (one statement).
+    // createNew: the new keys stored in the order given, the repeated ones found as they were stored, and an event
+    // for each report made now (one statement).
+    const submitted = { action: 'friction.submitted', to: 'new' };
+    const casey = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'UCASEY' }));
     const { created, before } = await store.transaction((r) =>
-      r.friction.createNew([
-        report({ submissionKey: 'g-4', title: 'four' }),
-        report({ submissionKey: 'g-2', title: 'two again' }),
-        report({ submissionKey: 'g-5', title: 'five' }),
-      ]),
+      r.friction.createNew(
+        [
+          report({ submissionKey: 'g-4', title: 'four', reporterPersonId: casey.id }),
+          report({ submissionKey: 'g-2', title: 'two again' }),
+          report({ submissionKey: 'g-5', title: 'five' }),
+        ],
+        submitted,
+      ),
     );
     expect([...created].map(([key, m]) => [key, m.title, m.status])).toEqual([
       ['g-4', 'four', 'new'],
@@ -165,7 +171,15 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     expect(five?.number).toBeGreaterThan(four?.number ?? Number.POSITIVE_INFINITY);
     expect(await store.transaction((r) => r.friction.get(four?.number ?? 0))).toEqual(four);
     expect([...before].map(([key, m]) => [key, m.number, m.title])).toEqual([['g-2', 2, 'two']]);
-    expect(await store.transaction((r) => r.friction.createNew([]))).toEqual({ created: new Map(), before: new Map() });
+    const events = await db.prisma.event.findMany({ where: { action: 'friction.submitted' }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => [e.subject, e.actorPersonId, e.fromState, e.toState])).toEqual([
+      [`FR-${four?.number}`, casey.id, null, 'new'],
+      [`FR-${five?.number}`, null, null, 'new'],
+    ]);
+    expect(await store.transaction((r) => r.friction.createNew([], submitted))).toEqual({
+      created: new Map(),
+      before: new Map(),
+    });
     const near = { toolKeys: ['inventory scanner'], words: [] };
     expect(await store.transaction((r) => r.friction.openSummaries(1, near))).toEqual([
       {

@@ -13,6 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiRule } from '../../src/domain/ai-rules.ts';
+import { frictionId } from '../../src/domain/friction.ts';
 import type { NudgeState } from '../../src/domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import {
@@ -589,7 +590,7 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       for (const report of reports) created.push(await repository.create(report));
       return created;
     },
-    async createNew(reports) {
+    async createNew(reports, event) {
       const before = new Map<string, FrictionReport>();
       for (const { submissionKey } of reports) {
         const report = await repository.bySubmissionKey(submissionKey);
@@ -597,7 +598,11 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       }
       const created = new Map<string, FrictionReport>();
       for (const report of reports) {
-        if (!before.has(report.submissionKey)) created.set(report.submissionKey, await repository.create(report));
+        if (before.has(report.submissionKey)) continue;
+        const made = await repository.create(report);
+        created.set(report.submissionKey, made);
+        const subject = frictionId(made.number);
+        t.events.push({ actorPersonId: made.reporterPersonId, subject, ...event, at: clock.now() });
       }
       return { created, before };
     },
