@@ -4,10 +4,11 @@
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
-import type { Message } from './domain/message.ts';
 import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
 import type { ConstraintRepository } from './ports/direction.ts';
-import type { FrictionRepository, RecurringPatternRepository } from './ports/friction.ts';
+import type { FrictionRepository } from './ports/friction.ts';
+import type { FrictionIntakeRepository } from './ports/friction-intake.ts';
+import type { OutboundMessage, OutboxTarget } from './ports/outbound.ts';
 import type { AuditRepository, NudgeRepository, TrainingRepository } from './ports/scheduled-work.ts';
 import type { SopSearchRepository } from './ports/sop-search.ts';
 import type { ChangeTextRepository, SopTextRepository } from './ports/sop-texts.ts';
@@ -20,8 +21,10 @@ export type {
   FrictionRepository,
   NewFrictionReport,
   OpenReportSummary,
-  RecurringPatternRepository,
 } from './ports/friction.ts';
+export { freshReport } from './ports/friction.ts';
+export type { FrictionIntakeRepository, IntakeSurvey, IntakeWrite } from './ports/friction-intake.ts';
+export type { OutboundMessage, OutboxTarget } from './ports/outbound.ts';
 export type {
   AuditPlan,
   AuditPlanChanges,
@@ -39,12 +42,6 @@ export type { Team, TeamChannel, TeamRepository, TeamSummary } from './ports/tea
 export interface Clock {
   now(): Date;
 }
-
-/** Where an outbound message goes. Threads and updates name another outbox message by its key. */
-export type OutboxTarget =
-  | { kind: 'channel'; channelId: string; threadOf?: string }
-  | { kind: 'dm'; externalId: string }
-  | { kind: 'update'; of: string };
 
 /**
  * Messages to one channel, to one person or updating one message go out one after another, in order: their lane. The
@@ -64,16 +61,6 @@ export function laneOf(platform: Platform, target: OutboxTarget): string {
 export interface ClaimSkip {
   platforms?: readonly Platform[];
   lanes?: readonly string[];
-}
-
-export interface OutboundMessage {
-  /** Idempotency key: the same key is written, and sent, once. */
-  key: string;
-  platform: Platform;
-  target: OutboxTarget;
-  body: Message;
-  /** Groups the messages of one fan-out (a release's announcements), so its progress can be counted. */
-  batch?: string;
 }
 
 /** How far a fan-out has got, and what failed for good. */
@@ -107,7 +94,6 @@ export interface PeopleRepository {
   /** The person's identities, so a message can reach them on the platforms they use. */
   identitiesOf(personId: number): Promise<PersonRef[]>;
   get(personId: number): Promise<(Person & { lastTeam: string | null }) | undefined>;
-  rememberTeams(teams: readonly { personId: number; team: string }[]): Promise<void>;
   /** Records the name a platform gives for someone the bot knows; false when it knows nobody by that identity. */
   rename(ref: PersonRef, displayName: string): Promise<boolean>;
   /** Everyone in these layers, by id. */
@@ -277,7 +263,8 @@ export interface Repositories {
   events: EventLog;
   outbox: OutboxWriter;
   friction: FrictionRepository;
-  patterns: RecurringPatternRepository;
+  /** A group of friction submissions, in as few statements as it takes. */
+  intake: FrictionIntakeRepository;
   teams: TeamRepository;
   changes: ChangeRepository;
   sops: SopRepository;

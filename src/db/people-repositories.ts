@@ -97,13 +97,6 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       });
       return true;
     },
-    async rememberTeams(teams) {
-      if (teams.length === 0) return;
-      await tx.$executeRaw`
-        UPDATE person SET last_team = t.team
-        FROM unnest(${teams.map((t) => t.personId)}::int[], ${teams.map((t) => t.team)}::text[]) AS t(id, team)
-        WHERE person.id = t.id`;
-    },
     async withLayers(layers) {
       const rows = await tx.person.findMany({ where: { layer: { in: [...layers] } }, orderBy: { id: 'asc' } });
       return rows.map((p) => ({ id: p.id, layer: p.layer, displayName: p.displayName }));

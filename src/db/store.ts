@@ -26,7 +26,9 @@ import {
   teamRepository,
 } from './change-repositories.ts';
 import { changeTextRepository } from './change-text-repository.ts';
-import { frictionRepository, patternRepository } from './friction-repositories.ts';
+import { intakeRepository } from './friction-intake-repository.ts';
+import { frictionRepository } from './friction-repositories.ts';
+import { insertPosts } from './outbox-insert.ts';
 import { peopleRepository } from './people-repositories.ts';
 import { RecentValue } from './recent-value.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './schedule-repositories.ts';
@@ -162,7 +164,7 @@ export function repositories(tx: Tx, context?: StoreContext, { inTransaction = t
     },
     outbox: outboxWriter(tx),
     friction: frictionRepository(tx),
-    patterns: patternRepository(tx, { locks: !context?.oneSession }),
+    intake: intakeRepository(tx, { locks: !context?.oneSession }),
     teams: teamRepository(tx, context?.teamNames && { kept: context.teamNames, alone: inTransaction }),
     changes: changeRepository(tx),
     sops: sopRepository(tx),
@@ -211,14 +213,7 @@ function outboxWriter(tx: Tx): OutboxWriter {
       const posts = messages.filter((m) => m.target.kind !== 'update');
       for (let i = 0; i < posts.length; i += ENQUEUE_CHUNK) {
         const chunk = posts.slice(i, i + ENQUEUE_CHUNK);
-        await tx.$executeRaw`
-          INSERT INTO outbox_message (idempotency_key, platform, kind, target, body, batch)
-          SELECT key, platform::"Platform", kind, target::jsonb, body::jsonb, batch
-          FROM unnest(${chunk.map((m) => m.key)}::text[], ${chunk.map((m) => m.platform)}::text[],
-                      ${chunk.map((m) => m.target.kind)}::text[], ${chunk.map((m) => JSON.stringify(m.target))}::text[],
-                      ${chunk.map((m) => JSON.stringify(m.body))}::text[], ${chunk.map((m) => m.batch ?? null)}::text[])
-            AS m(key, platform, kind, target, body, batch)
-          ON CONFLICT (idempotency_key) DO NOTHING`;
+        await tx.$executeRaw`${insertPosts(chunk)}`;
       }
       for (const update of messages.filter((m) => m.target.kind === 'update')) await writer.enqueue(update);
     },

@@ -204,7 +204,7 @@ export function looksAlike(a: { tool: string; title: string }, b: { tool: string
   return alike(likeness(a), likeness(b));
 }
 
-/** What a friction report's number is shown behind (`FR-12`); the database writes it too (`createNew`'s events). */
+/** What a friction report's number is shown behind (`FR-12`); the database writes it too (friction intake's events). */
 export const FRICTION_ID_PREFIX = 'FR-';
 export const frictionId = (number: number) => `${FRICTION_ID_PREFIX}${number}`;
 

@@ -1,6 +1,5 @@
 /**
- * The port of friction reports and of the recurring patterns they raise. Kept apart from `../ports.ts` (which
- * re-exports it).
+ * The port of friction reports. Kept apart from `../ports.ts` (which re-exports it).
  */
 import type { Frequency, FrictionKind, FrictionStatus, Impact } from '../domain/friction.ts';
 import type { DeclineLane } from '../domain/friction-decline.ts';
@@ -75,16 +74,6 @@ export interface FrictionRepository {
   create(report: NewFrictionReport): Promise<FrictionReport>;
   /** Stores many reports in one statement; returns them in the order given. */
   createMany(reports: readonly NewFrictionReport[]): Promise<FrictionReport[]>;
-  /**
-   * Stores the reports whose submission key is new, in one statement; a key stored before is left alone. Returns, by
-   * submission key, the reports made now (in the order given) and the ones stored before (a retry, a double click).
-   * A key another transaction is storing at this very moment may be in neither. Each report made now gets `event`
-   * recorded, in that same statement: its subject the report's id, its actor the reporter.
-   */
-  createNew(
-    reports: readonly NewFrictionReport[],
-    event: { action: string; to: string },
-  ): Promise<{ created: Map<string, FrictionReport>; before: Map<string, FrictionReport> }>;
   get(number: number): Promise<FrictionReport | undefined>;
   /** Reads a report and locks it until the transaction ends, so two decisions on it never interleave. */
   getForUpdate(number: number): Promise<FrictionReport | undefined>;
@@ -93,14 +82,6 @@ export interface FrictionRepository {
   update(number: number, changes: FrictionChanges): Promise<FrictionReport>;
   /** Open reports (new, triaged, analysing), oldest first, other than `except`. */
   open(options?: { limit?: number; except?: number }): Promise<FrictionReport[]>;
-  /**
-   * Of the first `limit` open reports, oldest first, the ones that may look like a report with one of these tool keys
-   * or title words (as much as a "looks similar" offer needs): a superset of those `alike` finds, never fewer.
-   */
-  openSummaries(
-    limit: number,
-    near: { toolKeys: readonly string[]; words: readonly string[] },
-  ): Promise<OpenReportSummary[]>;
   /** Reports about one tool or process created since a time, any status. */
   aboutTool(toolKey: string, since: Date): Promise<FrictionReport[]>;
   /** Reports in one of these statuses whose status has not changed since `before`, oldest first. */
@@ -116,12 +97,23 @@ export type OpenReportSummary = Pick<FrictionReport, 'number' | 'title' | 'tool'
   titleWords: string[];
 };
 
-export interface RecurringPatternRepository {
-  /**
-   * Of these tools or processes, the ones with at least `threshold` reports since a time and no alert since then,
-   * each with its reports' numbers, oldest first. Holds a lock on each tool until the transaction ends, so reports
-   * arriving together raise one alert.
-   */
-  due(toolKeys: readonly string[], since: Date, threshold: number): Promise<Map<string, number[]>>;
-  record(pattern: { toolKey: string; tool: string; reports: number[] }): Promise<void>;
+/** A report just stored: what was given, and what the database set. */
+export function freshReport(
+  { submissionKey: _key, titleWords: _words, number, ...report }: NewFrictionReport & { number: number },
+  createdAt: Date,
+): FrictionReport {
+  return {
+    ...report,
+    number,
+    status: 'new',
+    ownerPersonId: null,
+    rootCause: null,
+    declineLane: null,
+    declineReason: null,
+    declineStandard: null,
+    duplicateOf: null,
+    plusOnes: 0,
+    version: 1,
+    createdAt,
+  };
 }

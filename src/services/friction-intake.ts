@@ -18,7 +18,16 @@ import {
 import { confirmationMessage, recurringPatternMessage, reviewMessage } from '../domain/friction-messages.ts';
 import type { Message } from '../domain/message.ts';
 import type { Person, PersonRef, Platform } from '../domain/people.ts';
-import type { Clock, FrictionReport, NewFrictionReport, OpenReportSummary, Repositories, Store } from '../ports.ts';
+import {
+  type Clock,
+  type FrictionReport,
+  freshReport,
+  type NewFrictionReport,
+  type OpenReportSummary,
+  type OutboundMessage,
+  type Repositories,
+  type Store,
+} from '../ports.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { RecentMap } from './recent.ts';
 import { reviewChannels, reviewKey } from './review-thread.ts';
@@ -42,6 +51,9 @@ interface Submission {
   request: FrictionRequest;
   raw: Record<string, unknown>;
 }
+
+/** A new submission's report, numbered, about to be stored. */
+type Fresh = Accepted & { row: NewFrictionReport & { number: number } };
 
 /** A submission that passed the form's checks and is not stored yet. */
 interface Accepted {
@@ -153,27 +165,10 @@ export class FrictionIntake {
       }
     }
     const channels = await reviewChannels(repos);
-    const { created, stored } = await this.create(repos, accepted, channels);
-    await this.rememberTeams(
-      repos,
-      accepted.filter((a) => created.has(a.submission.request.key)),
-      usual,
-    );
-    // Only the open reports that share a tool or a title word with this group's come back: the others cannot look
-    // alike (`alike` needs one or the other).
-    const mine = new Map([...stored].map(([key, report]) => [key, likeness(report)]));
-    const near = {
-      toolKeys: [...new Set([...mine.values()].map((m) => m.toolKey))],
-      words: [...new Set([...mine.values()].flatMap((m) => [...m.words]))],
-    };
-    const open = (await repos.friction.openSummaries(SIMILAR_SCAN + items.length, near)).map((o) => ({
-      ...o,
-      likeness: keptLikeness(o),
-    }));
+    const { stored, open } = await this.create(repos, accepted, channels, usual);
     return items.map((item, index) => {
       const report = stored.get(item.request.key);
-      const like = mine.get(item.request.key);
-      const result = results[index] ?? (report && like && this.confirmation(report, like, open, channels.size > 0));
+      const result = results[index] ?? (report && this.confirmation(report, open, channels.size > 0));
       // Another replica storing the same submission at this very moment: the retry on its own finds its report.
       if (!result) throw new Error(`friction intake: submission ${item.request.key} has no outcome`);
       return result;
@@ -181,116 +176,153 @@ export class FrictionIntake {
   }
 
   /**
-   * Stores the accepted submissions that are new, queues their review messages and any recurring-pattern alert they
-   * raise. Returns every accepted submission's report by key (made now or before), and the keys made now.
+   * Stores the accepted submissions that are new, with their review messages and any recurring-pattern alert they
+   * raise: one read and one write for the group (and who sent them, identified first). Returns every accepted
+   * submission's report by key (made now or before), and the open reports a "looks similar" offer may name.
    */
   private async create(
     repos: Repositories,
     accepted: Accepted[],
     channels: Map<Platform, string>,
-  ): Promise<{ stored: Map<string, FrictionReport>; created: Set<string> }> {
-    if (accepted.length === 0) return { stored: new Map(), created: new Set() };
+    usual: Map<string, string>,
+  ): Promise<{ stored: Map<string, FrictionReport>; open: Summary[] }> {
+    if (accepted.length === 0) return { stored: new Map(), open: [] };
     const named = accepted.filter((a) => !a.input.anonymous);
     const people = await repos.people.identifyMany(named.map((a) => a.submission.request.actor));
     for (const [i, a] of named.entries()) a.reporter = people[i];
-    const now = this.clock.now();
-    const rows: NewFrictionReport[] = accepted.map(({ submission, input, reporter }) => {
-      const { toolKey, words } = likeness(input);
-      return {
-        kind: input.kind,
-        title: input.title,
-        description: input.description,
-        team: input.team ?? null,
-        tool: input.tool,
-        toolKey,
-        titleWords: [...words],
-        frequency: input.frequency,
-        impact: input.impact,
-        relatedSop: input.relatedSop ?? null,
-        sourceLink: input.sourceLink ?? null,
-        reporterPersonId: reporter?.id ?? null,
-        submissionKey: submission.request.key,
-        claimToken: this.newToken(),
-        statusChangedAt: now,
-      };
+    const likes = accepted.map((a) => likeness(a.input));
+    // Only the open reports that share a tool or a title word with this group's come back: the others cannot look
+    // alike (`alike` needs one or the other).
+    const survey = await repos.intake.survey({
+      keys: accepted.map((a) => a.submission.request.key),
+      scan: SIMILAR_SCAN + accepted.length,
+      near: {
+        toolKeys: [...new Set(likes.map((l) => l.toolKey))],
+        words: [...new Set(likes.flatMap((l) => [...l.words]))],
+      },
+      patterns: { toolKeys: likes.map((l) => l.toolKey), since: this.windowStart() },
     });
-    const { created, before } = await repos.friction.createNew(rows, { action: 'friction.submitted', to: 'new' });
-    const stored = new Map([...before, ...created]);
-    if (created.size === 0) return { stored, created: new Set() };
-    const reporters = new Map(accepted.map((a) => [a.submission.request.key, a.reporter]));
-    const made = [...created].map(([key, report]) => ({ report, reporter: reporters.get(key) }));
-    await repos.outbox.enqueueMany(
-      made.flatMap(({ report, reporter }) => {
-        const view = {
-          ...report,
-          anonymous: report.reporterPersonId === null,
-          reporterName: reporter?.displayName ?? null,
-          ownerName: null,
-        };
-        const body = reviewMessage(view);
-        const subject = frictionId(report.number);
-        return [...channels].map(([platform, channelId]) => ({
-          key: reviewKey(subject, platform),
-          platform,
-          target: { kind: 'channel' as const, channelId },
-          body,
-        }));
-      }),
+    const now = this.clock.now();
+    const fresh = accepted.flatMap((a, i) => {
+      const number = survey.numbers.get(a.submission.request.key);
+      return number === undefined ? [] : [{ ...a, row: this.newRow(a, likes[i] as Likeness, number, now) }];
+    });
+    const patterns = this.recurring(
+      survey.recent,
+      fresh.map((f) => f.row),
     );
-    await this.alertOnRecurrence(
-      repos,
-      made.map((m) => m.report),
-      channels,
-    );
-    return { stored, created: new Set(created.keys()) };
+    const createdAt = await repos.intake.store({
+      reports: fresh.map((f) => f.row),
+      event: { action: 'friction.submitted', to: 'new' },
+      posts: this.posts(fresh, patterns, channels, now),
+      teams: this.usualTeamsChosen(fresh, usual),
+      patterns,
+    });
+    const stored = new Map(survey.before);
+    for (const { row } of fresh)
+      stored.set(row.submissionKey, freshReport(row, createdAt.get(row.submissionKey) ?? now));
+    // The group's own reports among the open ones: one may look like another of the same group, stored before it.
+    const open = [...survey.open, ...fresh.map(({ row }) => ({ ...row, plusOnes: 0 }))]
+      .sort((a, b) => a.number - b.number)
+      .map(({ number, title, tool, plusOnes, toolKey, titleWords }) => {
+        const summary = { number, title, tool, plusOnes, toolKey, titleWords };
+        return { ...summary, likeness: keptLikeness(summary) };
+      });
+    return { stored, open };
   }
 
-  /** The team each named reporter chose becomes their usual one (an anonymous report names nobody's). */
-  private async rememberTeams(repos: Repositories, accepted: Accepted[], usual: Map<string, string>): Promise<void> {
-    const chosen = new Map<number, { team: string; was: string | null; actor: PersonRef }>();
-    for (const { reporter, input, submission } of accepted) {
-      if (!reporter || !input.team) continue;
-      chosen.set(reporter.id, { team: input.team, was: reporter.lastTeam, actor: submission.request.actor });
-    }
-    await repos.people.rememberTeams(
-      [...chosen].filter(([, { team, was }]) => team !== was).map(([personId, { team }]) => ({ personId, team })),
-    );
-    for (const { team, actor } of chosen.values()) usual.set(personKey(actor), team);
-  }
-
-  private async alertOnRecurrence(
-    repos: Repositories,
-    reports: FrictionReport[],
+  /** Each new report's review message, then each alert, to every review channel. */
+  private posts(
+    fresh: readonly Fresh[],
+    patterns: readonly { toolKey: string; tool: string; reports: number[] }[],
     channels: Map<Platform, string>,
-  ): Promise<void> {
-    const { recurrenceThreshold: n, recurrenceWindowDays: days } = this.settings;
-    const since = new Date(this.clock.now().getTime() - days * DAY);
-    const due = await repos.patterns.due(
-      reports.map((r) => r.toolKey),
-      since,
-      n,
+    now: Date,
+  ): OutboundMessage[] {
+    const reviews = fresh.flatMap(({ row, reporter }) => {
+      const view = { ...freshReport(row, now), anonymous: row.reporterPersonId === null, ownerName: null };
+      const body = reviewMessage({ ...view, reporterName: reporter?.displayName ?? null });
+      return toChannels(channels, body, (platform) => reviewKey(frictionId(row.number), platform));
+    });
+    const days = this.settings.recurrenceWindowDays;
+    const alerts = patterns.flatMap(({ toolKey, tool, reports }) =>
+      toChannels(
+        channels,
+        recurringPatternMessage(tool, reports, days),
+        (platform) => `pattern:${toolKey}:${reports.at(-1)}:${platform}`,
+      ),
     );
-    for (const [key, numbers] of due) {
-      const last = reports.filter((r) => r.toolKey === key).at(-1);
-      if (!last) continue;
-      await repos.patterns.record({ toolKey: key, tool: last.tool, reports: numbers });
-      await repos.outbox.enqueueMany(
-        [...channels].map(([platform, channelId]) => ({
-          key: `pattern:${key}:${last.number}:${platform}`,
-          platform,
-          target: { kind: 'channel' as const, channelId },
-          body: recurringPatternMessage(last.tool, numbers, days),
-        })),
-      );
-    }
+    return [...reviews, ...alerts];
   }
 
-  private confirmation(
-    report: FrictionReport,
-    mine: Likeness,
-    open: (OpenReportSummary & { likeness: Likeness })[],
-    reviewChannel: boolean,
-  ): SubmitResult {
+  private newRow(
+    { submission, input, reporter }: Accepted,
+    { toolKey, words }: Likeness,
+    number: number,
+    now: Date,
+  ): Fresh['row'] {
+    return {
+      number,
+      kind: input.kind,
+      title: input.title,
+      description: input.description,
+      team: input.team ?? null,
+      tool: input.tool,
+      toolKey,
+      titleWords: [...words],
+      frequency: input.frequency,
+      impact: input.impact,
+      relatedSop: input.relatedSop ?? null,
+      sourceLink: input.sourceLink ?? null,
+      reporterPersonId: reporter?.id ?? null,
+      submissionKey: submission.request.key,
+      claimToken: this.newToken(),
+      statusChangedAt: now,
+    };
+  }
+
+  /** Where the recurring-pattern window starts: N reports about one tool since then raise an alert. */
+  private windowStart(): Date {
+    return new Date(this.clock.now().getTime() - this.settings.recurrenceWindowDays * DAY);
+  }
+
+  /**
+   * The alerts these new reports raise: a tool with no alert in the window whose reports in it, with these, reach the
+   * threshold. One alert per tool, naming its newest report's tool as written.
+   */
+  private recurring(
+    recent: Map<string, number[]>,
+    reports: readonly { number: number; tool: string; toolKey: string }[],
+  ): { toolKey: string; tool: string; reports: number[] }[] {
+    const due = [];
+    for (const [toolKey, earlier] of recent) {
+      const mine = reports.filter((r) => r.toolKey === toolKey);
+      const last = mine.at(-1);
+      const numbers = [...earlier, ...mine.map((r) => r.number)].sort((a, b) => a - b);
+      if (last && numbers.length >= this.settings.recurrenceThreshold)
+        due.push({ toolKey, tool: last.tool, reports: numbers });
+    }
+    return due;
+  }
+
+  /**
+   * The team each named reporter chose becomes their usual one (an anonymous report names nobody's): the changes to
+   * write, and in `usual` every choice, to keep once the group is committed.
+   */
+  private usualTeamsChosen(
+    fresh: readonly Accepted[],
+    usual: Map<string, string>,
+  ): { personId: number; team: string }[] {
+    const chosen = new Map<number, { team: string; was: string | null }>();
+    for (const { reporter, input, submission } of fresh) {
+      if (!reporter || !input.team) continue;
+      chosen.set(reporter.id, { team: input.team, was: reporter.lastTeam });
+      usual.set(personKey(submission.request.actor), input.team);
+    }
+    return [...chosen].filter(([, { team, was }]) => team !== was).map(([personId, { team }]) => ({ personId, team }));
+  }
+
+  private confirmation(report: FrictionReport, open: Summary[], reviewChannel: boolean): SubmitResult {
+    const mine = likeness(report);
     // The newest alike reports older than this one, among the first SIMILAR_SCAN open reports other than it (`open` is
     // in number order: the older ones come first, so this one never shifts them).
     const similar: OpenReportSummary[] = [];
@@ -314,3 +346,19 @@ export class FrictionIntake {
 }
 
 const personKey = (actor: PersonRef) => `${actor.platform}:${actor.externalId}`;
+
+type Summary = OpenReportSummary & { likeness: Likeness };
+
+/** One post of `body` to each review channel, keyed by platform. */
+function toChannels(
+  channels: Map<Platform, string>,
+  body: Message,
+  key: (platform: Platform) => string,
+): OutboundMessage[] {
+  return [...channels].map(([platform, channelId]) => ({
+    key: key(platform),
+    platform,
+    target: { kind: 'channel' as const, channelId },
+    body,
+  }));
+}

@@ -5,29 +5,9 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IS_OPEN } from '../../src/db/friction-repositories.ts';
 import { PrismaStore } from '../../src/db/store.ts';
 import { FRICTION_STATUSES, OPEN_STATUSES } from '../../src/domain/friction.ts';
-import type { NewFrictionReport } from '../../src/ports.ts';
 import { FrictionService } from '../../src/services/friction.ts';
 import { type DatabaseKind, databaseKinds, type TestDatabase, testDatabase } from '../support/databases.ts';
-
-let submissions = 0;
-const report = (over: Partial<NewFrictionReport> = {}): NewFrictionReport => ({
-  kind: 'tool_friction',
-  title: 'Scanner dies after 30 minutes',
-  description: 'It just stops.',
-  team: null,
-  tool: 'Inventory scanner',
-  toolKey: 'inventory scanner',
-  titleWords: ['scanner', 'dies', '30', 'minutes'],
-  frequency: 'daily',
-  impact: 'high',
-  relatedSop: null,
-  sourceLink: null,
-  reporterPersonId: null,
-  submissionKey: `sub-${++submissions}`,
-  claimToken: 'token-123456',
-  statusChangedAt: new Date(),
-  ...over,
-});
+import { reportRow as report } from '../support/friction-rows.ts';
 
 describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind) => {
   let db: TestDatabase;
@@ -109,110 +89,6 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first locked', 'first done', 'second saw triaged']);
-  });
-
-  it('finds the tools due a recurring-pattern alert: enough reports in the window and no alert since', async () => {
-    const threshold = 2;
-    const hourAgo = new Date(Date.now() - 3600_000);
-    await store.transaction(async (r) => {
-      await r.friction.createMany([
-        report(),
-        report(),
-        report({ toolKey: 'label printer', tool: 'Label printer' }),
-        report({ toolKey: 'wiki', tool: 'Wiki' }),
-        report({ toolKey: 'wiki', tool: 'Wiki' }),
-      ]);
-      await r.patterns.record({ toolKey: 'wiki', tool: 'Wiki', reports: [4, 5] });
-    });
-    const keys = ['inventory scanner', 'label printer', 'wiki', 'inventory scanner'];
-    expect(await store.transaction((r) => r.patterns.due(keys, hourAgo, threshold))).toEqual(
-      new Map([['inventory scanner', [1, 2]]]),
-    );
-    // An alert older than the window no longer holds the tool back; reports older than it no longer count.
-    expect(await store.transaction((r) => r.patterns.due(['wiki'], new Date(Date.now() + 1000), 0))).toEqual(new Map());
-    expect(await store.transaction((r) => r.patterns.due([], hourAgo, threshold))).toEqual(new Map());
-  });
-
-  it('a group of submissions: stored in order; a repeated key refused by createMany, found by createNew', async () => {
-    const made = await store.transaction((r) =>
-      r.friction.createMany([
-        report({ submissionKey: 'g-1', title: 'one' }),
-        report({ submissionKey: 'g-2', title: 'two' }),
-      ]),
-    );
-    expect(made.map((m) => [m.number, m.title, m.status])).toEqual([
-      [1, 'one', 'new'],
-      [2, 'two', 'new'],
-    ]);
-    await expect(
-      store.transaction((r) =>
-        r.friction.createMany([report({ submissionKey: 'g-3' }), report({ submissionKey: 'g-1' })]),
-      ),
-    ).rejects.toThrow();
-    // createNew: the new keys stored in the order given, the repeated ones found as they were stored, and an event
-    // for each report made now (one statement).
-    const submitted = { action: 'friction.submitted', to: 'new' };
-    const casey = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'UCASEY' }));
-    const { created, before } = await store.transaction((r) =>
-      r.friction.createNew(
-        [
-          report({ submissionKey: 'g-4', title: 'four', reporterPersonId: casey.id }),
-          report({ submissionKey: 'g-2', title: 'two again' }),
-          report({ submissionKey: 'g-5', title: 'five' }),
-        ],
-        submitted,
-      ),
-    );
-    expect([...created].map(([key, m]) => [key, m.title, m.status])).toEqual([
-      ['g-4', 'four', 'new'],
-      ['g-5', 'five', 'new'],
-    ]);
-    const [four, five] = [created.get('g-4'), created.get('g-5')];
-    expect(five?.number).toBeGreaterThan(four?.number ?? Number.POSITIVE_INFINITY);
-    expect(await store.transaction((r) => r.friction.get(four?.number ?? 0))).toEqual(four);
-    expect([...before].map(([key, m]) => [key, m.number, m.title])).toEqual([['g-2', 2, 'two']]);
-    const events = await db.prisma.event.findMany({ where: { action: 'friction.submitted' }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => [e.subject, e.actorPersonId, e.fromState, e.toState])).toEqual([
-      [`FR-${four?.number}`, casey.id, null, 'new'],
-      [`FR-${five?.number}`, null, null, 'new'],
-    ]);
-    expect(await store.transaction((r) => r.friction.createNew([], submitted))).toEqual({
-      created: new Map(),
-      before: new Map(),
-    });
-    const near = { toolKeys: ['inventory scanner'], words: [] };
-    expect(await store.transaction((r) => r.friction.openSummaries(1, near))).toEqual([
-      {
-        number: 1,
-        title: 'one',
-        tool: 'Inventory scanner',
-        plusOnes: 0,
-        toolKey: 'inventory scanner',
-        titleWords: ['scanner', 'dies', '30', 'minutes'],
-      },
-    ]);
-  });
-
-  it('"looks similar" asks only for the oldest open reports that share a tool or a title word', async () => {
-    await store.transaction((r) =>
-      r.friction.createMany([
-        report({ title: 'Scanner freezes', tool: 'Scanner', toolKey: 'scanner', titleWords: ['scanner', 'freezes'] }),
-        report({ title: 'Label jams', tool: 'Printer', toolKey: 'printer', titleWords: ['label', 'jams'] }),
-        // Stored before the words were kept: always sent, the service decides.
-        report({ title: 'Old one', tool: 'Wiki', toolKey: 'wiki', titleWords: [] }),
-        report({ title: 'Wiki search', tool: 'Wiki', toolKey: 'wiki', titleWords: ['wiki', 'search'] }),
-        report({ title: 'Freezes again', tool: 'Handheld', toolKey: 'handheld', titleWords: ['freezes', 'again'] }),
-      ]),
-    );
-    await store.transaction((r) => r.friction.update(1, { status: 'declined' }));
-    const numbers = async (limit: number, near: { toolKeys: string[]; words: string[] }) =>
-      (await store.transaction((r) => r.friction.openSummaries(limit, near))).map((o) => o.number);
-    // Report 1 is no longer open; 2 shares nothing; 3 has no words kept; 4 shares the tool; 5 shares "freezes".
-    expect(await numbers(10, { toolKeys: ['wiki'], words: ['freezes'] })).toEqual([3, 4, 5]);
-    expect(await numbers(10, { toolKeys: ['printer'], words: [] })).toEqual([2, 3]);
-    expect(await numbers(10, { toolKeys: [], words: ['nothing'] })).toEqual([3]);
-    // The window is the oldest open reports (2, 3, 4), filtered after.
-    expect(await numbers(3, { toolKeys: [], words: ['freezes', 'search'] })).toEqual([3, 4]);
   });
 
   it('the open reports\' index holds exactly the open statuses, and the "looks similar" read can use it', async () => {
@@ -322,13 +198,22 @@ describe.each(databaseKinds())('friction repositories (%s)', (kind: DatabaseKind
     const person = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U9' }));
     const other = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U8' }));
     const bystander = await store.transaction((r) => r.people.identify({ platform: 'slack', externalId: 'U7' }));
-    await store.transaction((r) =>
-      r.people.rememberTeams([
-        { personId: person.id, team: 'Warehouse' },
-        { personId: other.id, team: 'Night Shift' },
-      ]),
-    );
-    await store.transaction((r) => r.people.rememberTeams([]));
+    // Written with the group of reports that chose them (friction intake's one write).
+    const write = (teams: { personId: number; team: string }[]) =>
+      store.transaction((r) =>
+        r.intake.store({
+          reports: [],
+          event: { action: 'friction.submitted', to: 'new' },
+          posts: [],
+          teams,
+          patterns: [],
+        }),
+      );
+    await write([
+      { personId: person.id, team: 'Warehouse' },
+      { personId: other.id, team: 'Night Shift' },
+    ]);
+    await write([]);
     const teamOf = async (id: number) => (await store.transaction((r) => r.people.get(id)))?.lastTeam;
     expect([await teamOf(person.id), await teamOf(other.id), await teamOf(bystander.id)]).toEqual([
       'Warehouse',

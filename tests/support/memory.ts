@@ -13,7 +13,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AiRule } from '../../src/domain/ai-rules.ts';
-import { frictionId } from '../../src/domain/friction.ts';
 import type { NudgeState } from '../../src/domain/nudges.ts';
 import type { Layer, Person, PersonRef, Platform } from '../../src/domain/people.ts';
 import {
@@ -27,6 +26,7 @@ import {
   type Clock,
   type FrictionReport,
   type FrictionRepository,
+  freshReport,
   laneOf,
   type MessageRef,
   type OutboundMessage,
@@ -45,6 +45,7 @@ import {
 } from '../../src/ports.ts';
 import { changeTextRepository } from './memory-change-texts.ts';
 import { constraintRepository, type StoredConstraint } from './memory-direction.ts';
+import { intakeRepository } from './memory-intake.ts';
 import { auditRepository, nudgeRepository, trainingRepository } from './memory-schedule.ts';
 import { sopSearchRepository } from './memory-sop-search.ts';
 import { sopTextRepository } from './memory-sop-texts.ts';
@@ -419,13 +420,6 @@ export class MemoryStore implements Store {
         if (found) found.displayName = displayName;
         return found !== undefined;
       },
-      async rememberTeams(teams) {
-        for (const { personId, team } of teams) {
-          const found = person(personId);
-          if (!found) throw new Error(`no person ${personId}`);
-          found.lastTeam = team;
-        }
-      },
       async withLayers(layers) {
         return [...t.people.values()]
           .filter((p) => layers.includes(p.layer))
@@ -454,7 +448,7 @@ export class MemoryStore implements Store {
         for (const change of changes) await events.record(change);
       },
     };
-    return {
+    const repos: Omit<Repositories, 'intake'> = {
       people,
       reviewChannels: {
         async set(platform, channelId) {
@@ -518,23 +512,6 @@ export class MemoryStore implements Store {
         },
       },
       friction: frictionRepository(t, seq, clock),
-      patterns: {
-        async due(toolKeys, since, threshold) {
-          const due = new Map<string, number[]>();
-          for (const toolKey of new Set(toolKeys)) {
-            if (t.patterns.some((p) => p.toolKey === toolKey && p.alertedAt >= since)) continue;
-            const numbers = [...t.friction.values()]
-              .filter((r) => r.toolKey === toolKey && r.createdAt >= since)
-              .map((r) => r.number)
-              .sort((a, b) => a - b);
-            if (numbers.length >= threshold) due.set(toolKey, numbers);
-          }
-          return due;
-        },
-        async record(pattern) {
-          t.patterns.push({ id: seq.pattern++, ...structuredClone(pattern), alertedAt: clock.now() });
-        },
-      },
       teams: teamRepository(t, seq, clock),
       changes: changeRepository(t, seq, clock),
       sops: sopRepository(t, seq, clock),
@@ -547,6 +524,7 @@ export class MemoryStore implements Store {
       nudges: nudgeRepository(t),
       audits: auditRepository(t, seq, clock),
     };
+    return { ...repos, intake: intakeRepository(t, seq, clock, repos) };
   }
 
   private append(message: OutboundMessage): void {
@@ -590,53 +568,15 @@ function frictionRepository(t: Tables, seq: Sequences, clock: Clock): FrictionRe
       for (const report of reports) created.push(await repository.create(report));
       return created;
     },
-    async createNew(reports, event) {
-      const before = new Map<string, FrictionReport>();
-      for (const { submissionKey } of reports) {
-        const report = await repository.bySubmissionKey(submissionKey);
-        if (report) before.set(submissionKey, report);
-      }
-      const created = new Map<string, FrictionReport>();
-      for (const report of reports) {
-        if (before.has(report.submissionKey)) continue;
-        const made = await repository.create(report);
-        created.set(report.submissionKey, made);
-        const subject = frictionId(made.number);
-        t.events.push({ actorPersonId: made.reporterPersonId, subject, ...event, at: clock.now() });
-      }
-      return { created, before };
-    },
-    async openSummaries(limit, _near) {
-      // No title words kept here (as for a report stored before they were): the service works them out.
-      return (await repository.open({ limit })).map(({ number, title, tool, plusOnes, toolKey }) => ({
-        number,
-        title,
-        tool,
-        plusOnes,
-        toolKey,
-        titleWords: [],
-      }));
-    },
     async create(report) {
       if ([...t.friction.values()].some((r) => r.submissionKey === report.submissionKey)) {
         throw new Error('Unique constraint failed on the fields: (`submission_key`)');
       }
       const now = clock.now();
       // The title's words serve the database's "near" filter; this fake hands every open report to the service.
-      const { titleWords: _words, ...fields } = report;
       const created: StoredFrictionReport = {
-        ...structuredClone(fields),
-        number: seq.friction++,
-        status: 'new',
-        ownerPersonId: null,
-        rootCause: null,
-        declineLane: null,
-        declineReason: null,
-        declineStandard: null,
-        duplicateOf: null,
-        plusOnes: 0,
-        version: 1,
-        createdAt: now,
+        ...freshReport({ ...structuredClone(report), number: seq.friction++ }, now),
+        submissionKey: report.submissionKey,
         updatedAt: now,
       };
       t.friction.set(created.number, created);
