@@ -11,9 +11,23 @@ describe('heap upkeep after a busy spell', () => {
 
   function upkeep() {
     const collect = vi.fn();
-    const heap = heapUpkeep({ quietMs: 10_000, busyRequests: 100, collect, now: () => Date.now() });
-    return { heap, collect };
+    const favourSize = vi.fn();
+    const heap = heapUpkeep({ quietMs: 10_000, busyRequests: 100, collect, favourSize, now: () => Date.now() });
+    return { heap, collect, favourSize };
   }
+
+  it('favours size from just before the collection until the next request, and only then', () => {
+    const { heap, collect, favourSize } = upkeep();
+    for (let i = 0; i < 150; i++) heap.request();
+    expect(favourSize).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(15_000);
+    expect(favourSize.mock.calls).toEqual([[true]]);
+    expect(favourSize.mock.invocationCallOrder[0]).toBeLessThan(collect.mock.invocationCallOrder[0] ?? 0);
+    heap.request();
+    heap.request();
+    expect(favourSize.mock.calls).toEqual([[true], [false]]);
+    heap.stop();
+  });
 
   it('collects once when a busy spell has gone quiet, and not again until the next spell', () => {
     const { heap, collect } = upkeep();
