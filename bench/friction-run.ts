@@ -143,6 +143,8 @@ async function measure(run: Run): Promise<RunResult> {
   run.confirmed += storm.confirmed;
   for (const report of storm.reports) run.reports.add(report);
   const logLines = running.logs().length - logsBefore;
+  // A request logs nothing at info: whatever did is worth seeing beside the figures.
+  for (const line of running.logs().slice(logsBefore)) console.error(`bench: the bot logged ${JSON.stringify(line)}`);
   await sleep(IDLE_MS);
   const idle = await treeRss(running.pid);
 

@@ -1,5 +1,6 @@
 // `npm start`: the compiled bot (dist/main.js), rebuilt first when a source changed since the last build. One node
-// process, so signals and exit codes are the bot's own.
+// process, so signals and exit codes are the bot's own. package.json starts it with `--v8-pool-size=1` (README, "Under
+// load"): the pool is made when Node starts, before any script could ask for it.
 import { build, isStale } from './build.mjs';
 
 if (isStale()) {

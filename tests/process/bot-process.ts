@@ -10,6 +10,7 @@
  * of what reached the fake Slack API), for tests/process/release-fanout.test.ts and `npm run bench -- release`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -27,6 +28,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const MAIN_PATH = path.join(REPO_ROOT, 'src/main.ts');
 /** What `npm start` runs: the compiled bot, rebuilt first when a source changed. */
 export const START_PATH = path.join(REPO_ROOT, 'scripts/start.mjs');
+/** Node's options on `npm start`'s command line in package.json, so a compiled bot here starts exactly as it does. */
+export const START_NODE_ARGS = startNodeArgs();
 /** Absolute, so the bot also starts from a cwd outside the repository (where `--import tsx` would not resolve). */
 export const TSX_LOADER = pathToFileURL(createRequire(path.join(REPO_ROOT, 'package.json')).resolve('tsx')).href;
 
@@ -74,6 +77,17 @@ export interface SpawnOptions {
 
 const running = new Set<BotProcess>();
 
+function startNodeArgs(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'scripts/start.mjs') {
+    throw new Error(`package.json's start script is not "node [options] scripts/start.mjs": ${manifest.scripts.start}`);
+  }
+  return words.slice(1, -1);
+}
+
 export function spawnBot(options: SpawnOptions = {}): BotProcess {
   const env: Record<string, string> = {};
   for (const name of INHERITED) {
@@ -84,6 +98,8 @@ export function spawnBot(options: SpawnOptions = {}): BotProcess {
     if (value !== undefined) env[name] = value;
   }
   const args = [
+    // `npm start`'s own options first, then the caller's: a bench's BENCH_NODE_ARGS overrides them.
+    ...(options.compiled ? START_NODE_ARGS : []),
     ...(options.nodeArgs ?? []),
     ...(options.compiled ? [START_PATH] : ['--import', TSX_LOADER, MAIN_PATH]),
   ];

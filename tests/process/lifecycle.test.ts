@@ -12,6 +12,7 @@ import {
   makeTempDir,
   REPO_ROOT,
   removeTempDirs,
+  START_NODE_ARGS,
   spawnBot,
   stopAllBots,
 } from './bot-process.ts';
@@ -108,9 +109,10 @@ describe.sequential('start and stop', () => {
     expect(firstApplied.length).toBeGreaterThan(0);
     expect(((migrated?.applied ?? []) as string[]).filter((m) => firstApplied.includes(m))).toEqual([]);
     expect((await httpGet(`${url}/healthz`)).status).toBe(200);
-    // Plain Node on the build: no loader flag, and the build is there.
+    // Plain Node on the build: only `npm start`'s own options (no loader), and the build is there.
     const commandLine = readFileSync(`/proc/${bot.pid}/cmdline`, 'utf8').split('\0');
-    expect(commandLine.filter((arg) => arg.startsWith('--'))).toEqual([]);
+    expect(commandLine.filter((arg) => arg.startsWith('--'))).toEqual(START_NODE_ARGS);
+    expect(START_NODE_ARGS.filter((arg) => /^--(import|loader|require|experimental)/.test(arg))).toEqual([]);
     expect(existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))).toBe(true);
 
     const took = await stopsCleanly(bot, 'SIGINT');
