@@ -4,6 +4,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { embeddedDataDir } from './db/data-dir.ts';
 import { DEFAULT_WORK_CALENDAR, parseWorkDays, parseWorkHours, type WorkCalendar } from './domain/calendar.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,7 +56,7 @@ const schema = z
         return port;
       }),
     HOST: optionalString,
-    DATA_DIR: optionalString.transform((s) => s ?? './data'),
+    DATA_DIR: z.string().optional().transform(embeddedDataDir),
     DATABASE_URL: optionalString.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), {
       message:
         'must be a Postgres connection string such as postgres://user@127.0.0.1:5432/coe, or unset for the embedded database',

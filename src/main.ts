@@ -3,15 +3,19 @@
  * cleanly on SIGTERM/SIGINT within 10 seconds.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Bot } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import type { Database } from './db/client.ts';
 
 const SHUTDOWN_LIMIT_MS = 9_500;
 
 async function main(): Promise<void> {
   // Node's own loader: values already in the environment are kept.
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // An embedded database from an earlier start begins opening on its own thread now, while the rest loads.
+  const { DataDirError, openDatabase, openExistingEmbedded } = await import('./db/client.ts');
+  const early = openExistingEmbedded(process.env);
+  const { ConfigError, loadConfig } = await import('./config.ts');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -19,8 +23,10 @@ async function main(): Promise<void> {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) console.error(`config: ${problem}`);
     console.error('config: fix the variables above (see .env.example) and start again.');
+    await closeEarly(early?.opening);
     process.exit(2);
   }
+  const { createLogger } = await import('./logger.ts');
   const logger = createLogger(config.logLevel);
   let bot: Bot | undefined;
   let stopRequested: string | undefined;
@@ -53,11 +59,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  // Loaded only now: a configuration error is reported without loading both chat SDKs and the database first. The
-  // database starts opening before the rest of the bot is loaded: the embedded one starts on its own thread (and
-  // Postgres connects) while this thread loads the code.
-  const { DataDirError, openDatabase } = await import('./db/client.ts');
-  const opening = openDatabase(config.database);
+  // Loaded only now: a configuration error is reported without loading both chat SDKs first. The database starts
+  // opening before the rest of the bot is loaded: the embedded one starts on its own thread (and Postgres connects)
+  // while this thread loads the code.
+  const { database } = config;
+  const reuse = early && database.kind === 'pglite' && path.resolve(database.dataDir) === early.dataDir;
+  if (!reuse) await closeEarly(early?.opening);
+  const opening = reuse ? early.opening : openDatabase(database);
   opening.catch(() => {}); // awaited by startBot, which reports it
   const { startBot } = await import('./app.ts');
   bot = await startBot(config, { logger, opening }).catch((error: unknown) => {
@@ -74,6 +82,12 @@ async function main(): Promise<void> {
     await bot.stop();
     process.exit(0);
   }
+}
+
+/** An early opening the configuration did not confirm: let go of the database cleanly, whether it opened or not. */
+async function closeEarly(opening: Promise<Database> | undefined): Promise<void> {
+  const db = await opening?.catch(() => undefined);
+  await db?.close().catch(() => {});
 }
 
 await main();

@@ -2,13 +2,14 @@
  * Opens the database: embedded PGlite in DATA_DIR when no DATABASE_URL is given, Postgres through
  * `@prisma/adapter-pg` otherwise. Both speak the same schema and the same migrations.
  */
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, mkdir, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { embeddedDataDir } from './data-dir.ts';
 import { PgliteWorker } from './pglite-remote.ts';
 import type { PgliteWorkerData } from './pglite-worker.ts';
 
@@ -95,6 +96,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   } catch (error) {
     throw new DataDirError(path.resolve(dataDir), await reasonOf(dataDir, error), error);
   }
+}
+
+/**
+ * The embedded database an earlier start left in DATA_DIR (`./data` when unset), opened at once from the raw
+ * environment, before the configuration's validator has even loaded: PGlite's start is most of the bot's, and it
+ * begins ~100 ms sooner this way. Only a folder that already holds a database is opened (a first start, or a bad
+ * value, creates nothing before the configuration is checked); `main.ts` uses it only when the validated
+ * configuration names the same folder, and closes it otherwise.
+ */
+export function openExistingEmbedded(
+  env: NodeJS.ProcessEnv,
+): { dataDir: string; opening: Promise<Database> } | undefined {
+  if (env.DATABASE_URL?.trim()) return undefined;
+  const dataDir = path.resolve(embeddedDataDir(env.DATA_DIR));
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) return undefined;
+  const opening = openDatabase({ kind: 'pglite', dataDir });
+  opening.catch(() => {}); // reported by whoever awaits it
+  return { dataDir, opening };
 }
 
 /** DATA_DIR cannot hold the embedded database (read-only, full, not a folder…); `main.ts` says so in one line. */

@@ -58,6 +58,31 @@ describe('configuration errors stop start-up', () => {
   });
 });
 
+describe('a configuration error with a database from an earlier start', () => {
+  // main.ts begins opening an existing embedded database before it validates the configuration: a bad value must
+  // still stop the start with exit 2, and the database it began to open must be let go cleanly.
+  it('exits 2 with the config lines only, and the next start opens the database as before', async () => {
+    const dataDir = await makeTempDir();
+    const first = spawnBot({ env: { DATA_DIR: dataDir, PORT: '0' } });
+    await first.ready(45_000);
+    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+
+    const failed = spawnBot({ env: { DATA_DIR: dataDir, PORT: 'abc' } });
+    expect(await failed.exited, failed.stderr()).toEqual({ code: 2, signal: null });
+    const lines = failed.stderr().trimEnd().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^config: PORT "abc" is not a port/), expect.stringMatching(HINT)]);
+
+    const again = spawnBot({ env: { DATA_DIR: dataDir, PORT: '0' } });
+    const url = await again.ready(45_000);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(again.logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(again.stderr()).toBe('');
+  }, 90_000);
+});
+
 describe('.env in the working directory', () => {
   it('is read, and a variable set in the environment wins over it', async () => {
     const cwd = await makeTempDir();
