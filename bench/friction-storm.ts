@@ -12,6 +12,7 @@ import {
   type Answer,
   frictionCommand,
   NO_ANSWER_MS,
+  NoAnswer,
   phaseSignal,
   post,
   SLACK_ACK_MS,
@@ -119,22 +120,20 @@ async function submit(plan: StormPlan, body: string, storm: AbortSignal, result:
 
 /** A `/friction` during the storm: its latency, NO_ANSWER_MS when unanswered that long. */
 async function timedCommand(target: Target, user: number, trigger: string, storm: AbortSignal): Promise<number> {
-  const own = AbortSignal.timeout(NO_ANSWER_MS);
   try {
-    return await frictionCommand(target, `UCMD${user}`, trigger, AbortSignal.any([storm, own]));
+    return await frictionCommand(target, `UCMD${user}`, trigger, storm, NO_ANSWER_MS);
   } catch (error) {
-    if (own.aborted && !storm.aborted) return NO_ANSWER_MS;
+    if (error instanceof NoAnswer) return NO_ANSWER_MS;
     throw error;
   }
 }
 
 /** The answer, or undefined when none came within NO_ANSWER_MS. */
 async function answerWithin(target: Target, body: string, storm: AbortSignal): Promise<Answer | undefined> {
-  const own = AbortSignal.timeout(NO_ANSWER_MS);
   try {
-    return await post(target, body, AbortSignal.any([storm, own]));
+    return await post(target, body, storm, NO_ANSWER_MS);
   } catch (error) {
-    if (own.aborted && !storm.aborted) return undefined;
+    if (error instanceof NoAnswer) return undefined;
     throw error;
   }
 }
