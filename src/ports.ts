@@ -4,7 +4,7 @@
  */
 import type { AiRule, AiRuleInput } from './domain/ai-rules.ts';
 import type { ChangeKind, ChangeStatus, Improvement, Risk } from './domain/change.ts';
-import type { Layer, Person, PersonRef, Platform } from './domain/people.ts';
+import type { KnownIdentity, Layer, Person, PersonRef, Platform } from './domain/people.ts';
 import type { ConstraintRepository } from './ports/direction.ts';
 import type { FrictionRepository } from './ports/friction.ts';
 import type { FrictionIntakeRepository } from './ports/friction-intake.ts';
@@ -86,8 +86,15 @@ export interface StateChange {
 export interface PeopleRepository {
   /** The person behind a platform identity, created as a worker the first time they are seen. */
   identify(ref: PersonRef): Promise<Person>;
-  /** `identify` for many at once (a group of submissions), in the order given; one person per distinct identity. */
-  identifyMany(refs: readonly PersonRef[]): Promise<(Person & { lastTeam: string | null })[]>;
+  /**
+   * `identify` for many at once (a group of submissions), in the order given; one person per distinct identity.
+   * `known`: every one of these identities that exists, read already in this transaction (the intake's survey), so
+   * not read again; the others are new.
+   */
+  identifyMany(
+    refs: readonly PersonRef[],
+    options?: { known?: readonly KnownIdentity[] },
+  ): Promise<(Person & { lastTeam: string | null })[]>;
   /** The person behind a platform identity, if the bot knows them; never creates one. */
   find(ref: PersonRef): Promise<(Person & { lastTeam: string | null }) | undefined>;
   setLayer(personId: number, layer: Layer): Promise<void>;

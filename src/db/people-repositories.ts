@@ -2,20 +2,11 @@
  * The Prisma repository of people: who is behind a platform identity, their layer, usual team and name. Works inside
  * the caller's transaction.
  */
-import type { Layer, Person, PersonRef, Platform } from '../domain/people.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { KnownIdentity, Layer, Person, PersonRef, Platform } from '../domain/people.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { PeopleRepository } from '../ports.ts';
 
 type Tx = Prisma.TransactionClient;
-
-interface FoundIdentity {
-  platform: Platform;
-  externalId: string;
-  id: number;
-  layer: Layer;
-  displayName: string | null;
-  lastTeam: string | null;
-}
 
 export function peopleRepository(tx: Tx): PeopleRepository {
   const repository: PeopleRepository = {
@@ -24,7 +15,7 @@ export function peopleRepository(tx: Tx): PeopleRepository {
       if (!person) throw new Error(`identify: no person for ${ref.platform}:${ref.externalId}`);
       return { id: person.id, layer: person.layer, displayName: person.displayName };
     },
-    async identifyMany(refs) {
+    async identifyMany(refs, { known } = {}) {
       const keyOf = (r: PersonRef) => `${r.platform}:${r.externalId}`;
       // One ref per identity; the last display name given wins.
       const wanted = new Map<string, PersonRef>();
@@ -37,7 +28,7 @@ export function peopleRepository(tx: Tx): PeopleRepository {
         });
       }
       if (wanted.size === 0) return [];
-      const found = await identitiesWithPeople(tx, [...wanted.values()]);
+      const found = known ?? (await identitiesWithPeople(tx, [...wanted.values()]));
       const people = new Map<string, Person & { lastTeam: string | null }>(
         found.map(({ platform, externalId, ...person }) => [keyOf({ platform, externalId }), person]),
       );
@@ -109,14 +100,21 @@ export function peopleRepository(tx: Tx): PeopleRepository {
   return repository;
 }
 
-/** The identities asked for that exist, each with its person: one statement (Prisma's `include` would be two). */
-function identitiesWithPeople(tx: Tx, refs: readonly PersonRef[]): Promise<FoundIdentity[]> {
-  return tx.$queryRaw<FoundIdentity[]>`
+/**
+ * The identities asked for that exist, each with its person, as the rows of a query: one statement (Prisma's
+ * `include` would be two), or a part of a larger read (the friction intake's survey).
+ */
+export function knownIdentities(refs: readonly PersonRef[]): Prisma.Sql {
+  return Prisma.sql`
     SELECT i.platform::text AS platform, i.external_id AS "externalId",
            p.id, p.layer::text AS layer, p.display_name AS "displayName", p.last_team AS "lastTeam"
     FROM unnest(${refs.map((r) => r.platform)}::text[], ${refs.map((r) => r.externalId)}::text[]) AS w(platform, external_id)
     JOIN platform_identity i ON i.platform = w.platform::"Platform" AND i.external_id = w.external_id
     JOIN person p ON p.id = i.person_id`;
+}
+
+function identitiesWithPeople(tx: Tx, refs: readonly PersonRef[]): Promise<KnownIdentity[]> {
+  return tx.$queryRaw<KnownIdentity[]>(knownIdentities(refs));
 }
 
 /**

@@ -23,6 +23,13 @@ export interface Person {
   displayName: string | null;
 }
 
+/** A platform identity the bot knows, with its person as stored (their usual team too). */
+export interface KnownIdentity extends Person {
+  platform: Platform;
+  externalId: string;
+  lastTeam: string | null;
+}
+
 export const LAYER_LABELS: Record<Layer, string> = {
   worker: 'worker',
   manager: 'manager',

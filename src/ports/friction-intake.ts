@@ -2,6 +2,7 @@
  * The port of friction intake: what a group of submissions reads before it is stored, and the one write that stores
  * it. Two statements for the whole group, whatever its size (see services/friction-intake.ts).
  */
+import type { KnownIdentity, PersonRef } from '../domain/people.ts';
 import type { FrictionReport, NewFrictionReport, OpenReportSummary } from './friction.ts';
 import type { OutboundMessage } from './outbound.ts';
 
@@ -13,6 +14,8 @@ export interface IntakeSurveyRequest {
   near: { toolKeys: readonly string[]; words: readonly string[] };
   /** Recurring patterns: the group's tools, and the start of the window. */
   patterns: { toolKeys: readonly string[]; since: Date };
+  /** Who sent the named reports: the ones the bot knows come back with the survey (see `KnownIdentity`). */
+  people: readonly PersonRef[];
 }
 
 export interface IntakeSurvey {
@@ -30,6 +33,8 @@ export interface IntakeSurvey {
    * created since then, oldest first (none of this group's new ones yet; possibly none at all).
    */
   recent: Map<string, number[]>;
+  /** Of the people asked about, those the bot knows, each once: for `PeopleRepository.identifyMany`. */
+  known: KnownIdentity[];
 }
 
 export interface IntakeWrite {

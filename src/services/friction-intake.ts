@@ -177,8 +177,8 @@ export class FrictionIntake {
 
   /**
    * Stores the accepted submissions that are new, with their review messages and any recurring-pattern alert they
-   * raise: one read and one write for the group (and who sent them, identified first). Returns every accepted
-   * submission's report by key (made now or before), and the open reports a "looks similar" offer may name.
+   * raise: one read (who sent them too) and one write for the group. Returns every accepted submission's report by
+   * key (made now or before), and the open reports a "looks similar" offer may name.
    */
   private async create(
     repos: Repositories,
@@ -188,8 +188,7 @@ export class FrictionIntake {
   ): Promise<{ stored: Map<string, FrictionReport>; open: Summary[] }> {
     if (accepted.length === 0) return { stored: new Map(), open: [] };
     const named = accepted.filter((a) => !a.input.anonymous);
-    const people = await repos.people.identifyMany(named.map((a) => a.submission.request.actor));
-    for (const [i, a] of named.entries()) a.reporter = people[i];
+    const reporters = named.map((a) => a.submission.request.actor);
     const likes = accepted.map((a) => likeness(a.input));
     // Only the open reports that share a tool or a title word with this group's come back: the others cannot look
     // alike (`alike` needs one or the other).
@@ -201,7 +200,11 @@ export class FrictionIntake {
         words: [...new Set(likes.flatMap((l) => [...l.words]))],
       },
       patterns: { toolKeys: likes.map((l) => l.toolKey), since: this.windowStart() },
+      people: reporters,
     });
+    // Those the survey found are not read again: only the people met for the first time cost a statement.
+    const people = await repos.people.identifyMany(reporters, { known: survey.known });
+    for (const [i, a] of named.entries()) a.reporter = people[i];
     const now = this.clock.now();
     const fresh = accepted.flatMap((a, i) => {
       const number = survey.numbers.get(a.submission.request.key);

@@ -1,5 +1,6 @@
 /** `intakeRepository` of src/db/friction-intake-repository.ts over the in-memory tables. */
 import { frictionId } from '../../src/domain/friction.ts';
+import type { KnownIdentity } from '../../src/domain/people.ts';
 import {
   type Clock,
   type FrictionIntakeRepository,
@@ -7,6 +8,7 @@ import {
   type FrictionRepository,
   freshReport,
   type OutboxWriter,
+  type PeopleRepository,
 } from '../../src/ports.ts';
 import type { RecordedEvent, StoredFrictionReport, StoredPattern, StoredPerson } from './memory.ts';
 
@@ -21,10 +23,10 @@ export function intakeRepository(
   t: IntakeTables,
   seq: { friction: number; pattern: number },
   clock: Clock,
-  repos: { friction: FrictionRepository; outbox: OutboxWriter },
+  repos: { friction: FrictionRepository; outbox: OutboxWriter; people: Pick<PeopleRepository, 'find'> },
 ): FrictionIntakeRepository {
   return {
-    async survey({ keys, scan, patterns: { toolKeys, since } }) {
+    async survey({ keys, scan, patterns: { toolKeys, since }, people }) {
       const before = new Map<string, FrictionReport>();
       const numbers = new Map<string, number>();
       for (const key of keys) {
@@ -50,7 +52,12 @@ export function intakeRepository(
           about.map((r) => r.number).sort((a, b) => a - b),
         );
       }
-      return { numbers, before, open, recent };
+      const known = new Map<string, KnownIdentity>();
+      for (const { platform, externalId } of people) {
+        const person = await repos.people.find({ platform, externalId });
+        if (person) known.set(`${platform}:${externalId}`, { platform, externalId, ...person });
+      }
+      return { numbers, before, open, recent, known: [...known.values()] };
     },
     async store({ reports, event, posts, teams, patterns }) {
       const now = clock.now();
