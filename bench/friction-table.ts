@@ -28,6 +28,9 @@ export interface Summary {
   distinct: number;
   burstP99: number;
   burstCount: number;
+  /** The burst whose last ack came latest: its median ack and its last (the p99 of the bursts is about this one). */
+  slowestBurstMedian: number;
+  slowestBurstMax: number;
   stormCommandP99: number;
   stormCommands: number;
   viewsOpenP99: number;
@@ -157,6 +160,11 @@ const LINES: Line[] = [
     metric: '/friction ack p99, bursts',
     cell: (s) => `${ms(s.burstP99)} (${count(s.burstCount)})`,
     target: `${USERS} at once, 10 bursts; (n acks)`,
+  },
+  {
+    metric: '/friction, slowest burst',
+    cell: (s) => `${ms(s.slowestBurstMedian)} / ${ms(s.slowestBurstMax)}`,
+    target: 'its median / last ack: a whole burst slow, or one ack',
   },
   {
     metric: '/friction p99 bursts, bot / bare',
