@@ -4,7 +4,7 @@
  * the write and go in with the reports. Works inside the caller's transaction.
  */
 import { FRICTION_ID_PREFIX } from '../domain/friction.ts';
-import type { KnownIdentity, Layer, Platform } from '../domain/people.ts';
+import type { KnownIdentity } from '../domain/people.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { FrictionIntakeRepository, FrictionReport, IntakeSurvey, OpenReportSummary } from '../ports.ts';
 import { IS_OPEN, insertReports, toReport } from './friction-repositories.ts';
@@ -14,14 +14,13 @@ import { knownIdentities } from './people-repositories.ts';
 type Tx = Prisma.TransactionClient;
 
 type SummaryTuple = [number, string, string, number, string, string[]];
-type IdentityTuple = [Platform, string, number, Layer, string | null, string | null];
 
 interface SurveyRow {
   drawn: number[] | null;
   earlier: [string, number][] | null;
   open: SummaryTuple[] | null;
   recent: [string, number[]][] | null;
-  known: IdentityTuple[] | null;
+  known: KnownIdentity[] | null;
 }
 
 /**
@@ -64,8 +63,7 @@ export function intakeRepository(tx: Tx, { locks }: { locks: boolean }): Frictio
              WHERE r.tool_key = k.tool_key AND r.created_at >= ${since}) AS recent
            WHERE NOT EXISTS (
              SELECT 1 FROM recurring_pattern p WHERE p.tool_key = k.tool_key AND p.alerted_at >= ${since})) AS recent,
-          (SELECT json_agg(json_build_array(platform, "externalId", id, layer, "displayName", "lastTeam"))
-           FROM (${knownIdentities(people)}) AS identities) AS known`;
+          (SELECT json_agg(identities) FROM (${knownIdentities(people)}) AS identities) AS known`;
       const earlier = new Map(row?.earlier ?? []);
       const drawn = [...(row?.drawn ?? [])].sort((a, b) => a - b);
       const numbers = new Map(keys.filter((key) => !earlier.has(key)).map((key, i) => [key, drawn[i] as number]));
@@ -74,7 +72,7 @@ export function intakeRepository(tx: Tx, { locks }: { locks: boolean }): Frictio
         before: await storedBefore(tx, earlier),
         open: summaries(row?.open),
         recent: new Map(row?.recent),
-        known: identities(row?.known),
+        known: row?.known ?? [],
       };
     },
 
@@ -123,16 +121,5 @@ function summaries(tuples: SummaryTuple[] | null | undefined): OpenReportSummary
     plusOnes,
     toolKey,
     titleWords,
-  }));
-}
-
-function identities(tuples: IdentityTuple[] | null | undefined): KnownIdentity[] {
-  return (tuples ?? []).map(([platform, externalId, id, layer, displayName, lastTeam]) => ({
-    platform,
-    externalId,
-    id,
-    layer,
-    displayName,
-    lastTeam,
   }));
 }
