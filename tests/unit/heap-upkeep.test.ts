@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { heapUpkeep } from '../../src/heap-upkeep.ts';
 
-describe('heap upkeep after a busy spell', () => {
+const MB = 1024 * 1024;
+
+describe('heap upkeep once the bot has gone quiet', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -9,66 +11,102 @@ describe('heap upkeep after a busy spell', () => {
     vi.useRealTimers();
   });
 
+  /** An upkeep on a pretend old generation of `heap.used` bytes, which a collection brings down to `heap.live`. */
   function upkeep() {
-    const collect = vi.fn();
+    const heap = { used: 30 * MB, live: 30 * MB };
+    const collect = vi.fn(() => {
+      heap.used = heap.live;
+    });
     const favourSize = vi.fn();
-    const heap = heapUpkeep({ quietMs: 10_000, busyRequests: 100, collect, favourSize, now: () => Date.now() });
-    return { heap, collect, favourSize };
+    const upkept = heapUpkeep({
+      quietMs: 3_000,
+      grownBytes: 8 * MB,
+      collect,
+      favourSize,
+      oldGeneration: () => heap.used,
+      now: () => Date.now(),
+    });
+    /** A busy spell: `requests` requests over `seconds`, growing the old generation by `grownMb`. */
+    const spell = (requests: number, grownMb: number, seconds = 1) => {
+      for (let i = 0; i < requests; i++) {
+        upkept.request();
+        heap.used += (grownMb * MB) / requests;
+        if (i % Math.max(1, Math.floor(requests / seconds)) === 0) vi.advanceTimersByTime(1_000 / seconds);
+      }
+    };
+    return { upkept, heap, collect, favourSize, spell };
   }
 
-  it('favours size from just before the collection until the next request, and only then', () => {
-    const { heap, collect, favourSize } = upkeep();
-    for (let i = 0; i < 150; i++) heap.request();
-    expect(favourSize).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(15_000);
-    expect(favourSize.mock.calls).toEqual([[true]]);
-    expect(favourSize.mock.invocationCallOrder[0]).toBeLessThan(collect.mock.invocationCallOrder[0] ?? 0);
-    heap.request();
-    heap.request();
-    expect(favourSize.mock.calls).toEqual([[true], [false]]);
-    heap.stop();
-  });
-
-  it('collects once when a busy spell has gone quiet, and not again until the next spell', () => {
-    const { heap, collect } = upkeep();
-    for (let i = 0; i < 150; i++) heap.request();
-    vi.advanceTimersByTime(9_000);
+  it('collects once a spell that grew the old generation has gone quiet, and not again until it grows again', () => {
+    const { upkept, heap, collect, spell } = upkeep();
+    spell(150, 12);
+    vi.advanceTimersByTime(2_000);
     expect(collect).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(6_000);
+    vi.advanceTimersByTime(2_000);
     expect(collect).toHaveBeenCalledTimes(1);
+    expect(heap.used).toBe(heap.live);
     vi.advanceTimersByTime(60_000);
     expect(collect).toHaveBeenCalledTimes(1);
 
-    for (let i = 0; i < 100; i++) heap.request();
-    vi.advanceTimersByTime(15_000);
+    heap.live += 2 * MB;
+    spell(500, 10);
+    vi.advanceTimersByTime(4_000);
     expect(collect).toHaveBeenCalledTimes(2);
-    heap.stop();
+    upkept.stop();
   });
 
-  it('never collects while requests keep coming, however many', () => {
-    const { heap, collect } = upkeep();
-    for (let second = 0; second < 120; second++) {
-      for (let i = 0; i < 50; i++) heap.request();
-      vi.advanceTimersByTime(1_000);
-    }
+  it('favours size from just before the collection until the next request, and only then', () => {
+    const { upkept, collect, favourSize, spell } = upkeep();
+    spell(150, 12);
+    expect(favourSize).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(4_000);
+    expect(favourSize.mock.calls).toEqual([[true]]);
+    expect(favourSize.mock.invocationCallOrder[0]).toBeLessThan(collect.mock.invocationCallOrder[0] ?? 0);
+    upkept.request();
+    upkept.request();
+    expect(favourSize.mock.calls).toEqual([[true], [false]]);
+    upkept.stop();
+  });
+
+  it('never collects while requests keep coming, however much the heap grows', () => {
+    const { upkept, collect, spell } = upkeep();
+    for (let second = 0; second < 120; second++) spell(50, 1);
     expect(collect).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(15_000);
+    vi.advanceTimersByTime(4_000);
     expect(collect).toHaveBeenCalledTimes(1);
-    heap.stop();
+    upkept.stop();
   });
 
-  it('leaves a quiet bot alone: a few requests are no spell', () => {
-    const { heap, collect } = upkeep();
-    for (let i = 0; i < 99; i++) heap.request();
+  it('leaves a heap alone that grew less than the threshold, however many requests it took', () => {
+    const { upkept, collect, spell } = upkeep();
+    spell(5_000, 7, 10);
     vi.advanceTimersByTime(120_000);
     expect(collect).not.toHaveBeenCalled();
-    heap.stop();
-    for (let i = 0; i < 500; i++) heap.request();
+    upkept.stop();
+  });
+
+  it('counts growth from V8’s own collections too: a heap V8 compacted meanwhile is not collected again', () => {
+    const { upkept, heap, collect, spell } = upkeep();
+    spell(200, 12);
+    heap.used = heap.live - 2 * MB; // V8 marked and compacted on its own, late in the spell
+    spell(100, 6);
+    vi.advanceTimersByTime(120_000);
+    expect(collect).not.toHaveBeenCalled();
+    spell(100, 3);
+    vi.advanceTimersByTime(4_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    upkept.stop();
+  });
+
+  it('stops checking once stopped', () => {
+    const { upkept, collect, spell } = upkeep();
+    upkept.stop();
+    spell(500, 50);
     vi.advanceTimersByTime(120_000);
     expect(collect).not.toHaveBeenCalled();
   });
 
-  it('uses V8’s own full collection when none is given: an unreachable object is gone after it', async () => {
+  it('uses V8’s own figures and full collection when none are given: an unreachable object is gone after it', async () => {
     vi.useRealTimers();
     let weak: WeakRef<object> | undefined;
     (() => {
@@ -76,10 +114,10 @@ describe('heap upkeep after a busy spell', () => {
     })();
     // A new job, so the WeakRef no longer holds its target for the one that made it.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    const heap = heapUpkeep({ quietMs: 20, busyRequests: 1 });
-    heap.request();
+    const upkept = heapUpkeep({ quietMs: 20, grownBytes: 0 });
+    upkept.request();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    heap.stop();
+    upkept.stop();
     expect(weak?.deref()).toBeUndefined();
   });
 });
