@@ -24,7 +24,7 @@ import { frictionFormView } from '../src/platforms/slack/views/friction-form.ts'
 import { type InputValue, viewSubmissionPayload } from '../tests/support/slack-interactions.ts';
 import { interactionBody } from '../tests/support/slack-request.ts';
 import { sleep, stats } from './common.ts';
-import { postgresCpuMs, treeCpuMs } from './cpu.ts';
+import { BurstThreads, postgresCpuMs, treeCpuMs } from './cpu.ts';
 import { runStorm, type Verdict } from './friction-storm.ts';
 import type { Summary } from './friction-table.ts';
 import { treeRss, withPeakRss } from './memory.ts';
@@ -125,7 +125,14 @@ async function measure(run: Run): Promise<RunResult> {
   const logsBefore = running.logs().length;
 
   const sentAt = new Map<string, number>();
-  const bursts = await runUsers('bursts', BURSTS, run.command('burst', sentAt), run.settle);
+  // Each burst's threads, from just before it is sent to its last ack (the settling after it is not counted).
+  const threads = new BurstThreads(running.pid);
+  threads.sending();
+  const bursts = await runUsers('bursts', BURSTS, run.command('burst', sentAt), async () => {
+    threads.answered();
+    await run.settle();
+    threads.sending();
+  });
   const lags = run.bot ? await viewsOpenLags(run.fake, sentAt) : [];
 
   const submissions = stormBodies(run, forms);
@@ -167,7 +174,7 @@ async function measure(run: Run): Promise<RunResult> {
     distinct: run.bot ? run.reports.size : Number.NaN,
     burstP99: stats(bursts.latencies).p99,
     burstCount: bursts.latencies.length,
-    ...slowestBurst(bursts.latencies),
+    ...burstFigures(bursts.latencies, threads),
     stormCommandP99: stats(storm.commands).p99,
     stormCommands: storm.commands.length,
     viewsOpenP99: run.bot ? stats(lags).p99 : Number.NaN,
@@ -296,14 +303,26 @@ function storedProblems(run: Run, stored: number): string[] {
 
 /**
  * The bursts' p99 is decided by the slowest one or two of the ten: that burst's median and last ack, to tell a burst
- * that was slow as a whole (the machine busy elsewhere) from one late ack. `latencies` come burst after burst.
+ * that was slow as a whole (the machine busy elsewhere) from one late ack, and its threads' times, to tell the
+ * process's own work from its main thread waiting for a core. Also the main thread's CPU per ack over all bursts.
+ * `latencies` come burst after burst.
  */
-function slowestBurst(latencies: readonly number[]): { slowestBurstMedian: number; slowestBurstMax: number } {
-  let slowest = { p50: Number.NaN, max: Number.NEGATIVE_INFINITY };
+function burstFigures(latencies: readonly number[], threads: BurstThreads) {
+  let slowest = { p50: Number.NaN, max: Number.NEGATIVE_INFINITY, index: -1 };
   for (let start = 0; start < latencies.length; start += USERS) {
     const burst = stats(latencies.slice(start, start + USERS));
-    if (burst.max > slowest.max) slowest = burst;
+    if (burst.max > slowest.max) slowest = { ...burst, index: start / USERS };
   }
-  const found = Number.isFinite(slowest.max);
-  return { slowestBurstMedian: slowest.p50, slowestBurstMax: found ? slowest.max : Number.NaN };
+  const times = threads.bursts;
+  const known = times.every((t) => t !== undefined) && times.length > 0;
+  const mainRun = times.reduce((sum, t) => sum + (t?.mainRun ?? 0), 0);
+  const ofSlowest = times[slowest.index];
+  return {
+    slowestBurstMedian: slowest.p50,
+    slowestBurstMax: Number.isFinite(slowest.max) ? slowest.max : Number.NaN,
+    burstMainCpuPerAck: known ? mainRun / latencies.length : Number.NaN,
+    slowestBurstMainRun: ofSlowest?.mainRun ?? Number.NaN,
+    slowestBurstMainWait: ofSlowest?.mainWait ?? Number.NaN,
+    slowestBurstOthersRun: ofSlowest?.othersRun ?? Number.NaN,
+  };
 }

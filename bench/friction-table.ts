@@ -31,6 +31,12 @@ export interface Summary {
   /** The burst whose last ack came latest: its median ack and its last (the p99 of the bursts is about this one). */
   slowestBurstMedian: number;
   slowestBurstMax: number;
+  /** The main thread's time on a core over the bursts (first send to last ack of each), per ack (/proc). */
+  burstMainCpuPerAck: number;
+  /** The slowest burst: its main thread's time on a core and waiting for one, and its other threads' time (ms). */
+  slowestBurstMainRun: number;
+  slowestBurstMainWait: number;
+  slowestBurstOthersRun: number;
   stormCommandP99: number;
   stormCommands: number;
   viewsOpenP99: number;
@@ -165,6 +171,17 @@ const LINES: Line[] = [
     metric: '/friction, slowest burst',
     cell: (s) => `${ms(s.slowestBurstMedian)} / ${ms(s.slowestBurstMax)}`,
     target: 'its median / last ack: a whole burst slow, or one ack',
+  },
+  {
+    metric: '/friction, slowest burst: threads',
+    cell: (s) =>
+      `${ms(s.slowestBurstMainRun)} + ${ms(s.slowestBurstMainWait)} waiting; others ${ms(s.slowestBurstOthersRun)}`,
+    target: 'main thread on a core + ready with no core free; other threads on a core',
+  },
+  {
+    metric: '/friction bursts: CPU per ack, main thread',
+    cell: (s) => (Number.isFinite(s.burstMainCpuPerAck) ? `${s.burstMainCpuPerAck.toFixed(2)} ms` : 'n/a'),
+    target: "the ack's own work: a bot's form work waits for the burst's acks",
   },
   {
     metric: '/friction p99 bursts, bot / bare',
