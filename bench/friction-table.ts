@@ -175,7 +175,9 @@ const LINES: Line[] = [
   {
     metric: '/friction, slowest burst: threads',
     cell: (s) =>
-      `${ms(s.slowestBurstMainRun)} + ${ms(s.slowestBurstMainWait)} waiting; others ${ms(s.slowestBurstOthersRun)}`,
+      Number.isFinite(s.slowestBurstMainRun)
+        ? `${ms(s.slowestBurstMainRun)} + ${ms(s.slowestBurstMainWait)} waiting; others ${ms(s.slowestBurstOthersRun)}`
+        : 'n/a',
     target: 'main thread on a core + ready with no core free; other threads on a core',
   },
   {
